@@ -1,0 +1,83 @@
+import pg from 'pg';
+import { startEmbeddedEngine, type EmbeddedEngine } from './embedded-engine.ts';
+
+export type EngineKind = 'embedded' | 'postgres';
+
+export interface DatabaseOptions {
+  /** A real PostgreSQL/PostGIS; when absent the embedded engine is started on dataDir. */
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  /** The schema that holds the product's tables (search_path puts it before public). */
+  schema: string;
+  poolSize?: number;
+}
+
+export interface Database {
+  readonly pool: pg.Pool;
+  readonly engine: EngineKind;
+  readonly schema: string;
+  /** Where the data lives: the data folder, or the server's host/port/database. */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Opens the one data path: a pg.Pool on either engine, search_path set to the schema. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (!SCHEMA_NAME.test(options.schema)) {
+    throw new Error(`schema name "${options.schema}" must be lower-case letters, digits and _`);
+  }
+  let embedded: EmbeddedEngine | undefined;
+  let url = options.databaseUrl;
+  if (!url) {
+    embedded = await startEmbeddedEngine({ dataDir: options.dataDir });
+    url = embedded.url;
+  }
+  const pool = createPool(url, options.schema, options.poolSize ?? 10);
+  try {
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(options.schema)}`);
+  } catch (err) {
+    await pool.end();
+    await embedded?.stop();
+    throw err;
+  }
+  return {
+    pool,
+    engine: embedded ? 'embedded' : 'postgres',
+    schema: options.schema,
+    location: embedded ? embedded.dataDir : describeUrl(url),
+    async close() {
+      await pool.end();
+      await embedded?.stop();
+    },
+  };
+}
+
+export function createPool(url: string, schema: string, max: number): pg.Pool {
+  const searchPath = `SET search_path TO ${pg.escapeIdentifier(schema)}, public`;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: 15_000,
+    // Awaited before the client is handed out. A startup `options` parameter would do the
+    // same on a real server, but the embedded engine's socket ignores startup parameters.
+    onConnect: async (client: pg.PoolClient) => {
+      await client.query(searchPath);
+    },
+  } as pg.PoolConfig);
+  // An idle connection dropped by a restarting server must not crash the process; the next
+  // checkout opens a new one.
+  pool.on('error', () => {});
+  return pool;
+}
+
+export async function postgisVersion(pool: pg.Pool): Promise<string> {
+  const { rows } = await pool.query<{ v: string }>('SELECT postgis_lib_version() AS v');
+  return rows[0]!.v;
+}
+
+function describeUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+}
