@@ -62,10 +62,10 @@ export function createPool(url: string, schema: string, max: number): pg.Pool {
     connectionTimeoutMillis: 15_000,
     // Awaited before the client is handed out. A startup `options` parameter would do the
     // same on a real server, but the embedded engine's socket ignores startup parameters.
-    onConnect: async (client: pg.PoolClient) => {
+    onConnect: async (client: pg.ClientBase) => {
       await client.query(searchPath);
     },
-  } as pg.PoolConfig);
+  });
   // An idle connection dropped by a restarting server must not crash the process; the next
   // checkout opens a new one.
   pool.on('error', () => {});
