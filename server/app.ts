@@ -1,0 +1,31 @@
+import express, { type Express } from 'express';
+import { existsSync } from 'node:fs';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import type { Database } from '../geodata/db/database.ts';
+import type { Config } from './config.ts';
+import { errorHandler, HttpError } from './http-errors.ts';
+import { healthRouter } from './routes/health.ts';
+
+export interface AppContext {
+  readonly config: Config;
+  readonly db: Database;
+  readonly logger: Logger;
+  /** Static files of the built web client, when present. */
+  readonly webDist?: string;
+}
+
+/** Wires the routes; holds no SQL of its own (that lives in geodata/ and tiles/). */
+export function createApp(ctx: AppContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(pinoHttp({ logger: ctx.logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
+  app.use('/api', healthRouter(ctx));
+  app.use('/api', (req, _res, next) => next(new HttpError(404, `no API route ${req.method} ${req.originalUrl}`)));
+  if (ctx.webDist && existsSync(ctx.webDist)) {
+    app.use(express.static(ctx.webDist, { index: 'index.html', maxAge: '1h' }));
+  }
+  app.use(errorHandler(ctx.logger));
+  return app;
+}

@@ -1,0 +1,18 @@
+import { Router } from 'express';
+import { databaseStatus } from '../../geodata/status/database-status.ts';
+import type { AppContext } from '../app.ts';
+
+export function healthRouter(ctx: AppContext): Router {
+  const router = Router();
+  router.get('/health', async (_req, res) => {
+    const status = await databaseStatus(ctx.db.pool);
+    res.set('Cache-Control', 'no-store').json({
+      status: 'ok',
+      engine: ctx.db.engine,
+      dataLocation: ctx.db.location,
+      schema: ctx.db.schema,
+      ...status,
+    });
+  });
+  return router;
+}

@@ -1,0 +1,77 @@
+import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { openDatabase, type Database } from '../geodata/db/database.ts';
+import { migrate } from '../geodata/db/migrate.ts';
+import { databaseStatus, isEmpty } from '../geodata/status/database-status.ts';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+
+export interface RunningServer {
+  readonly url: string;
+  readonly db: Database;
+  close(): Promise<void>;
+}
+
+const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
+
+/** Opens the database, migrates, loads the demo region into an empty one, and listens. */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const started = Date.now();
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    schema: config.schema,
+    poolSize: config.poolSize,
+  });
+  let server: Server | undefined;
+  try {
+    const applied = await migrate(db.pool);
+    const status = await databaseStatus(db.pool);
+    logger.info(
+      { engine: db.engine, postgis: status.postgisVersion, postgres: status.postgresVersion, data: db.location,
+        schema: db.schema, migrationsApplied: applied, openMs: Date.now() - started },
+      `database ready: ${db.engine === 'embedded' ? 'embedded PGlite' : 'PostgreSQL'} ${status.postgresVersion}, ` +
+        `PostGIS ${status.postgisVersion}, data in ${db.location}`,
+    );
+    if (config.demo.enabled && (await isEmpty(db.pool))) {
+      await loadDemoRegion(db, config, logger);
+    }
+    const app = createApp({ config, db, logger, webDist: WEB_DIST });
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.port, config.host, () => resolve(s));
+      s.once('error', reject);
+    });
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
+  }
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, startMs: Date.now() - started }, `serving on ${url}`);
+  const live = server;
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    db,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          live.close(() => resolve());
+          live.closeIdleConnections();
+          setTimeout(() => live.closeAllConnections(), 5_000).unref();
+        });
+        await db.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+async function loadDemoRegion(db: Database, config: Config, logger: Logger): Promise<void> {
+  const { loadDemo } = await import('../geodata/demo/index.ts');
+  logger.info({ sources: config.demo.sources, seed: config.demo.seed }, 'empty database: loading the demo region (示范区)');
+  const result = await loadDemo(db.pool, { seed: config.demo.seed, sources: config.demo.sources });
+  logger.info(result, 'demo region loaded');
+}
