@@ -36,6 +36,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   const pool = createPool(url, options.schema, options.poolSize ?? 10);
   try {
+    await ensurePostgis(pool);
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(options.schema)}`);
   } catch (err) {
     await pool.end();
@@ -70,6 +71,24 @@ export function createPool(url: string, schema: string, max: number): pg.Pool {
   // checkout opens a new one.
   pool.on('error', () => {});
   return pool;
+}
+
+/**
+ * PostGIS must be installed in the database before the migrations run. Creating it needs a
+ * superuser, so a server started with a less privileged role gets a message saying what to do.
+ */
+export async function ensurePostgis(pool: pg.Pool): Promise<void> {
+  const { rowCount } = await pool.query(`SELECT 1 FROM pg_extension WHERE extname = 'postgis'`);
+  if (rowCount) return;
+  try {
+    await pool.query('CREATE EXTENSION IF NOT EXISTS postgis');
+  } catch (err) {
+    throw new Error(
+      `PostGIS is not installed in this database and could not be created (${(err as Error).message}); ` +
+        'run CREATE EXTENSION postgis as a superuser',
+      { cause: err },
+    );
+  }
 }
 
 export async function postgisVersion(pool: pg.Pool): Promise<string> {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { createPool, ensurePostgis } from '../../geodata/db/database.ts';
 import { startEmbeddedEngine } from '../../geodata/db/embedded-engine.ts';
 
 declare module 'vitest' {
@@ -18,6 +19,12 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const url = process.env.DATABASE_URL;
   if (url) {
+    const pool = createPool(url, 'public', 1);
+    try {
+      await ensurePostgis(pool);
+    } finally {
+      await pool.end();
+    }
     project.provide('databaseUrl', url);
     project.provide('engine', 'postgres');
     return;

@@ -1,0 +1,117 @@
+import busboy from 'busboy';
+import { Router, type Request } from 'express';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import { importFile } from '../../geodata/import/index.ts';
+import { isLayerKind } from '../../geodata/model/layers.ts';
+import type { AppContext } from '../app.ts';
+import { HttpError } from '../http-errors.ts';
+
+const Options = z.object({
+  format: z.enum(['csv', 'geojson', 'shapefile']).optional(),
+  encoding: z.string().regex(/^[a-z0-9-]{2,20}$/i, 'an encoding name such as utf8 or gbk').optional(),
+  mapping: z.record(z.string(), z.string()).optional(),
+  defaults: z.record(z.string(), z.string()).optional(),
+});
+
+const SAFE_NAME = /^[^/\\\0]{1,200}$/;
+
+/**
+ * POST /api/import/{kind}: multipart/form-data with one file (CSV, GeoJSON, a zipped shapefile) or the
+ * parts of a shapefile set, plus optional fields format, encoding, mapping (JSON), defaults (JSON).
+ * The upload streams to a temporary folder; the import itself runs in one transaction.
+ */
+export function importRouter(ctx: AppContext): Router {
+  const router = Router();
+  router.post('/import/:kind', async (req, res) => {
+    const kind = req.params.kind;
+    if (!isLayerKind(kind)) throw new HttpError(404, `unknown import kind "${kind}"`);
+    const dir = await mkdtemp(join(tmpdir(), 'yzt-upload-'));
+    try {
+      const upload = await receiveUpload(req, dir, ctx.config.maxUploadBytes);
+      if (upload.files.length === 0) throw new HttpError(400, 'no file in the upload (send it as multipart field "file")');
+      const options = parseOptions(upload.fields);
+      const report = await importFile(ctx.db.pool, {
+        kind,
+        files: upload.files,
+        ...options,
+        actor: 'anonymous',
+        fileName: upload.files.map((f) => basename(f)).join(', '),
+      });
+      res.status(report.rejected > 0 ? 422 : 200).json(report);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+  return router;
+}
+
+function parseOptions(fields: Record<string, string>) {
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (key === 'mapping' || key === 'defaults') {
+      try {
+        raw[key] = JSON.parse(value);
+      } catch {
+        throw new HttpError(400, `field "${key}" must be a JSON object`);
+      }
+    } else {
+      raw[key] = value;
+    }
+  }
+  const parsed = Options.strict().safeParse(raw);
+  if (!parsed.success) {
+    throw new HttpError(400, 'invalid import options', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  return parsed.data;
+}
+
+interface Upload {
+  files: string[];
+  fields: Record<string, string>;
+}
+
+function receiveUpload(req: Request, dir: string, maxBytes: number): Promise<Upload> {
+  return new Promise((resolve, reject) => {
+    let bb: busboy.Busboy;
+    try {
+      bb = busboy({ headers: req.headers, limits: { fileSize: maxBytes, files: 8, fields: 16 } });
+    } catch {
+      reject(new HttpError(400, 'expected a multipart/form-data upload'));
+      return;
+    }
+    const files: string[] = [];
+    const fields: Record<string, string> = {};
+    const writes: Promise<void>[] = [];
+    let failure: Error | undefined;
+    bb.on('file', (_field, stream, info) => {
+      const name = basename(info.filename || 'upload');
+      if (!SAFE_NAME.test(name) || files.some((f) => basename(f) === name)) {
+        failure ??= new HttpError(400, `unusable or repeated file name "${name}"`);
+        stream.resume();
+        return;
+      }
+      const path = join(dir, name);
+      files.push(path);
+      stream.on('limit', () => {
+        failure ??= new HttpError(413, `file "${name}" is larger than the upload limit of ${maxBytes} bytes`);
+      });
+      writes.push(pipeline(stream, createWriteStream(path)));
+    });
+    bb.on('field', (name, value) => {
+      fields[name] = value;
+    });
+    bb.on('error', (err) => reject(new HttpError(400, `malformed upload: ${(err as Error).message}`)));
+    bb.on('close', () => {
+      Promise.all(writes).then(
+        () => (failure ? reject(failure) : resolve({ files, fields })),
+        reject,
+      );
+    });
+    req.pipe(bb);
+  });
+}
