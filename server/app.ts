@@ -6,7 +6,6 @@ import type { Database } from '../geodata/db/database.ts';
 import type { Config } from './config.ts';
 import { errorHandler, HttpError } from './http-errors.ts';
 import { healthRouter } from './routes/health.ts';
-import { importRouter } from './routes/import.ts';
 
 export interface AppContext {
   readonly config: Config;
@@ -23,7 +22,6 @@ export function createApp(ctx: AppContext): Express {
   app.set('trust proxy', 'loopback');
   app.use(pinoHttp({ logger: ctx.logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
   app.use('/api', healthRouter(ctx));
-  app.use('/api', importRouter(ctx));
   app.use('/api', (req, _res, next) => next(new HttpError(404, `no API route ${req.method} ${req.originalUrl}`)));
   if (ctx.webDist && existsSync(ctx.webDist)) {
     app.use(express.static(ctx.webDist, { index: 'index.html', maxAge: '1h' }));
