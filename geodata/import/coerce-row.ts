@@ -1,0 +1,176 @@
+import type { Point } from 'geojson';
+import gcoordModule from 'gcoord';
+import type { ColumnSpec, LayerSpec, Row, Value } from '../model/layers.ts';
+import { checkGeometry, coordinateProblem } from './check-geometry.ts';
+import { coerceValue, parseDecimal, scalarText } from './coerce-value.ts';
+import { completeRow } from './complete-row.ts';
+import { parseDms } from './dms.ts';
+import type { FieldMap } from './map-fields.ts';
+import { ImportFileError, type FieldProblem, type SourceRecord } from './types.ts';
+
+/** What applies to every row of one import: the layer, coerced defaults, a row-number column. */
+export interface RowPlan {
+  readonly layer: LayerSpec;
+  readonly defaults: ReadonlyMap<string, Value>;
+  readonly rowNumberAs?: { readonly column: string; readonly prefix: string } | undefined;
+}
+
+export type RowResult = { readonly row: Row } | { readonly problems: readonly FieldProblem[] };
+
+/** Validates the caller's defaults and row-number column once, before any row is read. */
+export function makeRowPlan(
+  layer: LayerSpec,
+  defaults: Readonly<Record<string, string | number>> = {},
+  rowNumberAs?: { column: string; prefix?: string | undefined },
+): RowPlan {
+  const coerced = new Map<string, Value>();
+  for (const [name, input] of Object.entries(defaults)) {
+    const column = fieldColumn(layer, name, 'default');
+    const result = coerceValue(column, input);
+    if ('error' in result) throw new ImportFileError(`default ${name}=${String(input)}: ${result.error}`);
+    coerced.set(name, result.value);
+  }
+  if (rowNumberAs) {
+    const column = fieldColumn(layer, rowNumberAs.column, 'row-number column');
+    if (column.type !== 'text' && (column.type !== 'integer' || rowNumberAs.prefix)) {
+      throw new ImportFileError(`row-number column ${column.name} is ${column.type}; a prefix needs a text column`);
+    }
+  }
+  return {
+    layer,
+    defaults: coerced,
+    rowNumberAs: rowNumberAs && { column: rowNumberAs.column, prefix: rowNumberAs.prefix ?? '' },
+  };
+}
+
+/** Maps, coerces and checks one record into a row ready for insertRows, or lists what is wrong. */
+export function coerceRow(plan: RowPlan, fields: FieldMap, record: SourceRecord): RowResult {
+  const problems: FieldProblem[] = [...record.problems];
+  const row: Row = {};
+  const { layer } = plan;
+  for (const column of layer.columns) {
+    if (column.type === 'point' || column.type === 'polygon' || column.type === 'line') continue;
+    if (column.name === 'entered_x' || column.name === 'entered_y') continue;
+    const source = fields.byTarget.get(column.name);
+    let input: unknown = source === undefined ? undefined : record.fields[source];
+    if (scalarText(input) === null) input = fallback(plan, column, record.line);
+    const result = coerceValue(column, input);
+    if ('error' in result) problems.push({ field: source ?? column.name, reason: result.error });
+    else row[column.name] = result.value;
+  }
+  if (layer.geometry) {
+    const column = layer.columns.find((c) => c.name === layer.geometry)!;
+    const geometry = readGeometry(column, fields, record, row, problems);
+    row[column.name] = geometry;
+    if (geometry === null && column.required && !problems.some((p) => p.field === column.name || isCoordinateField(fields, p.field))) {
+      problems.push({ field: column.name, reason: record.geometry === undefined ? 'has no coordinates (longitude/latitude are empty)' : 'has no geometry' });
+    }
+  }
+  if (problems.length > 0) return { problems };
+  if (layer.kind === 'source') toWgs84(row);
+  completeRow(layer.kind, row);
+  return { row };
+}
+
+function fallback(plan: RowPlan, column: ColumnSpec, line: number): unknown {
+  if (plan.defaults.has(column.name)) return plan.defaults.get(column.name);
+  if (plan.rowNumberAs?.column === column.name) {
+    return plan.rowNumberAs.prefix ? `${plan.rowNumberAs.prefix}${line}` : line;
+  }
+  return undefined;
+}
+
+function readGeometry(column: ColumnSpec, fields: FieldMap, record: SourceRecord, row: Row, problems: FieldProblem[]): Value {
+  if (record.geometry) {
+    if (column.type === 'polygon' || column.type === 'line' || column.type === 'point') {
+      const checked = checkGeometry(column.type, record.geometry);
+      if ('error' in checked) {
+        problems.push({ field: column.name, reason: `geometry ${checked.error}` });
+        return null;
+      }
+      if (checked.geometry.type === 'Point') {
+        row.entered_x = String(checked.geometry.coordinates[0]);
+        row.entered_y = String(checked.geometry.coordinates[1]);
+      }
+      return checked.geometry;
+    }
+  }
+  if (column.type !== 'point') return null;
+  return pointFromFields(fields, record, row, problems);
+}
+
+/** A point from lon/lat fields; both empty is no point, garbage in either is an error. */
+function pointFromFields(fields: FieldMap, record: SourceRecord, row: Row, problems: FieldProblem[]): Point | null {
+  const lonField = fields.byTarget.get('lon');
+  const latField = fields.byTarget.get('lat');
+  const lonRaw = lonField === undefined ? undefined : record.fields[lonField];
+  const latRaw = latField === undefined ? undefined : record.fields[latField];
+  const lonText = scalarText(lonRaw);
+  const latText = scalarText(latRaw);
+  if (lonText === null && latText === null) return null;
+  const before = problems.length;
+  if (lonText === null || latText === null) {
+    const missing = lonText === null ? lonField ?? 'lon' : latField ?? 'lat';
+    problems.push({ field: missing, reason: 'is empty while the other coordinate is given' });
+    return null;
+  }
+  const lon = parseCoordinate(lonText ?? '', 'lon', lonField ?? 'lon', problems);
+  const lat = parseCoordinate(latText ?? '', 'lat', latField ?? 'lat', problems);
+  if (problems.length > before || lon === null || lat === null) return null;
+  const problem = coordinateProblem(lon, lat);
+  if (problem) {
+    problems.push({ field: `${lonField}/${latField}`, reason: problem });
+    return null;
+  }
+  // Kept exactly as entered so a review can always go back to the form.
+  row.entered_x = typeof lonRaw === 'string' ? lonRaw : lonText ?? null;
+  row.entered_y = typeof latRaw === 'string' ? latRaw : latText ?? null;
+  return { type: 'Point', coordinates: [lon, lat] };
+}
+
+function parseCoordinate(text: string, axis: 'lon' | 'lat', field: string, problems: FieldProblem[]): number | null {
+  const decimal = parseDecimal(text);
+  if (decimal !== null) return decimal;
+  const dms = parseDms(text);
+  if (dms === null) {
+    problems.push({ field, reason: `"${text}" is not a ${axis === 'lon' ? 'longitude' : 'latitude'} (decimal degrees or 度分秒)` });
+    return null;
+  }
+  if ('error' in dms) {
+    problems.push({ field, reason: dms.error });
+    return null;
+  }
+  if (dms.axis && dms.axis !== axis) {
+    problems.push({ field, reason: `"${text}" names a ${dms.axis === 'lon' ? 'longitude' : 'latitude'} hemisphere in the ${axis === 'lon' ? 'longitude' : 'latitude'} field` });
+    return null;
+  }
+  return dms.value;
+}
+
+// gcoord is CommonJS whose typings declare an ES default export; at run time the default
+// import is the exports object itself, under NodeNext typing it is `{ default }`.
+type Gcoord = typeof gcoordModule.default;
+const gcoord: Gcoord = (gcoordModule as unknown as { default?: Gcoord }).default ?? (gcoordModule as unknown as Gcoord);
+const GCOORD_CRS = { gcj02: gcoord.GCJ02, bd09: gcoord.BD09 } as const;
+
+/** Sources entered in GCJ-02 or BD-09 are stored in WGS-84; CGCS2000 equals WGS-84 at this precision. */
+function toWgs84(row: Row): void {
+  const crs = (row.entered_crs ?? 'wgs84') as string;
+  const point = row.geom as Point | null;
+  if (!point || (crs !== 'gcj02' && crs !== 'bd09')) return;
+  const [lon, lat] = gcoord.transform([point.coordinates[0]!, point.coordinates[1]!], GCOORD_CRS[crs], gcoord.WGS84);
+  row.geom = { type: 'Point', coordinates: [lon, lat] };
+}
+
+function fieldColumn(layer: LayerSpec, name: string, what: string): ColumnSpec {
+  const column = layer.columns.find((c) => c.name === name);
+  if (!column || column.type === 'point' || column.type === 'polygon' || column.type === 'line' || name === 'entered_x' || name === 'entered_y') {
+    throw new ImportFileError(`${what} ${name}: layer ${layer.kind} has no such field column`);
+  }
+  return column;
+}
+
+function isCoordinateField(fields: FieldMap, field: string): boolean {
+  const lon = fields.byTarget.get('lon'), lat = fields.byTarget.get('lat');
+  return field === lon || field === lat || field === `${lon}/${lat}`;
+}

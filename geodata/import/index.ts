@@ -1,0 +1,16 @@
+import type pg from 'pg';
+import { runImport } from './run-import.ts';
+import type { ImportOptions, ImportReport } from './types.ts';
+
+export { ImportFileError, MAX_REPORTED_ERRORS } from './types.ts';
+export type { ImportFormat, ImportOptions, ImportReport, RepairedGeometry, RowError, TextEncoding } from './types.ts';
+export { parseDms } from './dms.ts';
+export { mappingTargets } from './map-fields.ts';
+
+/**
+ * Imports a CSV, GeoJSON or shapefile into one layer in one transaction and reports what was
+ * stored or rejected. Throws ImportFileError when the file as a whole cannot be imported.
+ */
+export function importFile(pool: pg.Pool, options: ImportOptions): Promise<ImportReport> {
+  return runImport(pool, options);
+}

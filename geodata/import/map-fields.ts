@@ -1,0 +1,86 @@
+import type { LayerSpec } from '../model/layers.ts';
+import { ImportFileError } from './types.ts';
+
+/** Which input field feeds each target (a column, or `lon` / `lat` of a point layer). */
+export interface FieldMap {
+  readonly byTarget: ReadonlyMap<string, string>;
+  /** Input fields that feed nothing. */
+  readonly ignored: readonly string[];
+}
+
+const COORDINATE_ALIASES: Readonly<Record<'lon' | 'lat', readonly string[]>> = {
+  lon: ['lon', 'lng', 'long', 'longitude', 'x', '经度', 'x坐标', '经度坐标'],
+  lat: ['lat', 'latitude', 'y', '纬度', 'y坐标', '纬度坐标'],
+};
+
+/** Columns the importer fills itself, never from a same-named field. */
+const FILLED_BY_IMPORTER = new Set(['entered_x', 'entered_y']);
+
+/** The names a caller may map fields to, in the order fields are matched. */
+export function mappingTargets(layer: LayerSpec): string[] {
+  const targets: string[] = [];
+  for (const column of layer.columns) {
+    if (FILLED_BY_IMPORTER.has(column.name)) continue;
+    if (column.type === 'point') targets.push('lon', 'lat');
+    else if (column.type !== 'polygon' && column.type !== 'line') targets.push(column.name);
+  }
+  return targets;
+}
+
+/** Throws when a mapping names a target the layer does not have. */
+export function checkMapping(layer: LayerSpec, mapping: Readonly<Record<string, string>> | undefined): void {
+  const targets = new Set(mappingTargets(layer));
+  for (const [field, target] of Object.entries(mapping ?? {})) {
+    if (!targets.has(target)) {
+      throw new ImportFileError(
+        `mapping "${field}" → "${target}": layer ${layer.kind} has no column "${target}" (columns: ${[...targets].join(', ')})`,
+      );
+    }
+  }
+}
+
+/**
+ * Matches input fields to targets: an explicit mapping first, then a field named like the
+ * column, then the column's aliases; names compare case-insensitively after trimming. A field
+ * feeds at most one target, and an explicitly mapped field feeds only its mapped target.
+ */
+export function mapFields(
+  layer: LayerSpec,
+  inputFields: readonly string[],
+  mapping: Readonly<Record<string, string>> = {},
+): FieldMap {
+  const byTarget = new Map<string, string>();
+  const used = new Set<string>();
+  const norm = (s: string) => s.trim().toLowerCase();
+  const byName = new Map<string, string>();
+  for (const field of inputFields) if (!byName.has(norm(field))) byName.set(norm(field), field);
+
+  const explicit = new Map<string, string>();
+  for (const [from, target] of Object.entries(mapping)) explicit.set(norm(from), target);
+  for (const field of inputFields) {
+    const target = explicit.get(norm(field));
+    if (target !== undefined && !byTarget.has(target)) {
+      byTarget.set(target, field);
+      used.add(field);
+    }
+    if (target !== undefined) used.add(field);
+  }
+  for (const target of mappingTargets(layer)) {
+    if (byTarget.has(target)) continue;
+    for (const candidate of namesOf(layer, target)) {
+      const field = byName.get(norm(candidate));
+      if (field !== undefined && !used.has(field)) {
+        byTarget.set(target, field);
+        used.add(field);
+        break;
+      }
+    }
+  }
+  return { byTarget, ignored: inputFields.filter((f) => !used.has(f)) };
+}
+
+function namesOf(layer: LayerSpec, target: string): readonly string[] {
+  if (target === 'lon' || target === 'lat') return COORDINATE_ALIASES[target];
+  const column = layer.columns.find((c) => c.name === target);
+  return [target, ...(column?.aliases ?? [])];
+}

@@ -1,0 +1,312 @@
+import { basename } from 'node:path';
+import type pg from 'pg';
+import { insertRows } from '../db/bulk-insert.ts';
+import { isLayerKind, LAYERS, type LayerSpec, type Row } from '../model/layers.ts';
+import { coerceRow, makeRowPlan, type RowPlan } from './coerce-row.ts';
+import { formatOf } from './detect-format.ts';
+import { checkMapping, mapFields, mappingTargets, type FieldMap } from './map-fields.ts';
+import { openCsv } from './read-csv.ts';
+import { openGeoJson } from './read-geojson.ts';
+import { openShapefile } from './read-shapefile.ts';
+import {
+  emptyGeometries,
+  invalidGeometries,
+  keyColumns,
+  keyOf,
+  keyText,
+  repairPolygons,
+  storedKeys,
+  type KeyColumns,
+} from './stored-rows.ts';
+import {
+  ImportFileError,
+  MAX_REPORTED_ERRORS,
+  type FieldProblem,
+  type ImportFormat,
+  type ImportOptions,
+  type ImportReport,
+  type LineUnit,
+  type OpenedReader,
+  type ReadCounter,
+  type RepairedGeometry,
+  type RowError,
+} from './types.ts';
+
+const DEFAULT_BATCH = 4000;
+
+/**
+ * Imports one file (or one shapefile set) into a layer, all or nothing: one transaction, an
+ * import_batch row, rows written in batches while the file streams; the first bad row stops
+ * the writing but reading and checking go on, so the report lists the file's errors (up to
+ * MAX_REPORTED_ERRORS) and then everything is rolled back. Whole-file problems (wrong format,
+ * missing columns, bad options) throw ImportFileError before anything is written.
+ */
+export async function runImport(pool: pg.Pool, options: ImportOptions): Promise<ImportReport> {
+  const started = Date.now();
+  if (!isLayerKind(options.kind)) throw new ImportFileError(`unknown layer kind "${String(options.kind)}"`);
+  const layer = LAYERS[options.kind];
+  const format = formatOf(options.files, options.format);
+  if (format === 'csv' && !layer.csv) {
+    throw new ImportFileError(`layer ${layer.kind} cannot come from CSV: its ${layer.geometry ?? 'geometry'} is a polygon or line; use GeoJSON or a shapefile`);
+  }
+  checkMapping(layer, options.mapping);
+  const plan = makeRowPlan(layer, options.defaults, options.rowNumberAs);
+  const counter: ReadCounter = { parsed: 0 };
+  const reader = await openReader(format, options, counter);
+  try {
+    const fileName = options.fileName ?? options.files.map((f) => basename(f)).join(', ');
+    const headerFields = reader.header && mapFields(layer, reader.header, options.mapping);
+    if (headerFields) checkHeaderCovers(layer, plan, headerFields, fileName);
+    const client = await pool.connect();
+    try {
+      const run = new ImportRun(client, layer, plan, reader.unit, options, counter);
+      await client.query('BEGIN');
+      try {
+        await run.begin(format, fileName, options.actor);
+        await run.consume(reader, headerFields);
+        const batchId = await run.finish();
+        return run.report({ format, fileName, encoding: reader.encoding, batchId, elapsedMs: Date.now() - started });
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    } finally {
+      client.release();
+    }
+  } finally {
+    await reader.close();
+  }
+}
+
+interface PendingRow {
+  readonly row: Row;
+  readonly line: number;
+}
+
+/** The state of one import inside its transaction. */
+class ImportRun {
+  private batchId = 0;
+  private readonly pending: PendingRow[] = [];
+  /** Key → line of every valid row so far: duplicates in the file, and DB results back to lines. */
+  private readonly keyLines = new Map<string, number>();
+  private readonly keys: KeyColumns;
+  private readonly errors: RowError[] = [];
+  private errorCount = 0;
+  private rejectedRows = 0;
+  private rowsRead = 0;
+  private rowsStored = 0;
+  private settled = 0;
+  private peakBuffered = 0;
+  private failed = false;
+  private repaired: RepairedGeometry[] = [];
+  private readonly ignored = new Set<string>();
+  private readonly fieldMaps = new Map<string, FieldMap>();
+  private readonly batchSize: number;
+
+  constructor(
+    private readonly client: pg.PoolClient,
+    private readonly layer: LayerSpec,
+    private readonly plan: RowPlan,
+    private readonly unit: LineUnit,
+    private readonly options: ImportOptions,
+    private readonly counter: ReadCounter,
+  ) {
+    this.keys = keyColumns(layer);
+    this.batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
+  }
+
+  async begin(format: ImportFormat, fileName: string, actor: string): Promise<void> {
+    const { rows } = await this.client.query<{ id: string }>(
+      'INSERT INTO import_batch (kind, file_name, format, actor) VALUES ($1, $2, $3, $4) RETURNING id',
+      [this.layer.kind, fileName, format, actor],
+    );
+    this.batchId = Number(rows[0]!.id);
+  }
+
+  async consume(reader: OpenedReader, headerFields: FieldMap | undefined): Promise<void> {
+    for await (const record of reader.records) {
+      this.notePeak();
+      if (record.line > 0) this.rowsRead++;
+      const fields = headerFields ?? this.fieldMapFor(Object.keys(record.fields));
+      const result = coerceRow(this.plan, fields, record);
+      if ('problems' in result) {
+        this.reject(record.line, result.problems);
+        this.settled++;
+        continue;
+      }
+      const key = keyOf(this.keys, result.row);
+      const earlier = this.keyLines.get(key);
+      if (earlier !== undefined) {
+        this.reject(record.line, [{ field: this.keys.join('+'), reason: `duplicate ${keyText(this.keys, result.row)}: also on ${this.at(earlier)}` }]);
+        this.settled++;
+        continue;
+      }
+      this.keyLines.set(key, record.line);
+      if (this.failed) {
+        this.settled++;
+        continue;
+      }
+      this.pending.push({ row: result.row, line: record.line });
+      if (this.pending.length >= this.batchSize) await this.flush();
+    }
+    await this.flush();
+  }
+
+  /** Validity check, then COMMIT with rows_stored or ROLLBACK; the batch id when committed. */
+  async finish(): Promise<number | null> {
+    if (!this.failed && this.layer.geometry && this.rowsStored > 0) await this.checkGeometries();
+    if (this.failed) {
+      await this.client.query('ROLLBACK');
+      this.rowsStored = 0;
+      return null;
+    }
+    await this.client.query('UPDATE import_batch SET rows_stored = $1 WHERE id = $2', [this.rowsStored, this.batchId]);
+    await this.client.query('COMMIT');
+    return this.batchId;
+  }
+
+  private async checkGeometries(): Promise<void> {
+    const column = this.layer.columns.find((c) => c.name === this.layer.geometry)!;
+    if (column.type === 'point') return;
+    const lineOf = (key: string) => this.keyLines.get(key) ?? 0;
+    if (column.type === 'polygon' && this.options.repairGeometry) {
+      const repaired = await repairPolygons(this.client, this.layer, this.keys, this.batchId);
+      this.repaired = repaired
+        .map((r) => ({ line: lineOf(r.key), at: this.at(lineOf(r.key)), key: keyText(this.keys, r.row), reason: r.reason }))
+        .sort((a, b) => a.line - b.line);
+      for (const key of await emptyGeometries(this.client, this.layer, this.keys, this.batchId)) {
+        this.reject(lineOf(key), [{ field: column.name, reason: `the invalid polygon has no area left after repair (${this.keys[0]} ${key})` }]);
+      }
+    }
+    const invalid = await invalidGeometries(this.client, this.layer, this.keys, this.batchId, MAX_REPORTED_ERRORS);
+    for (const bad of invalid.sort((a, b) => lineOf(a.key) - lineOf(b.key))) {
+      this.reject(lineOf(bad.key), [{ field: column.name, reason: `invalid ${column.type}: ${bad.reason} (${keyText(this.keys, bad.row)})` }]);
+    }
+  }
+
+  report(about: Pick<ImportReport, 'format' | 'fileName' | 'encoding' | 'batchId' | 'elapsedMs'>): ImportReport {
+    return {
+      kind: this.layer.kind,
+      ...about,
+      rowsRead: this.rowsRead,
+      rowsStored: this.rowsStored,
+      rejected: this.rejectedRows,
+      errors: this.errors,
+      errorCount: this.errorCount,
+      ignoredFields: [...this.ignored],
+      repaired: this.repaired,
+      peakBufferedRows: this.peakBuffered,
+    };
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending.splice(0);
+    if (batch.length === 0) return;
+    if (this.failed) {
+      this.settled += batch.length;
+      return;
+    }
+    const clashes = await storedKeys(this.client, this.layer, this.keys, batch.map((p) => p.row));
+    if (clashes.size > 0) {
+      for (const p of batch) {
+        if (clashes.has(keyOf(this.keys, p.row))) {
+          this.reject(p.line, [{ field: this.keys.join('+'), reason: `${keyText(this.keys, p.row)} is already stored` }]);
+        }
+      }
+      this.settled += batch.length;
+      return;
+    }
+    await this.client.query('SAVEPOINT import_batch_rows');
+    try {
+      this.rowsStored += await insertRows(this.client, this.layer, batch.map((p) => p.row), this.batchId);
+      await this.client.query('RELEASE SAVEPOINT import_batch_rows');
+    } catch (err) {
+      await this.client.query('ROLLBACK TO SAVEPOINT import_batch_rows');
+      await this.locateFailure(batch, err);
+    }
+    this.settled += batch.length;
+  }
+
+  /** A batch the database refused: insert its rows one by one to name the lines at fault. */
+  private async locateFailure(batch: readonly PendingRow[], batchError: unknown): Promise<void> {
+    let found = 0;
+    for (const p of batch) {
+      await this.client.query('SAVEPOINT import_one_row');
+      try {
+        await insertRows(this.client, this.layer, [p.row], this.batchId);
+        await this.client.query('RELEASE SAVEPOINT import_one_row');
+      } catch (err) {
+        await this.client.query('ROLLBACK TO SAVEPOINT import_one_row');
+        this.reject(p.line, [databaseProblem(this.layer, err)]);
+        if (++found >= 10) break;
+      }
+    }
+    if (found === 0) this.reject(batch[0]!.line, [databaseProblem(this.layer, batchError)]);
+  }
+
+  private reject(line: number, problems: readonly FieldProblem[]): void {
+    this.failed = true;
+    if (line > 0) this.rejectedRows++;
+    for (const p of problems) {
+      this.errorCount++;
+      if (this.errors.length >= MAX_REPORTED_ERRORS) continue;
+      const at = this.at(line);
+      this.errors.push({ line, at, field: p.field, reason: p.reason, message: `${at}, ${p.field}: ${p.reason}` });
+    }
+  }
+
+  private at(line: number): string {
+    return line > 0 ? `${this.unit} ${line}` : 'the file';
+  }
+
+  private fieldMapFor(fieldNames: string[]): FieldMap {
+    const signature = fieldNames.join('\u0000');
+    let map = this.fieldMaps.get(signature);
+    if (!map) {
+      map = mapFields(this.layer, fieldNames, this.options.mapping);
+      for (const f of map.ignored) this.ignored.add(f);
+      // Files with per-feature key sets could make this grow; a few hundred shapes is plenty.
+      if (this.fieldMaps.size < 1000) this.fieldMaps.set(signature, map);
+    }
+    return map;
+  }
+
+  private notePeak(): void {
+    const buffered = this.counter.parsed - this.settled;
+    if (buffered > this.peakBuffered) this.peakBuffered = buffered;
+  }
+}
+
+async function openReader(format: ImportFormat, options: ImportOptions, counter: ReadCounter): Promise<OpenedReader> {
+  if (format === 'shapefile') return openShapefile(options.files, options.encoding, counter);
+  if (options.files.length !== 1) throw new ImportFileError(`a ${format} import takes one file; got ${options.files.length}`);
+  const file = options.files[0]!;
+  return format === 'csv' ? openCsv(file, options.encoding, counter) : openGeoJson(file, options.encoding, counter);
+}
+
+/** A CSV header without a column for a required field fails the file once, not every row. */
+function checkHeaderCovers(layer: LayerSpec, plan: RowPlan, fields: FieldMap, fileName: string): void {
+  const missing: string[] = [];
+  for (const target of mappingTargets(layer)) {
+    const column = layer.columns.find((c) => c.name === target);
+    const required = column ? column.required : layer.columns.some((c) => c.type === 'point' && c.required);
+    if (!required || fields.byTarget.has(target) || plan.defaults.has(target) || plan.rowNumberAs?.column === target) continue;
+    missing.push(target);
+  }
+  if (missing.length > 0) {
+    const header = [...fields.byTarget.values(), ...fields.ignored].join(', ');
+    throw new ImportFileError(
+      `${fileName} line 1: no column for ${missing.join(', ')} (header: ${header}); map a column to it or give a default`,
+    );
+  }
+}
+
+function databaseProblem(layer: LayerSpec, err: unknown): FieldProblem {
+  const e = err as { message?: string; detail?: string; column?: string; constraint?: string };
+  let field = e.column ?? '(row)';
+  if (!e.column && e.constraint) {
+    const column = layer.columns.find((c) => e.constraint === `${layer.table}_${c.name}_check`);
+    if (column) field = column.name;
+  }
+  return { field, reason: `the database refused the row: ${e.message ?? String(err)}${e.detail ? ` (${e.detail})` : ''}` };
+}
