@@ -6,6 +6,8 @@ import type { Database } from '../geodata/db/database.ts';
 import type { Config } from './config.ts';
 import { errorHandler, HttpError } from './http-errors.ts';
 import { healthRouter } from './routes/health.ts';
+import { tilesRouter } from './routes/tiles.ts';
+import type { TileService } from '../tiles/tile-service.ts';
 
 export interface AppContext {
   readonly config: Config;
@@ -13,6 +15,8 @@ export interface AppContext {
   readonly logger: Logger;
   /** Static files of the built web client, when present. */
   readonly webDist?: string;
+  /** Vector tiles (/tiles/...), when the server made a tile service. */
+  readonly tiles?: TileService;
 }
 
 /** Wires the routes; holds no SQL of its own (that lives in geodata/ and tiles/). */
@@ -20,6 +24,9 @@ export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // Tiles come before request logging: a map view asks for hundreds a minute, and a log line
+  // per cached tile would cost more than serving it.
+  if (ctx.tiles) app.use('/tiles', tilesRouter(ctx.tiles));
   app.use(pinoHttp({ logger: ctx.logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
   app.use('/api', healthRouter(ctx));
   app.use('/api', (req, _res, next) => next(new HttpError(404, `no API route ${req.method} ${req.originalUrl}`)));

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { openDatabase, type Database } from '../geodata/db/database.ts';
 import { migrate } from '../geodata/db/migrate.ts';
 import { databaseStatus, isEmpty } from '../geodata/status/database-status.ts';
+import { createTileService, tileOptionsFromEnv, type TileService } from '../tiles/tile-service.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 
@@ -25,6 +26,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     poolSize: config.poolSize,
   });
   let server: Server | undefined;
+  let tiles: TileService | undefined;
   try {
     const applied = await migrate(db.pool);
     const status = await databaseStatus(db.pool);
@@ -37,12 +39,18 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     if (config.demo.enabled && (await isEmpty(db.pool))) {
       await loadDemoRegion(db, config, logger);
     }
-    const app = createApp({ config, db, logger, webDist: WEB_DIST });
+    tiles = await createTileService({
+      pool: db.pool, schema: db.schema, databaseUrl: config.databaseUrl, poolSize: config.poolSize,
+      options: tileOptionsFromEnv(process.env),
+      onError: (err) => logger.warn({ err }, 'tile change feed: read failed (retrying)'),
+    });
+    const app = createApp({ config, db, logger, webDist: WEB_DIST, tiles });
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.port, config.host, () => resolve(s));
       s.once('error', reject);
     });
   } catch (err) {
+    await tiles?.close().catch(() => {});
     await db.close().catch(() => {});
     throw err;
   }
@@ -62,6 +70,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
           live.closeIdleConnections();
           setTimeout(() => live.closeAllConnections(), 5_000).unref();
         });
+        await tiles?.close();
         await db.close();
       })();
       return closing;

@@ -1,0 +1,45 @@
+import { Router, type Request } from 'express';
+import { TileAddressError } from '../../tiles/tile-address.ts';
+import { TileFilterError } from '../../tiles/tile-filters.ts';
+import { TileNotFoundError, type TileService } from '../../tiles/tile-service.ts';
+import { HttpError } from '../http-errors.ts';
+
+/** /tiles/catalog.json, /tiles/{layer}.json and /tiles/{layer}/{z}/{x}/{y}.mvt; the work is in tiles/. */
+export function tilesRouter(tiles: TileService): Router {
+  const router = Router();
+  router.get('/catalog.json', (req, res) => {
+    res.set('Cache-Control', 'public, max-age=60').json(tiles.catalog(baseUrl(req)));
+  });
+  router.get('/:layer.json', async (req, res) => {
+    const json = await answer(() => tiles.tileJson(req.params.layer, baseUrl(req), req.query as Record<string, unknown>));
+    res.set('Cache-Control', 'public, max-age=60').json(json);
+  });
+  router.get('/:layer/:z/:x/:y.mvt', async (req, res) => {
+    const p = req.params;
+    const tile = await answer(() =>
+      tiles.tile({ layer: p.layer, z: p.z, x: p.x, y: p.y, query: req.query as Record<string, unknown>, ifNoneMatch: req.get('if-none-match') }),
+    );
+    res.set({ ETag: tile.etag, 'Cache-Control': tile.cacheControl, 'X-Tile-Cache': tile.cache, Vary: 'Accept-Encoding' });
+    if (tile.status === 304) {
+      res.status(304).end();
+      return;
+    }
+    res.status(200).type('application/vnd.mapbox-vector-tile').end(tile.bytes);
+  });
+  router.use((req, _res, next) => next(new HttpError(404, `no tile route ${req.method} /tiles${req.path}: use /tiles/catalog.json, /tiles/{layer}.json or /tiles/{layer}/{z}/{x}/{y}.mvt`)));
+  return router;
+}
+
+async function answer<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof TileNotFoundError) throw new HttpError(404, err.message);
+    if (err instanceof TileAddressError || err instanceof TileFilterError) throw new HttpError(400, err.message);
+    throw err;
+  }
+}
+
+function baseUrl(req: Request): string {
+  return `${req.protocol}://${req.get('host')}`;
+}

@@ -1,0 +1,135 @@
+import pg from 'pg';
+import type { LonLatBox } from './tile-address.ts';
+import type { DataChange } from './tile-cache.ts';
+
+export interface ChangeFeedOptions {
+  readonly pool: pg.Pool;
+  /** Schema whose tile_change log to follow (notifications from other schemas are ignored). */
+  readonly schema: string;
+  /** A connection string for a LISTEN connection; absent where NOTIFY does not reach other connections. */
+  readonly listenUrl?: string | undefined;
+  readonly pollMs: number;
+  readonly onChanges: (changes: DataChange[]) => void;
+  readonly onError?: (err: unknown) => void;
+}
+
+export interface ChangeFeed {
+  /** Reads the log now (also done on every poll and notification). */
+  poll(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+// A sequence number not seen yet may belong to a transaction still running (it commits
+// after a later one); after this long it is taken to have rolled back.
+const GAP_PATIENCE_MS = 60_000;
+// Log rows older than this are deleted by whichever server gets there first.
+const KEEP_LOG_MS = 60 * 60_000;
+
+/**
+ * Follows the tile_change log by sequence number. Polling works on both engines; where a
+ * LISTEN connection is given, NOTIFY wakes the poll at once. Sequence numbers are handed
+ * out before commit, so the feed keeps a low-water mark below any gap rather than a
+ * plain "highest seen", and a change committed late by a long transaction is still read.
+ */
+export async function startChangeFeed(options: ChangeFeedOptions): Promise<ChangeFeed> {
+  const { pool } = options;
+  const start = await pool.query<{ seq: string | null }>('SELECT max(seq)::text AS seq FROM tile_change');
+  let low = Number(start.rows[0]?.seq ?? 0);
+  const seenAbove = new Set<number>();
+  const gapSince = new Map<number, number>();
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+  let lastPrune = 0;
+
+  const readOnce = async () => {
+    const { rows } = await pool.query<{ seq: string; table_name: string; west: number | null; south: number | null; east: number | null; north: number | null }>(
+      'SELECT seq::text, table_name, west, south, east, north FROM tile_change WHERE seq > $1 ORDER BY seq LIMIT 10000',
+      [low],
+    );
+    const changes: DataChange[] = [];
+    for (const r of rows) {
+      const seq = Number(r.seq);
+      if (seenAbove.has(seq)) continue;
+      seenAbove.add(seq);
+      const box: LonLatBox | null = r.west === null ? null : [r.west, r.south!, r.east!, r.north!];
+      changes.push({ table: r.table_name, box });
+    }
+    advanceLowWater();
+    if (changes.length) options.onChanges(changes);
+    if (Date.now() - lastPrune > KEEP_LOG_MS / 4) {
+      lastPrune = Date.now();
+      await pool.query(`DELETE FROM tile_change WHERE at < now() - make_interval(secs => $1)`, [KEEP_LOG_MS / 1000]);
+    }
+  };
+
+  const advanceLowWater = () => {
+    const now = Date.now();
+    for (;;) {
+      if (seenAbove.has(low + 1)) {
+        seenAbove.delete(low + 1);
+        gapSince.delete(low + 1);
+        low++;
+        continue;
+      }
+      if (seenAbove.size === 0) break;
+      const since = gapSince.get(low + 1);
+      if (since === undefined) {
+        gapSince.set(low + 1, now);
+        break;
+      }
+      if (now - since < GAP_PATIENCE_MS) break;
+      gapSince.delete(low + 1);
+      low++;
+    }
+  };
+
+  const poll = (): Promise<void> => {
+    if (stopped) return Promise.resolve();
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await readOnce();
+        } while (again && !stopped);
+      } catch (err) {
+        options.onError?.(err);
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  };
+
+  let listener: pg.Client | null = null;
+  if (options.listenUrl) {
+    listener = await openListener(options.listenUrl, options.schema, poll, options.onError);
+  }
+  const timer = setInterval(() => void poll(), options.pollMs);
+  timer.unref();
+
+  return {
+    poll,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+      await listener?.end().catch(() => {});
+    },
+  };
+}
+
+async function openListener(url: string, schema: string, poll: () => Promise<void>, onError?: (err: unknown) => void): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', (err) => onError?.(err));
+  client.on('notification', (n) => {
+    if (n.channel === 'yzt_tile_change' && n.payload === schema) void poll();
+  });
+  await client.connect();
+  await client.query('LISTEN yzt_tile_change');
+  return client;
+}

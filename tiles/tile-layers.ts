@@ -1,0 +1,204 @@
+/**
+ * The tile layers the service publishes: one entry per URL name, each reading one table.
+ * Everything here is static text written by us; request input never reaches these strings,
+ * it only fills the numbered parameters of the statements built from them.
+ */
+export type FieldType = 'String' | 'Number' | 'Boolean';
+export type GeometryKind = 'point' | 'line' | 'polygon';
+export type FilterName = 'type' | 'industry' | 'division' | 'basin' | 'pollutant' | 'min' | 'status' | 'agg';
+
+export interface TileLayer {
+  /** URL name and MVT layer name. */
+  readonly id: string;
+  readonly description: string;
+  /** The table the features come from; a change in it invalidates cached tiles. */
+  readonly table: string;
+  readonly geometry: GeometryKind;
+  readonly minzoom: number;
+  readonly maxzoom: number;
+  readonly cacheControl: string;
+  /** Attribute name → SQL expression over alias `t` (static). */
+  readonly attributes: Readonly<Record<string, { sql: string; type: FieldType }>>;
+  /** SQL expression giving the MVT feature id (integer), if the layer has one. */
+  readonly featureId?: string;
+  /** A static restriction, e.g. one division level. */
+  readonly where?: string;
+  /** Query parameters this layer accepts. */
+  readonly filters: readonly FilterName[];
+}
+
+export const POLLUTANTS = ['cod', 'nh3n', 'tn', 'tp', 'so2', 'nox', 'pm', 'vocs'] as const;
+export type Pollutant = (typeof POLLUTANTS)[number];
+
+export const SOURCE_TYPES = ['industrial', 'agricultural', 'domestic', 'centralized', 'mobile', 'other'] as const;
+export const SOURCE_STATUSES = ['active', 'closed', 'merged', 'deleted'] as const;
+export const AGGREGATIONS = ['grid', 'county', 'township', 'zone'] as const;
+export type Aggregation = (typeof AGGREGATIONS)[number];
+
+/** The MVT layer name of aggregated sources (below the detail zoom). */
+export const SOURCE_CELLS_LAYER = 'source_cells';
+
+const MAX_ZOOM = 22;
+// Sources change through imports and edits; clients revalidate (cheap 304) every time so an
+// edit shows at once. Reference layers change rarely and may be reused for a minute.
+const REVALIDATE = 'public, no-cache';
+const REFERENCE = 'public, max-age=60, stale-while-revalidate=600';
+
+const emissionAttributes = Object.fromEntries(POLLUTANTS.map((p) => [p, { sql: `t.${p}`, type: 'Number' as const }]));
+
+const SOURCES: TileLayer = {
+  id: 'sources',
+  description: 'Pollution sources; individual from the detail zoom on, aggregated (layer source_cells) below it',
+  table: 'source',
+  geometry: 'point',
+  minzoom: 0,
+  maxzoom: MAX_ZOOM,
+  cacheControl: REVALIDATE,
+  featureId: 't.id',
+  attributes: {
+    name: { sql: 't.name', type: 'String' },
+    type: { sql: 't.source_type', type: 'String' },
+    industry: { sql: 't.industry_code', type: 'String' },
+    status: { sql: 't.status', type: 'String' },
+    ...emissionAttributes,
+  },
+  filters: ['type', 'industry', 'division', 'basin', 'pollutant', 'min', 'status', 'agg'],
+};
+
+function divisionLayer(level: 'province' | 'city' | 'county' | 'township', minzoom: number): TileLayer {
+  return {
+    id: `divisions_${level}`,
+    description: `Administrative divisions, ${level} level`,
+    table: 'division',
+    geometry: 'polygon',
+    minzoom,
+    maxzoom: MAX_ZOOM,
+    cacheControl: REFERENCE,
+    where: `t.level = '${level}'`,
+    attributes: {
+      code: { sql: 't.code', type: 'String' },
+      name: { sql: 't.name', type: 'String' },
+      parent_code: { sql: 't.parent_code', type: 'String' },
+    },
+    filters: ['division'],
+  };
+}
+
+const LAYER_LIST: readonly TileLayer[] = [
+  SOURCES,
+  {
+    id: 'census_zones',
+    description: 'Census zones (普查小区)',
+    table: 'census_zone',
+    geometry: 'polygon',
+    minzoom: 8,
+    maxzoom: MAX_ZOOM,
+    cacheControl: REFERENCE,
+    attributes: {
+      code: { sql: 't.code', type: 'String' },
+      name: { sql: 't.name', type: 'String' },
+      township_code: { sql: 't.township_code', type: 'String' },
+      county_code: { sql: 't.county_code', type: 'String' },
+    },
+    filters: ['division'],
+  },
+  divisionLayer('province', 0),
+  divisionLayer('city', 0),
+  divisionLayer('county', 0),
+  divisionLayer('township', 6),
+  {
+    id: 'outfalls',
+    description: 'River outfalls (入河排污口)',
+    table: 'outfall',
+    geometry: 'point',
+    minzoom: 0,
+    maxzoom: MAX_ZOOM,
+    cacheControl: REVALIDATE,
+    attributes: {
+      code: { sql: 't.code', type: 'String' },
+      name: { sql: 't.name', type: 'String' },
+      receiving_water: { sql: 't.receiving_water', type: 'String' },
+      reach_id: { sql: 't.reach_id', type: 'Number' },
+    },
+    filters: [],
+  },
+  {
+    id: 'river_reaches',
+    description: 'River reaches',
+    table: 'river_reach',
+    geometry: 'line',
+    minzoom: 0,
+    maxzoom: MAX_ZOOM,
+    cacheControl: REFERENCE,
+    featureId: 't.id',
+    attributes: {
+      name: { sql: 't.name', type: 'String' },
+      stream_order: { sql: 't.stream_order', type: 'Number' },
+      downstream_id: { sql: 't.downstream_id', type: 'Number' },
+      basin_code: { sql: 't.basin_code', type: 'String' },
+    },
+    filters: ['basin'],
+  },
+  {
+    id: 'basins',
+    description: 'Basins and sub-basins',
+    table: 'basin',
+    geometry: 'polygon',
+    minzoom: 0,
+    maxzoom: MAX_ZOOM,
+    cacheControl: REFERENCE,
+    attributes: {
+      code: { sql: 't.code', type: 'String' },
+      name: { sql: 't.name', type: 'String' },
+      level: { sql: 't.level', type: 'Number' },
+      parent_code: { sql: 't.parent_code', type: 'String' },
+    },
+    filters: [],
+  },
+  {
+    id: 'sections',
+    description: 'Water-quality monitoring sections (断面)',
+    table: 'section',
+    geometry: 'point',
+    minzoom: 0,
+    maxzoom: MAX_ZOOM,
+    cacheControl: REVALIDATE,
+    attributes: {
+      code: { sql: 't.code', type: 'String' },
+      name: { sql: 't.name', type: 'String' },
+      level: { sql: 't.level', type: 'String' },
+      target_class: { sql: 't.target_class', type: 'Number' },
+      river_name: { sql: 't.river_name', type: 'String' },
+    },
+    filters: [],
+  },
+  {
+    id: 'air_stations',
+    description: 'Air-quality monitoring stations',
+    table: 'air_station',
+    geometry: 'point',
+    minzoom: 0,
+    maxzoom: MAX_ZOOM,
+    cacheControl: REVALIDATE,
+    attributes: {
+      code: { sql: 't.code', type: 'String' },
+      name: { sql: 't.name', type: 'String' },
+      city: { sql: 't.city', type: 'String' },
+    },
+    filters: [],
+  },
+];
+
+export const TILE_LAYERS: ReadonlyMap<string, TileLayer> = new Map(LAYER_LIST.map((l) => [l.id, l]));
+
+/** Attributes of an aggregated source cell (grid cell or census unit). */
+export const CELL_ATTRIBUTES: Readonly<Record<string, FieldType>> = {
+  count: 'Number',
+  code: 'String',
+  ...Object.fromEntries(POLLUTANTS.map((p) => [p, 'Number' as const])),
+};
+
+/** Tables whose changes can alter a layer's tiles (the basin filter reads basin polygons). */
+export function tablesRead(layer: TileLayer, usesBasinFilter: boolean): string[] {
+  return usesBasinFilter && layer.table !== 'basin' ? [layer.table, 'basin'] : [layer.table];
+}

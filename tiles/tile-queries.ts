@@ -1,0 +1,231 @@
+import { createHash } from 'node:crypto';
+import { escapeLiteral } from 'pg';
+import { TILE_BUFFER, TILE_EXTENT, type TileAddress } from './tile-address.ts';
+import type { TileFilters } from './tile-filters.ts';
+import { POLLUTANTS, SOURCE_CELLS_LAYER, type Aggregation, type FilterName, type TileLayer } from './tile-layers.ts';
+
+/**
+ * The SQL behind every tile. Each statement is built once per (layer, variant, encoding)
+ * from the static layer definitions; the tile address and the filters are always bind
+ * parameters ($1 z, $2 x, $3 y, then one per filter), so a filter value can never become SQL.
+ *
+ * Two encodings share everything up to the last step:
+ * - 'mvt': the database encodes with ST_AsMVT and returns one bytea (real PostGIS);
+ * - 'rows': the database returns features already clipped, snapped to the 4096 grid and in
+ *   tile coordinates, and Node encodes them (the embedded engine has no ST_AsMVT).
+ * Points (and aggregated cells) are placed by the same arithmetic on both paths, so their
+ * decoded coordinates agree exactly; lines and polygons go through ST_AsMVTGeom where it
+ * exists and through the equivalent clip/affine/snap chain otherwise.
+ */
+export type Encoding = 'mvt' | 'rows';
+
+export type TileVariant =
+  | { kind: 'features' }
+  | { kind: 'cells'; agg: Aggregation };
+
+export interface TileStatement {
+  /** Prepared-statement name (stable for the text). */
+  readonly name: string;
+  readonly text: string;
+  readonly layerName: string;
+  readonly geometry: 'point' | 'line' | 'polygon';
+  /** Builds the bind values for one tile. */
+  values(tile: TileAddress, filters: TileFilters, cellSize: number): unknown[];
+  /** Attribute names and types, for decoding rows (the Node path). */
+  readonly attributes: Readonly<Record<string, 'String' | 'Number' | 'Boolean'>>;
+  readonly hasFeatureId: boolean;
+}
+
+/** The statement for one layer/variant/encoding (memoised). */
+export function tileStatement(layer: TileLayer, variant: TileVariant, encoding: Encoding): TileStatement {
+  const key = `${layer.id}|${variant.kind === 'cells' ? variant.agg : 'features'}|${encoding}`;
+  let statement = STATEMENTS.get(key);
+  if (!statement) {
+    statement = variant.kind === 'cells' ? cellStatement(layer, variant.agg, encoding) : featureStatement(layer, encoding);
+    STATEMENTS.set(key, statement);
+  }
+  return statement;
+}
+
+const STATEMENTS = new Map<string, TileStatement>();
+
+// Web-mercator world width and half-width in metres (EPSG:3857), as ST_TileEnvelope uses them.
+const WORLD = 40075016.68557849;
+const HALF_WORLD = 20037508.342789244;
+
+// Fractional tile coordinates of a lon/lat point: the spherical-mercator formulas written out,
+// identical on both engines and cheaper than ST_Transform per point.
+const PXF = `((ST_X(t.geom) + 180.0) / 360.0 * power(2.0, $1::int) - $2::int) * ${TILE_EXTENT}.0`;
+const PYF = `((1.0 - asinh(tan(radians(ST_Y(t.geom)))) / pi()) / 2.0 * power(2.0, $1::int) - $3::int) * ${TILE_EXTENT}.0`;
+
+// Bounding-box pre-filter through the 4326 GiST index; the envelope is grown by `margin` tile units.
+const envelope4326 = (margin: number) =>
+  `ST_Transform(ST_TileEnvelope($1::int, $2::int, $3::int, margin => ${margin / TILE_EXTENT}), 4326)`;
+
+// One screen pixel of a 512-px tile: simplification below it is invisible.
+const SIMPLIFY_TOLERANCE = `(${WORLD} / power(2.0, $1::int) / 512.0)`;
+
+/** Which column a filter reads, per table. */
+const DIVISION_COLUMN: Readonly<Record<string, string>> = {
+  source: 't.division_code',
+  census_zone: 'coalesce(t.township_code, t.county_code)',
+  division: 't.code',
+};
+
+interface FilterSql {
+  clauses: string[];
+  bind: (filters: TileFilters) => unknown[];
+}
+
+/** Filter clauses numbered from $4 on; a filter left out binds NULL and its clause is true. */
+function filterSql(layer: TileLayer, firstParam: number): FilterSql {
+  const clauses: string[] = [];
+  const binders: ((f: TileFilters) => unknown)[] = [];
+  let n = firstParam;
+  const param = (cast: string, bind: (f: TileFilters) => unknown) => {
+    binders.push(bind);
+    return `$${n++}::${cast}`;
+  };
+  const has = (name: FilterName) => layer.filters.includes(name);
+  if (has('type')) {
+    const p = param('text[]', (f) => f.type);
+    clauses.push(`(${p} IS NULL OR t.source_type = ANY(${p}))`);
+  }
+  if (has('industry')) {
+    const p = param('text', (f) => f.industry);
+    clauses.push(`(${p} IS NULL OR t.industry_code LIKE ${p} || '%')`);
+  }
+  if (has('division')) {
+    const column = DIVISION_COLUMN[layer.table];
+    if (!column) throw new Error(`layer ${layer.id}: no division column for table ${layer.table}`);
+    const p = param('text', (f) => f.division);
+    clauses.push(`(${p} IS NULL OR ${column} LIKE ${p} || '%')`);
+  }
+  if (has('basin')) {
+    const p = param('text', (f) => f.basin);
+    clauses.push(
+      layer.table === 'river_reach'
+        ? `(${p} IS NULL OR t.basin_code = ${p})`
+        : `(${p} IS NULL OR EXISTS (SELECT 1 FROM basin b WHERE b.code = ${p} AND ST_Intersects(b.geom, t.geom)))`,
+    );
+  }
+  if (has('pollutant')) {
+    const p = param('text', (f) => f.pollutant);
+    const m = param('float8', (f) => f.min);
+    const cases = POLLUTANTS.map((q) => `WHEN '${q}' THEN t.${q}`).join(' ');
+    clauses.push(`(${p} IS NULL OR (CASE ${p} ${cases} END) >= ${m})`);
+  }
+  if (has('status')) {
+    const p = param('text[]', (f) => f.status);
+    clauses.push(`(CASE WHEN ${p} IS NULL THEN t.status <> 'deleted' ELSE t.status = ANY(${p}) END)`);
+  }
+  return { clauses, bind: (f) => binders.map((b) => b(f)) };
+}
+
+function featureStatement(layer: TileLayer, encoding: Encoding): TileStatement {
+  const filters = filterSql(layer, 4);
+  const where = [...(layer.where ? [layer.where] : []), ...filters.clauses];
+  const attrs = Object.entries(layer.attributes).map(([name, a]) => `${a.sql} AS "${name}"`);
+  const fid = layer.featureId ? [`${layer.featureId} AS fid`] : [];
+  const outer = [...(layer.featureId ? ['fid'] : []), ...Object.keys(layer.attributes).map((n) => `"${n}"`)];
+  let text: string;
+  if (layer.geometry === 'point') {
+    // Keep points inside the tile plus its buffer, in integer tile units (round = rint on both engines).
+    const inner =
+      `SELECT ${[...fid, ...attrs].join(', ')}, round(${PXF}) AS px, round(${PYF}) AS py ` +
+      `FROM ${layer.table} t WHERE t.geom && ${envelope4326(TILE_BUFFER + 1)}` +
+      where.map((w) => ` AND ${w}`).join('');
+    const inBuffer = `q.px BETWEEN ${-TILE_BUFFER} AND ${TILE_EXTENT + TILE_BUFFER} AND q.py BETWEEN ${-TILE_BUFFER} AND ${TILE_EXTENT + TILE_BUFFER}`;
+    text =
+      encoding === 'mvt'
+        ? mvt(layer.id, layer.featureId !== undefined, `SELECT ${outer.join(', ')}, ST_MakePoint(q.px, q.py) AS geom FROM (${inner}) q WHERE ${inBuffer}`)
+        : `SELECT ${outer.join(', ')}, q.px, q.py FROM (${inner}) q WHERE ${inBuffer}`;
+  } else {
+    const simplified = `ST_Simplify(ST_Transform(t.geom, 3857), ${SIMPLIFY_TOLERANCE}, true)`;
+    const from = `FROM ${layer.table} t WHERE t.geom && ${envelope4326(TILE_BUFFER)}` + where.map((w) => ` AND ${w}`).join('');
+    if (encoding === 'mvt') {
+      const geom = `ST_AsMVTGeom(${simplified}, ST_TileEnvelope($1::int, $2::int, $3::int), ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom`;
+      text = mvt(layer.id, layer.featureId !== undefined, `SELECT * FROM (SELECT ${[...fid, ...attrs, geom].join(', ')} ${from}) q WHERE q.geom IS NOT NULL`);
+    } else {
+      text = `SELECT ${outer.join(', ')}, ST_AsGeoJSON(q.g) AS geojson FROM (SELECT ${[...fid, ...attrs].join(', ')}, ${tileGeometry(layer.geometry, simplified)} AS g ${from}) q ` +
+        `WHERE q.g IS NOT NULL AND NOT ST_IsEmpty(q.g)` + (layer.geometry === 'polygon' ? ' AND ST_Area(q.g) > 0' : '');
+    }
+  }
+  return {
+    name: statementName(text),
+    text,
+    layerName: layer.id,
+    geometry: layer.geometry,
+    hasFeatureId: layer.featureId !== undefined,
+    attributes: Object.fromEntries(Object.entries(layer.attributes).map(([n, a]) => [n, a.type])),
+    values: (tile, f) => [tile.z, tile.x, tile.y, ...filters.bind(f)],
+  };
+}
+
+/**
+ * What ST_AsMVTGeom does, spelled out for the embedded engine: clip to the tile grown by the
+ * buffer, map to tile units (y down), snap to the integer grid, and repair what snapping broke.
+ */
+function tileGeometry(kind: 'line' | 'polygon', simplified: string): string {
+  const clipped = `ST_ClipByBox2D(${simplified}, ST_TileEnvelope($1::int, $2::int, $3::int, margin => ${TILE_BUFFER / TILE_EXTENT})::box2d)`;
+  const scale = `(${TILE_EXTENT}.0 / (${WORLD} / power(2.0, $1::int)))`;
+  const xmin = `(-${HALF_WORLD} + $2::int * (${WORLD} / power(2.0, $1::int)))`;
+  const ymax = `(${HALF_WORLD} - $3::int * (${WORLD} / power(2.0, $1::int)))`;
+  const affine = `ST_Affine(${clipped}, ${scale}, 0, 0, -${scale}, -${xmin} * ${scale}, ${ymax} * ${scale})`;
+  const snapped = `ST_SnapToGrid(${affine}, 1.0)`;
+  return kind === 'polygon' ? `ST_CollectionExtract(ST_MakeValid(${snapped}), 3)` : `ST_CollectionExtract(${snapped}, 2)`;
+}
+
+/**
+ * Sources below the detail zoom: one feature per grid cell or census unit, counting the
+ * sources inside the tile (no buffer, so each source is counted in exactly one tile) and
+ * summing their emissions; placed at the mean position of those sources.
+ */
+function cellStatement(layer: TileLayer, agg: Aggregation, encoding: Encoding): TileStatement {
+  // The grid cell size is $4; unit aggregations take no cell size, so their filters start at $4.
+  const filters = filterSql(layer, agg === 'grid' ? 5 : 4);
+  const where = [...(layer.where ? [layer.where] : []), ...filters.clauses];
+  const sums = POLLUTANTS.map((p) => `coalesce(sum(q.${p}), 0)::float8 AS ${p}`);
+  const group: Record<Aggregation, { key: string; code: string | null; fid: string | null }> = {
+    grid: { key: 'floor(q.pxf / $4::int), floor(q.pyf / $4::int)', code: null, fid: `(floor(q.pyf / $4::int) * ceil(${TILE_EXTENT}.0 / $4::int) + floor(q.pxf / $4::int))::bigint` },
+    county: { key: 'left(q.division_code, 6)', code: 'left(q.division_code, 6)', fid: null },
+    township: { key: 'q.township', code: 'q.township', fid: null },
+    zone: { key: 'q.zone_code', code: 'q.zone_code', fid: null },
+  };
+  const g = group[agg];
+  const inner =
+    `SELECT t.division_code, CASE WHEN length(t.division_code) >= 9 THEN left(t.division_code, 9) END AS township, t.zone_code, ` +
+    `${POLLUTANTS.map((p) => `t.${p}`).join(', ')}, ${PXF} AS pxf, ${PYF} AS pyf ` +
+    `FROM ${layer.table} t WHERE t.geom && ${envelope4326(1)}` + where.map((w) => ` AND ${w}`).join('');
+  const cells =
+    `SELECT ${g.fid ? `${g.fid} AS fid, ` : ''}${g.code ? `${g.code} AS code, ` : ''}count(*)::int AS count, ${sums.join(', ')}, ` +
+    `round(avg(q.pxf)) AS px, round(avg(q.pyf)) AS py ` +
+    `FROM (${inner}) q WHERE q.pxf >= 0 AND q.pxf < ${TILE_EXTENT} AND q.pyf >= 0 AND q.pyf < ${TILE_EXTENT} GROUP BY ${g.key}`;
+  const columns = [...(g.fid ? ['c.fid'] : []), ...(g.code ? ['c.code'] : []), 'c.count', ...POLLUTANTS.map((p) => `c.${p}`)];
+  const text =
+    encoding === 'mvt'
+      ? mvt(SOURCE_CELLS_LAYER, g.fid !== null, `SELECT ${columns.join(', ')}, ST_MakePoint(c.px, c.py) AS geom FROM (${cells}) c`)
+      : `SELECT ${columns.join(', ')}, c.px, c.py FROM (${cells}) c`;
+  return {
+    name: statementName(text),
+    text,
+    layerName: SOURCE_CELLS_LAYER,
+    geometry: 'point',
+    hasFeatureId: g.fid !== null,
+    attributes: {
+      ...(g.code ? { code: 'String' as const } : {}),
+      count: 'Number',
+      ...Object.fromEntries(POLLUTANTS.map((p) => [p, 'Number' as const])),
+    },
+    values: (tile, f, cellSize) =>
+      agg === 'grid' ? [tile.z, tile.x, tile.y, cellSize, ...filters.bind(f)] : [tile.z, tile.x, tile.y, ...filters.bind(f)],
+  };
+}
+
+function mvt(layerName: string, withId: boolean, rows: string): string {
+  return `SELECT coalesce(ST_AsMVT(m, ${escapeLiteral(layerName)}, ${TILE_EXTENT}, 'geom'${withId ? ", 'fid'" : ''}), ''::bytea) AS tile FROM (${rows}) m`;
+}
+
+function statementName(text: string): string {
+  return `yzt_tile_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+}
