@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../geodata/db/database.ts';
 import type { Config } from './config.ts';
 import { errorHandler, HttpError } from './http-errors.ts';
+import { exploreRouter } from './routes/explore.ts';
 import { healthRouter } from './routes/health.ts';
 import { tilesRouter } from './routes/tiles.ts';
 import type { TileService } from '../tiles/tile-service.ts';
@@ -29,6 +30,7 @@ export function createApp(ctx: AppContext): Express {
   if (ctx.tiles) app.use('/tiles', tilesRouter(ctx.tiles));
   app.use(pinoHttp({ logger: ctx.logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
   app.use('/api', healthRouter(ctx));
+  app.use('/api', exploreRouter(ctx));
   app.use('/api', (req, _res, next) => next(new HttpError(404, `no API route ${req.method} ${req.originalUrl}`)));
   if (ctx.webDist && existsSync(ctx.webDist)) {
     app.use(express.static(ctx.webDist, { index: 'index.html', maxAge: '1h' }));

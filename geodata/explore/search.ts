@@ -1,0 +1,110 @@
+import type pg from 'pg';
+
+/** One search hit: enough to list it, fly to it and open its panel. */
+export interface SearchHit {
+  readonly layer: FeatureLayer;
+  readonly id: string;
+  readonly name: string;
+  /** A second line: the source type, the county code, the river, the city. */
+  readonly detail: string | null;
+  readonly lng: number;
+  readonly lat: number;
+  /** [minLng, minLat, maxLng, maxLat] for areas, null for points. */
+  readonly bbox: [number, number, number, number] | null;
+}
+
+export type FeatureLayer = 'source' | 'census_zone' | 'division' | 'outfall' | 'river_reach' | 'basin' | 'section' | 'air_station';
+
+// Exact identifiers (census id, credit code, zone code, section code) rank before name matches;
+// names match anywhere, shortest first, so "石化" finds 某某石化有限公司.
+const SEARCH_SQL = `
+  WITH q AS (SELECT $1::text AS exact, $2::text AS pattern, $3::int AS lim)
+  (SELECT 'source' AS layer, s.census_id AS id, s.name, s.source_type AS detail, ST_X(s.geom) AS lng, ST_Y(s.geom) AS lat,
+          NULL::float8[] AS bbox, 0 AS rank
+     FROM source s, q
+    WHERE s.status <> 'deleted' AND s.geom IS NOT NULL AND (s.census_id = q.exact OR s.credit_code = upper(q.exact))
+    LIMIT (SELECT lim FROM q))
+  UNION ALL
+  (SELECT 'source', s.census_id, s.name, s.source_type, ST_X(s.geom), ST_Y(s.geom), NULL, 2
+     FROM source s, q
+    WHERE s.status <> 'deleted' AND s.geom IS NOT NULL AND s.name ILIKE q.pattern
+    ORDER BY length(s.name), s.census_id
+    LIMIT (SELECT lim FROM q))
+  UNION ALL
+  (SELECT 'census_zone', z.code, coalesce(z.name, z.code), z.county_code, ST_X(ST_PointOnSurface(z.geom)), ST_Y(ST_PointOnSurface(z.geom)),
+          ARRAY[ST_XMin(z.geom), ST_YMin(z.geom), ST_XMax(z.geom), ST_YMax(z.geom)], CASE WHEN z.code = q.exact THEN 0 ELSE 1 END
+     FROM census_zone z, q
+    WHERE z.geom IS NOT NULL AND (left(z.code, length(q.exact)) = q.exact OR z.name ILIKE q.pattern)
+    ORDER BY z.code
+    LIMIT (SELECT lim FROM q))
+  UNION ALL
+  (SELECT 'section', t.code, t.name, t.river_name, ST_X(t.geom), ST_Y(t.geom), NULL, CASE WHEN t.code = q.exact THEN 0 ELSE 1 END
+     FROM section t, q
+    WHERE t.code = q.exact OR t.name ILIKE q.pattern
+    ORDER BY length(t.name)
+    LIMIT (SELECT lim FROM q))
+  UNION ALL
+  (SELECT 'air_station', a.code, a.name, a.city, ST_X(a.geom), ST_Y(a.geom), NULL, CASE WHEN a.code = q.exact THEN 0 ELSE 1 END
+     FROM air_station a, q
+    WHERE a.code = q.exact OR a.name ILIKE q.pattern
+    ORDER BY length(a.name)
+    LIMIT (SELECT lim FROM q))
+  UNION ALL
+  (SELECT 'outfall', o.code, coalesce(o.name, o.code), o.receiving_water, ST_X(o.geom), ST_Y(o.geom), NULL, CASE WHEN o.code = q.exact THEN 0 ELSE 1 END
+     FROM outfall o, q
+    WHERE o.geom IS NOT NULL AND (o.code = q.exact OR o.name ILIKE q.pattern)
+    ORDER BY length(o.name)
+    LIMIT (SELECT lim FROM q))
+  UNION ALL
+  (SELECT 'division', d.code, d.name, d.level, ST_X(ST_PointOnSurface(d.geom)), ST_Y(ST_PointOnSurface(d.geom)),
+          ARRAY[ST_XMin(d.geom), ST_YMin(d.geom), ST_XMax(d.geom), ST_YMax(d.geom)], CASE WHEN d.code = q.exact THEN 0 ELSE 1 END
+     FROM division d, q
+    WHERE d.geom IS NOT NULL AND (d.code = q.exact OR d.name ILIKE q.pattern)
+    ORDER BY length(d.code), d.code
+    LIMIT (SELECT lim FROM q))
+  UNION ALL
+  (SELECT 'basin', b.code, b.name, NULL, ST_X(ST_PointOnSurface(b.geom)), ST_Y(ST_PointOnSurface(b.geom)),
+          ARRAY[ST_XMin(b.geom), ST_YMin(b.geom), ST_XMax(b.geom), ST_YMax(b.geom)], CASE WHEN b.code = q.exact THEN 0 ELSE 1 END
+     FROM basin b, q
+    WHERE b.geom IS NOT NULL AND (b.code = q.exact OR b.name ILIKE q.pattern)
+    LIMIT (SELECT lim FROM q))
+  UNION ALL
+  (SELECT DISTINCT ON (r.name) 'river_reach', r.id::text, r.name, r.basin_code, ST_X(ST_LineInterpolatePoint(r.geom, 0.5)),
+          ST_Y(ST_LineInterpolatePoint(r.geom, 0.5)), ARRAY[ST_XMin(r.geom), ST_YMin(r.geom), ST_XMax(r.geom), ST_YMax(r.geom)], 1
+     FROM river_reach r, q
+    WHERE r.name ILIKE q.pattern
+    ORDER BY r.name, r.stream_order DESC NULLS LAST
+    LIMIT (SELECT lim FROM q))`;
+
+/** Finds sources, zones, sections, stations, outfalls, divisions, basins and rivers by name or code. */
+export async function searchFeatures(pool: pg.Pool, text: string, limit = 20): Promise<SearchHit[]> {
+  const q = text.trim();
+  if (q.length === 0) return [];
+  const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const { rows } = await pool.query<SearchRow>(SEARCH_SQL, [q, pattern, limit]);
+  return rows
+    .sort((a, b) => a.rank - b.rank || LAYER_ORDER.indexOf(a.layer) - LAYER_ORDER.indexOf(b.layer))
+    .slice(0, limit)
+    .map((r) => ({
+      layer: r.layer,
+      id: r.id,
+      name: r.name,
+      detail: r.detail,
+      lng: Number(r.lng),
+      lat: Number(r.lat),
+      bbox: r.bbox ? (r.bbox.map(Number) as [number, number, number, number]) : null,
+    }));
+}
+
+const LAYER_ORDER: FeatureLayer[] = ['source', 'section', 'air_station', 'outfall', 'census_zone', 'division', 'basin', 'river_reach'];
+
+interface SearchRow {
+  layer: FeatureLayer;
+  id: string;
+  name: string;
+  detail: string | null;
+  lng: number;
+  lat: number;
+  bbox: number[] | null;
+  rank: number;
+}
