@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import { errorHandler, HttpError } from './http-errors.ts';
 import { exploreRouter } from './routes/explore.ts';
 import { healthRouter } from './routes/health.ts';
+import { importRouter } from './routes/import.ts';
 import { tilesRouter } from './routes/tiles.ts';
 import type { TileService } from '../tiles/tile-service.ts';
 
@@ -30,6 +31,7 @@ export function createApp(ctx: AppContext): Express {
   if (ctx.tiles) app.use('/tiles', tilesRouter(ctx.tiles));
   app.use(pinoHttp({ logger: ctx.logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
   app.use('/api', healthRouter(ctx));
+  app.use('/api', importRouter(ctx));
   app.use('/api', exploreRouter(ctx));
   app.use('/api', (req, _res, next) => next(new HttpError(404, `no API route ${req.method} ${req.originalUrl}`)));
   if (ctx.webDist && existsSync(ctx.webDist)) {
