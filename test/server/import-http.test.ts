@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/start-server.ts';
+import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { startTestServer } from '../support/test-server.ts';
+
+const HEADER = '普查编号,单位名称,污染源类型,行业代码,经度,纬度,化学需氧量\n';
+
+describe('POST /api/import/{kind}', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  beforeAll(async () => {
+    db = await openTestDatabase('import_http');
+    server = await startTestServer(db);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await db?.close();
+  });
+
+  const post = (kind: string, name: string, body: string, fields: Record<string, string> = {}) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    form.append('file', new Blob([body]), name);
+    return fetch(`${server.url}/api/import/${kind}`, { method: 'POST', body: form });
+  };
+
+  it('stores a CSV with Chinese headers and reports the rows', async () => {
+    const csv = HEADER + 'S1,示范印染厂,工业源,1713,113.30,22.70,12.5\nS2,示范养殖场,农业源,0313,113.31,22.71,3\n';
+    const res = await post('source', 'sources.csv', csv);
+    expect(res.status).toBe(200);
+    const report = await res.json();
+    expect(report).toMatchObject({ kind: 'source', format: 'csv', rowsRead: 2, rowsStored: 2, rejected: 0 });
+    const { rows } = await db.pool.query(
+      `SELECT census_id, source_type, ST_X(geom) AS x, ST_Y(geom) AS y, cod FROM source ORDER BY census_id`);
+    expect(rows).toEqual([
+      { census_id: 'S1', source_type: 'industrial', x: 113.3, y: 22.7, cod: 12.5 },
+      { census_id: 'S2', source_type: 'agricultural', x: 113.31, y: 22.71, cod: 3 },
+    ]);
+  });
+
+  it('rejects a file with a bad row with 422, names line and field, and stores nothing of it', async () => {
+    const csv = HEADER + 'S3,甲厂,工业源,1713,113.3,22.7,1\nS4,乙厂,工业源,1713,abc,22.7,1\nS5,丙厂,工业源,1713,113.3,22.7,1\n';
+    const res = await post('source', 'bad.csv', csv);
+    expect(res.status).toBe(422);
+    const report = await res.json();
+    expect(report.rowsStored).toBe(0);
+    expect(report.errors[0]).toMatchObject({ line: 3 });
+    expect(report.errors[0].message).toMatch(/line 3/);
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM source WHERE census_id IN ('S3','S4','S5')`);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('answers an unknown kind with 404 and a body that is not multipart with 400', async () => {
+    expect((await post('pizza', 'x.csv', 'a\n1\n')).status).toBe(404);
+    const res = await fetch(`${server.url}/api/import/source`, { method: 'POST', body: 'hello', headers: { 'content-type': 'text/plain' } });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatch(/multipart/);
+  });
+
+  it('rejects unknown options with 400 naming them', async () => {
+    const res = await post('source', 's.csv', HEADER, { colour: 'red' });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toMatch(/colour/);
+  });
+});

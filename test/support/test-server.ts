@@ -1,0 +1,17 @@
+import { loadConfig } from '../../server/config.ts';
+import { createLogger } from '../../server/logger.ts';
+import { startServer, type RunningServer } from '../../server/start-server.ts';
+import type { TestDatabase } from './test-database.ts';
+
+/** The real server, in this process, on a test database's schema (demo off unless asked). */
+export function startTestServer(db: TestDatabase, env: Record<string, string> = {}): Promise<RunningServer> {
+  const config = loadConfig({
+    PORT: '0',
+    DATABASE_URL: db.url,
+    YZT_DB_SCHEMA: db.schema,
+    YZT_DEMO: 'off',
+    YZT_POOL_SIZE: '4',
+    ...env,
+  });
+  return startServer(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+}
