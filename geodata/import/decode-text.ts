@@ -69,8 +69,10 @@ export function decodeBytes(bytes: Uint8Array, encoding: TextEncoding): string {
 
 /**
  * Why decoded text shows the encoding was wrong, or null. A replacement character means the
- * bytes were not valid in that encoding; GBK text that re-encodes to valid multi-byte UTF-8
- * was UTF-8 read as GBK (real GBK Chinese is practically never valid UTF-8).
+ * bytes were not valid in that encoding. Text read as GBK whose bytes are valid UTF-8 that
+ * spells Chinese was UTF-8 read as GBK; short GBK strings can be valid UTF-8 by chance
+ * (农业源 is), but then they spell Latin or Cyrillic letters, not Chinese. A detected GBK
+ * needs no such check: the file as a whole was already found not to be UTF-8.
  */
 export function encodingProblem(text: string, chosen: ChosenEncoding): string | null {
   if (!/[^\x00-\x7f]/.test(text)) return null;
@@ -78,20 +80,15 @@ export function encodingProblem(text: string, chosen: ChosenEncoding): string | 
     const hint = chosen.origin === 'detected' ? 'it is neither UTF-8 nor GBK' : chosen.encoding === 'utf8' ? 'it may be GBK' : 'it may be UTF-8';
     return `text is not valid ${label(chosen.encoding)} (${chosen.source}); ${hint}`;
   }
-  if (chosen.encoding !== 'utf8') {
-    const bytes = iconv.encode(text, chosen.encoding);
-    if (isMultiByteUtf8(bytes)) {
-      return `text is UTF-8, not ${label(chosen.encoding)} (${chosen.source}): it would be stored as mojibake "${text.slice(0, 20)}"`;
-    }
+  if (chosen.encoding !== 'utf8' && chosen.origin !== 'detected' && spellsChineseAsUtf8(iconv.encode(text, chosen.encoding))) {
+    return `text is UTF-8, not ${label(chosen.encoding)} (${chosen.source}): it would be stored as mojibake "${text.slice(0, 20)}"`;
   }
   return null;
 }
 
-function isMultiByteUtf8(bytes: Uint8Array): boolean {
-  if (!bytes.some((b) => b >= 0x80)) return false;
+function spellsChineseAsUtf8(bytes: Uint8Array): boolean {
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
+    return /[\u3000-\u9fff\uff00-\uffef]/.test(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
     return false;
   }
