@@ -1,0 +1,239 @@
+import { voronoi, type VoronoiDiagram } from 'd3-voronoi';
+import type { MultiPolygon } from 'geojson';
+import { BOUNDS } from './land.ts';
+
+/**
+ * One Voronoi diagram over every site of the region, with vertices rounded to micro-degrees
+ * once and shared by all cells. Every stored polygon (census zone, township, county, city,
+ * province, basin) is a union of these cells, computed by cancelling the edges two member
+ * cells share, so the layers nest exactly: a township's boundary is made of the very
+ * vertices of its zones' boundaries.
+ */
+export interface Partition {
+  readonly siteCount: number;
+  /** Site coordinates in degrees. */
+  readonly siteX: Float64Array;
+  readonly siteY: Float64Array;
+  /** Sites whose cells share an edge. */
+  neighbours(site: number): readonly number[];
+  /** The site whose cell holds a point (micro-degrees) at least `margin` micro-degrees inside, else -1. */
+  locate(x: number, y: number, margin: number): number;
+  /** The union of the cells of the given sites as a valid GeoJSON MultiPolygon. */
+  union(sites: Iterable<number>): MultiPolygon;
+  /** Area-weighted centroid of the cells of the given sites, in degrees. */
+  centroid(sites: Iterable<number>): [number, number];
+}
+
+const SCALE = 1000;
+
+export function buildPartition(xs: readonly number[], ys: readonly number[]): Partition {
+  const n = xs.length;
+  // Local coordinates in milli-degrees keep d3-voronoi's absolute 1e-6 epsilon far below
+  // the micro-degree rounding.
+  const points: [number, number][] = xs.map((x, i) => [(x - BOUNDS.west) * SCALE, (ys[i]! - BOUNDS.south) * SCALE]);
+  const layout = voronoi<[number, number]>().extent([
+    [0, 0],
+    [(BOUNDS.east - BOUNDS.west) * SCALE, (BOUNDS.north - BOUNDS.south) * SCALE],
+  ]);
+  const diagram = layout(points);
+  const polygons = diagram.polygons();
+  const vertexIds = new Map<number, number>();
+  const vx: number[] = [];
+  const vy: number[] = [];
+  const vertexOf = (u: number, v: number): number => {
+    const x = Math.round(BOUNDS.west * 1e6 + u * (1e6 / SCALE));
+    const y = Math.round(BOUNDS.south * 1e6 + v * (1e6 / SCALE));
+    const key = x * 33554432 + y;
+    let id = vertexIds.get(key);
+    if (id === undefined) {
+      id = vx.length;
+      vx.push(x);
+      vy.push(y);
+      vertexIds.set(key, id);
+    }
+    return id;
+  };
+  const cells: Int32Array[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const poly = polygons[i];
+    if (!poly) throw new Error(`demo partition: site ${i} has no Voronoi cell (duplicate site?)`);
+    const ids: number[] = [];
+    for (const [u, v] of poly) {
+      const id = vertexOf(u, v);
+      if (ids[ids.length - 1] !== id) ids.push(id);
+    }
+    while (ids.length > 1 && ids[0] === ids[ids.length - 1]) ids.pop();
+    if (ringArea(ids, vx, vy) < 0) ids.reverse();
+    cells[i] = Int32Array.from(ids);
+  }
+  const adjacency: number[][] = Array.from({ length: n }, () => []);
+  for (const edge of diagram.edges) {
+    if (!edge || !edge.left || !edge.right) continue;
+    const a = vertexOf(edge[0][0], edge[0][1]);
+    const b = vertexOf(edge[1][0], edge[1][1]);
+    if (a === b) continue;
+    adjacency[edge.left.index]!.push(edge.right.index);
+    adjacency[edge.right.index]!.push(edge.left.index);
+  }
+  const hint = buildHintGrid(diagram, n);
+  const siteX = Float64Array.from(xs);
+  const siteY = Float64Array.from(ys);
+  return {
+    siteCount: n,
+    siteX,
+    siteY,
+    neighbours: (site) => adjacency[site]!,
+    locate(x, y, margin) {
+      const u = (x / 1e6 - BOUNDS.west) * SCALE;
+      const v = (y / 1e6 - BOUNDS.south) * SCALE;
+      hint.seed(u, v);
+      const found = diagram.find(u, v);
+      if (!found) return -1;
+      const site = found.index;
+      return insideCell(cells[site]!, vx, vy, x, y, margin) ? site : -1;
+    },
+    union: (sites) => unionCells(sites, cells, vx, vy),
+    centroid(sites) {
+      let a = 0, cx = 0, cy = 0;
+      for (const s of sites) {
+        const ring = cells[s]!;
+        for (let k = 0; k < ring.length; k++) {
+          const p = ring[k]!, q = ring[(k + 1) % ring.length]!;
+          const cross = vx[p]! * vy[q]! - vx[q]! * vy[p]!;
+          a += cross;
+          cx += (vx[p]! + vx[q]!) * cross;
+          cy += (vy[p]! + vy[q]!) * cross;
+        }
+      }
+      return [cx / (3 * a) / 1e6, cy / (3 * a) / 1e6];
+    },
+  };
+}
+
+/**
+ * d3-voronoi's find walks from the last cell it found; a coarse grid of starting cells keeps
+ * that walk short when consecutive points are far apart.
+ */
+function buildHintGrid(diagram: VoronoiDiagram<[number, number]>, n: number) {
+  const width = (BOUNDS.east - BOUNDS.west) * SCALE;
+  const height = (BOUNDS.north - BOUNDS.south) * SCALE;
+  const side = Math.max(8, Math.min(1024, Math.round(Math.sqrt(n) * 1.5)));
+  const starts = new Int32Array(side * side);
+  const internal = diagram as unknown as { _found?: number };
+  for (let j = 0; j < side; j++) {
+    for (let i = 0; i < side; i++) {
+      const site = diagram.find(((i + 0.5) * width) / side, ((j + 0.5) * height) / side);
+      starts[j * side + i] = site ? site.index : 0;
+    }
+  }
+  return {
+    seed(u: number, v: number) {
+      const i = Math.min(side - 1, Math.max(0, Math.floor((u / width) * side)));
+      const j = Math.min(side - 1, Math.max(0, Math.floor((v / height) * side)));
+      internal._found = starts[j * side + i]!;
+    },
+  };
+}
+
+function insideCell(ring: Int32Array, vx: number[], vy: number[], x: number, y: number, margin: number): boolean {
+  for (let k = 0; k < ring.length; k++) {
+    const p = ring[k]!, q = ring[(k + 1) % ring.length]!;
+    const ax = vx[p]!, ay = vy[p]!, bx = vx[q]!, by = vy[q]!;
+    const cross = (bx - ax) * (y - ay) - (by - ay) * (x - ax);
+    if (cross < margin * Math.hypot(bx - ax, by - ay)) return false;
+  }
+  return true;
+}
+
+function ringArea(ids: readonly number[] | Int32Array, vx: number[], vy: number[]): number {
+  let a = 0;
+  for (let k = 0; k < ids.length; k++) {
+    const p = ids[k]!, q = ids[(k + 1) % ids.length]!;
+    a += vx[p]! * vy[q]! - vx[q]! * vy[p]!;
+  }
+  return a / 2;
+}
+
+function unionCells(sites: Iterable<number>, cells: Int32Array[], vx: number[], vy: number[]): MultiPolygon {
+  const V = vx.length;
+  const edges = new Set<number>();
+  for (const s of sites) {
+    const ring = cells[s]!;
+    for (let k = 0; k < ring.length; k++) edges.add(ring[k]! * V + ring[(k + 1) % ring.length]!);
+  }
+  const outgoing = new Map<number, number[]>();
+  const starts: number[] = [];
+  for (const e of edges) {
+    const a = Math.floor(e / V), b = e - a * V;
+    if (edges.has(b * V + a)) continue;
+    let list = outgoing.get(a);
+    if (!list) {
+      list = [];
+      outgoing.set(a, list);
+      starts.push(a);
+    }
+    list.push(b);
+  }
+  // Walk closed boundary paths; split them wherever a vertex repeats, so every ring is simple
+  // (two lobes touching at a point become two rings, a hole touching its shell a separate ring).
+  const rings: number[][] = [];
+  starts.sort((a, b) => a - b);
+  for (const start of starts) {
+    while ((outgoing.get(start)?.length ?? 0) > 0) {
+      const stack: number[] = [start];
+      const onStack = new Map<number, number>([[start, 0]]);
+      let current = start;
+      for (;;) {
+        const list = outgoing.get(current);
+        if (!list || list.length === 0) throw new Error('demo partition: open boundary while joining cells');
+        const next = list.pop()!;
+        const at = onStack.get(next);
+        if (at !== undefined) {
+          const ring = stack.splice(at);
+          for (const v of ring) onStack.delete(v);
+          rings.push(ring);
+          if (at === 0) break;
+          stack.push(next);
+          onStack.set(next, stack.length - 1);
+        } else {
+          stack.push(next);
+          onStack.set(next, stack.length - 1);
+        }
+        current = next;
+      }
+    }
+  }
+  const shells: { ring: number[]; area: number; holes: number[][] }[] = [];
+  const holes: number[][] = [];
+  for (const ring of rings) {
+    const area = ringArea(ring, vx, vy);
+    if (area > 0) shells.push({ ring, area, holes: [] });
+    else if (area < 0) holes.push(ring);
+  }
+  for (const hole of holes) {
+    const p = hole[0]!, q = hole[1]!;
+    const mx = (vx[p]! + vx[q]!) / 2, my = (vy[p]! + vy[q]!) / 2;
+    let best: (typeof shells)[number] | undefined;
+    for (const s of shells) {
+      if ((!best || s.area < best.area) && pointInRing(s.ring, vx, vy, mx, my)) best = s;
+    }
+    if (!best) throw new Error('demo partition: a hole outside every shell');
+    best.holes.push(hole);
+  }
+  shells.sort((a, b) => b.area - a.area || a.ring[0]! - b.ring[0]!);
+  const close = (ring: number[]) => {
+    const coords = ring.map((v) => [vx[v]! / 1e6, vy[v]! / 1e6]);
+    coords.push(coords[0]!);
+    return coords;
+  };
+  return { type: 'MultiPolygon', coordinates: shells.map((s) => [close(s.ring), ...s.holes.map(close)]) };
+}
+
+function pointInRing(ring: number[], vx: number[], vy: number[], x: number, y: number): boolean {
+  let inside = false;
+  for (let k = 0, j = ring.length - 1; k < ring.length; j = k++) {
+    const xi = vx[ring[k]!]!, yi = vy[ring[k]!]!, xj = vx[ring[j]!]!, yj = vy[ring[j]!]!;
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
