@@ -154,7 +154,9 @@ function dbfBytes(fixture: ShapefileFixture): Buffer {
   header.writeUInt16LE(recordLength, 10);
   fields.forEach((f, i) => {
     const at = 32 + 32 * i;
-    iconv.encode(f.name, encoding).copy(header, at, 0, 10);
+    const name = iconv.encode(f.name, encoding);
+    if (name.length > 10) throw new Error(`DBF field name ${f.name} is ${name.length} bytes in ${encoding}; at most 10 fit`);
+    name.copy(header, at);
     header.write(f.type, at + 11, 'latin1');
     header.writeUInt8(f.length, at + 16);
     header.writeUInt8(f.decimals ?? 0, at + 17);
