@@ -3,7 +3,7 @@ import type { FeatureLayer } from './search.ts';
 
 /** Every stored attribute of one feature, for the popup / side panel. */
 export interface FeatureDetail {
-  readonly layer: FeatureLayer;
+  readonly layer: DetailLayer;
   readonly id: string;
   readonly properties: Record<string, unknown>;
   readonly lng: number;
@@ -11,17 +11,23 @@ export interface FeatureDetail {
   readonly bbox: [number, number, number, number];
 }
 
-export const FEATURE_LAYERS: readonly FeatureLayer[] = ['source', 'census_zone', 'division', 'outfall', 'river_reach', 'basin', 'section', 'air_station'];
+/** `source_id` finds a source by its internal id, which is the feature id in the tiles. */
+export type DetailLayer = FeatureLayer | 'source_id';
+
+export const FEATURE_LAYERS: readonly DetailLayer[] = ['source', 'source_id', 'census_zone', 'division', 'outfall', 'river_reach', 'basin', 'section', 'air_station'];
 
 const COMMON = `ST_X(ST_PointOnSurface(t.geom)) AS lng, ST_Y(ST_PointOnSurface(t.geom)) AS lat,
   ARRAY[ST_XMin(t.geom), ST_YMin(t.geom), ST_XMax(t.geom), ST_YMax(t.geom)] AS bbox`;
 const PROPS = `to_jsonb(t) - 'geom' - 'import_batch'`;
 
 // One static statement per layer: the layer name picks the statement, it never enters the SQL.
-const DETAIL_SQL: Record<FeatureLayer, string> = {
+const DETAIL_SQL: Record<DetailLayer, string> = {
   source: `SELECT ${PROPS} - 'entered_x' - 'entered_y' - 'row_version' AS props, ${COMMON},
              (SELECT name FROM division d WHERE d.code = t.division_code) AS division_name
            FROM source t WHERE t.census_id = $1`,
+  source_id: `SELECT ${PROPS} - 'entered_x' - 'entered_y' - 'row_version' AS props, ${COMMON},
+             (SELECT name FROM division d WHERE d.code = t.division_code) AS division_name
+           FROM source t WHERE t.id::text = $1`,
   census_zone: `SELECT ${PROPS} AS props, ${COMMON},
              (SELECT count(*)::int FROM source s WHERE s.zone_code = t.code AND s.status <> 'deleted') AS source_count
            FROM census_zone t WHERE t.code = $1`,
@@ -44,7 +50,7 @@ const DETAIL_SQL: Record<FeatureLayer, string> = {
            FROM air_station t WHERE t.code = $1`,
 };
 
-export async function featureDetail(pool: pg.Pool, layer: FeatureLayer, id: string): Promise<FeatureDetail | null> {
+export async function featureDetail(pool: pg.Pool, layer: DetailLayer, id: string): Promise<FeatureDetail | null> {
   const { rows } = await pool.query<Record<string, unknown>>(DETAIL_SQL[layer], [id]);
   const row = rows[0];
   if (!row) return null;

@@ -1,7 +1,7 @@
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import {
-  AreaBody, BboxQuery, FEATURE_LAYERS, FilterQuery, POLLUTANTS, featureDetail, filterFromQuery, listSources,
+  AreaBody, BboxQuery, FEATURE_LAYERS, FilterQuery, POLLUTANTS, featureDetail, filterFromQuery, filterOptions, monitoringStatus, listSources,
   searchFeatures, sourceStatistics, sourcesToCsv, sourcesToGeoJson, type Area,
 } from '../../geodata/explore/index.ts';
 import type { AppContext } from '../app.ts';
@@ -33,6 +33,14 @@ export function exploreRouter(ctx: AppContext): Router {
   router.get('/explore/search', async (req, res) => {
     const q = parse(SearchQuery, req.query, 'query');
     res.json({ hits: await searchFeatures(pool, q.q, q.limit) });
+  });
+
+  router.get('/explore/monitoring', async (_req, res) => {
+    res.set('Cache-Control', 'no-cache').json(await monitoringStatus(pool));
+  });
+
+  router.get('/explore/options', async (_req, res) => {
+    res.set('Cache-Control', 'no-cache').json(await filterOptions(pool));
   });
 
   router.get('/explore/stats', async (req, res) => {

@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Debian's Chromium; browser tests skip with a message when it is absent. */
+export const CHROMIUM = process.env.YZT_CHROMIUM ?? '/usr/bin/chromium';
+export const HAS_CHROMIUM = existsSync(CHROMIUM);
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+  });
+}
+
+/** A page that records console errors, failed requests and any request leaving the machine. */
+export async function openPage(browser: Browser, viewport = { width: 1400, height: 900 }) {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const offMachine: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname) && !['blob:', 'data:'].includes(u.protocol)) offMachine.push(r.url());
+  });
+  page.on('requestfailed', (r) => { if (!r.failure()?.errorText.includes('ERR_ABORTED')) errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`); });
+  page.on('response', (r) => { if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${r.url()}`); });
+  return { page, errors, offMachine, close: () => context.close() };
+}
+
+export async function waitIdle(page: Page, timeoutMs = 90_000): Promise<number> {
+  const started = Date.now();
+  await page.waitForFunction(() => (window as any).__yzt !== undefined, undefined, { timeout: timeoutMs });
+  await page.evaluate((t) => (window as any).__yzt.whenIdle(t), timeoutMs);
+  return Date.now() - started;
+}
+
+/** Fraction of pixels in a screenshot region that are close to a colour. */
+export async function colourShare(page: Page, rgb: [number, number, number], tolerance = 40): Promise<number> {
+  return page.evaluate(({ rgb, tolerance }) => {
+    const map = (window as any).__yzt.map;
+    const canvases = [...document.querySelectorAll('#map canvas')] as HTMLCanvasElement[];
+    const w = canvases[0]!.width, h = canvases[0]!.height;
+    const c = document.createElement('canvas');
+    c.width = w; c.height = h;
+    const ctx = c.getContext('2d')!;
+    map.triggerRepaint();
+    for (const cv of canvases) ctx.drawImage(cv, 0, 0, w, h);
+    const data = ctx.getImageData(0, 0, w, h).data;
+    let hit = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (Math.abs(data[i]! - rgb[0]) + Math.abs(data[i + 1]! - rgb[1]) + Math.abs(data[i + 2]! - rgb[2]) <= tolerance) hit++;
+    }
+    return hit / (w * h);
+  }, { rgb, tolerance });
+}

@@ -1,0 +1,114 @@
+import type { LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
+import type { LayerId } from './state.ts';
+
+/**
+ * The base map, drawn by MapLibre from the product's own vector tiles: land from the province
+ * polygons, basins, rivers (width by stream order), divisions and census zones, with Chinese
+ * labels drawn from the local CJK font (no glyph or style URL leaves the machine).
+ */
+export const LABEL_FONT = 'Noto Sans CJK SC';
+
+/** MapLibre layer ids belonging to each toggle of the layer panel. */
+export const MAPLIBRE_LAYERS: Partial<Record<LayerId, string[]>> = {
+  basemap: ['online-basemap'],
+  basins: ['basins-fill', 'basins-line', 'basins-label'],
+  divisions: ['divisions-township-line', 'divisions-county-line', 'divisions-city-line', 'divisions-province-line', 'divisions-label'],
+  census_zones: ['census-zones-line'],
+  rivers: ['rivers-line', 'rivers-label'],
+  outfalls: ['outfalls-circle'],
+  sections: ['sections-label'],
+  air_stations: ['air-stations-label'],
+};
+
+/** Opacity paint properties per MapLibre layer, scaled by the panel's opacity slider. */
+export const OPACITY_PROPS: Record<string, { prop: string; base: number }[]> = {
+  'online-basemap': [{ prop: 'raster-opacity', base: 1 }],
+  'basins-fill': [{ prop: 'fill-opacity', base: 1 }],
+  'basins-line': [{ prop: 'line-opacity', base: 1 }],
+  'divisions-township-line': [{ prop: 'line-opacity', base: 0.6 }],
+  'divisions-county-line': [{ prop: 'line-opacity', base: 1 }],
+  'divisions-city-line': [{ prop: 'line-opacity', base: 1 }],
+  'divisions-province-line': [{ prop: 'line-opacity', base: 1 }],
+  'census-zones-line': [{ prop: 'line-opacity', base: 1 }],
+  'rivers-line': [{ prop: 'line-opacity', base: 1 }],
+  'outfalls-circle': [{ prop: 'circle-opacity', base: 1 }, { prop: 'circle-stroke-opacity', base: 1 }],
+};
+
+export const COLORS = {
+  sea: '#cfe3f0',
+  land: '#f6f3ec',
+  basin: '#8cc084',
+  river: '#3f7fd0',
+  province: '#6b4f3a',
+  county: '#8a7a6a',
+  zone: '#9b59b6',
+  outfall: '#b5541c',
+};
+
+export function baseStyle(origin: string, onlineBasemapUrl: string | null): StyleSpecification {
+  const vector = (id: string): SourceSpecification => ({ type: 'vector', url: `${origin}/tiles/${id}.json` });
+  const sources: Record<string, SourceSpecification> = {
+    provinces: vector('divisions_province'),
+    cities: vector('divisions_city'),
+    counties: vector('divisions_county'),
+    townships: vector('divisions_township'),
+    zones: vector('census_zones'),
+    basins: vector('basins'),
+    rivers: vector('river_reaches'),
+    outfalls: vector('outfalls'),
+    sections: vector('sections'),
+    stations: vector('air_stations'),
+  };
+  const layers: LayerSpecification[] = [
+    { id: 'background', type: 'background', paint: { 'background-color': COLORS.sea } },
+  ];
+  if (onlineBasemapUrl) {
+    sources.online = { type: 'raster', tiles: [onlineBasemapUrl], tileSize: 256 };
+    layers.push({ id: 'online-basemap', type: 'raster', source: 'online', layout: { visibility: 'none' } });
+  }
+  const label = (size: number, color: string, halo = '#ffffff') => ({
+    paint: { 'text-color': color, 'text-halo-color': halo, 'text-halo-width': 1.5 },
+    layoutBase: { 'text-field': ['get', 'name'], 'text-font': [LABEL_FONT], 'text-size': size },
+  });
+  const riverLabel = label(12, '#1d4f91');
+  const divLabel = label(13, '#4a3b2f');
+  const basinLabel = label(12, '#3b6b35');
+  const stationLabel = label(11, '#333333');
+  layers.push(...([
+    { id: 'land', type: 'fill', source: 'provinces', 'source-layer': 'divisions_province', paint: { 'fill-color': COLORS.land } },
+    { id: 'basins-fill', type: 'fill', source: 'basins', 'source-layer': 'basins', paint: { 'fill-color': COLORS.basin, 'fill-opacity': 0.35 } },
+    { id: 'basins-line', type: 'line', source: 'basins', 'source-layer': 'basins', paint: { 'line-color': '#5c9a52', 'line-width': 1.2, 'line-dasharray': [3, 2] } },
+    { id: 'census-zones-line', type: 'line', source: 'zones', 'source-layer': 'census_zones', minzoom: 8,
+      paint: { 'line-color': COLORS.zone, 'line-width': 0.8 } },
+    { id: 'divisions-township-line', type: 'line', source: 'townships', 'source-layer': 'divisions_township', minzoom: 9,
+      paint: { 'line-color': COLORS.county, 'line-width': 0.5, 'line-dasharray': [2, 2] } },
+    { id: 'divisions-county-line', type: 'line', source: 'counties', 'source-layer': 'divisions_county',
+      paint: { 'line-color': COLORS.county, 'line-width': 1.2, 'line-dasharray': [4, 2] } },
+    { id: 'divisions-city-line', type: 'line', source: 'cities', 'source-layer': 'divisions_city', paint: { 'line-color': COLORS.province, 'line-width': 1.6 } },
+    { id: 'divisions-province-line', type: 'line', source: 'provinces', 'source-layer': 'divisions_province', paint: { 'line-color': COLORS.province, 'line-width': 2.2 } },
+    { id: 'rivers-line', type: 'line', source: 'rivers', 'source-layer': 'river_reaches',
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: {
+        'line-color': COLORS.river,
+        // Width by stream order (Strahler): headwaters hairline, main stems bold; grows with zoom.
+        'line-width': ['interpolate', ['linear'], ['zoom'],
+          6, ['*', 0.35, ['coalesce', ['get', 'stream_order'], 1]],
+          12, ['*', 1.2, ['coalesce', ['get', 'stream_order'], 1]]],
+      } },
+    { id: 'outfalls-circle', type: 'circle', source: 'outfalls', 'source-layer': 'outfalls', minzoom: 8,
+      paint: { 'circle-color': COLORS.outfall, 'circle-radius': 4, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1 } },
+    { id: 'basins-label', type: 'symbol', source: 'basins', 'source-layer': 'basins', maxzoom: 10,
+      layout: { ...basinLabel.layoutBase, 'symbol-placement': 'point' }, paint: basinLabel.paint },
+    { id: 'rivers-label', type: 'symbol', source: 'rivers', 'source-layer': 'river_reaches', minzoom: 8,
+      filter: ['>=', ['coalesce', ['get', 'stream_order'], 1], 2],
+      layout: { ...riverLabel.layoutBase, 'symbol-placement': 'line', 'symbol-spacing': 400 }, paint: riverLabel.paint },
+    { id: 'divisions-label', type: 'symbol', source: 'counties', 'source-layer': 'divisions_county',
+      layout: { ...divLabel.layoutBase, 'symbol-placement': 'point' }, paint: divLabel.paint },
+    { id: 'sections-label', type: 'symbol', source: 'sections', 'source-layer': 'sections', minzoom: 10,
+      layout: { ...stationLabel.layoutBase, 'text-offset': [0, 1.2], 'text-anchor': 'top' }, paint: stationLabel.paint },
+    { id: 'air-stations-label', type: 'symbol', source: 'stations', 'source-layer': 'air_stations', minzoom: 10,
+      layout: { ...stationLabel.layoutBase, 'text-offset': [0, 1.2], 'text-anchor': 'top' }, paint: stationLabel.paint },
+    // The shared label helper widens the literal types, so the list is checked as a whole here.
+  ] as unknown as LayerSpecification[]));
+  return { version: 8, sources, layers };
+}

@@ -1,0 +1,117 @@
+import { BarChart } from 'echarts/charts';
+import { GridComponent, TooltipComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+import type { GroupCount, Statistics } from './api.ts';
+import { fmt, lang, t, type MessageKey } from './i18n.ts';
+import { industryName } from './industries.ts';
+import { POLLUTANTS, type Pollutant } from './state.ts';
+import { TYPE_COLORS } from './data-layers.ts';
+
+echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
+
+/**
+ * Bar charts (ECharts, which these users know from their own reporting systems; bars compare
+ * categories exactly, where pies do not) with the numbers behind them in a table. Clicking a bar
+ * or a row narrows the filters to it.
+ */
+export interface StatsPanelEvents {
+  onPickType(type: string): void;
+  onPickIndustry(prefix: string): void;
+  onPickDivision(code: string): void;
+}
+
+export class StatsPanel {
+  private charts = new Map<string, echarts.ECharts>();
+  private last: Statistics | null = null;
+
+  constructor(private readonly root: HTMLElement, private readonly events: StatsPanelEvents, private sizeBy: () => Pollutant | null) {}
+
+  render(stats: Statistics | null = this.last): void {
+    this.last = stats;
+    for (const c of this.charts.values()) c.dispose();
+    this.charts.clear();
+    this.root.innerHTML = '';
+    const h = el('h2', t('statistics'));
+    this.root.append(h);
+    if (!stats) return;
+    const total = el('div', `${fmt(stats.count, 0)} ${t('sources')}`);
+    total.className = 'total';
+    total.dataset.testid = 'stats-total';
+    total.dataset.count = String(stats.count);
+    this.root.append(total);
+    const zh = lang() === 'zh';
+    const pol = this.sizeBy() ?? 'cod';
+    this.block('byType', t('byType'), stats.byType.map((g) => ({ g, label: t(`type.${g.code}` as MessageKey) })), 'count',
+      (g) => this.events.onPickType(g.code), (g) => TYPE_COLORS[g.code as keyof typeof TYPE_COLORS]);
+    this.block('industries', t('topIndustries'), stats.topIndustries.map((g) => ({ g, label: industryName(g.code, zh ? 'zh' : 'en') })), 'count',
+      (g) => this.events.onPickIndustry(g.code));
+    const emissionRows = POLLUTANTS.map((p) => ({ g: { code: p, name: null, count: stats.emissions[p], emissions: stats.emissions } as GroupCount, label: t(`pol.${p}` as MessageKey) }));
+    this.block('emissions', t('emissions'), emissionRows, 'count', null);
+    this.block('divisions', `${t('byDivision')} · ${t(`pol.${pol}` as MessageKey)}`, stats.byDivision.map((g) => ({ g, label: g.name ?? g.code })), pol,
+      (g) => this.events.onPickDivision(g.code));
+  }
+
+  private block(
+    id: string,
+    title: string,
+    rows: { g: GroupCount; label: string }[],
+    metric: 'count' | Pollutant,
+    onPick: ((g: GroupCount) => void) | null,
+    color?: (g: GroupCount) => number[] | undefined,
+  ): void {
+    const value = (g: GroupCount) => (metric === 'count' ? g.count : g.emissions[metric]);
+    const h = el('h2', title);
+    const chartEl = el('div');
+    chartEl.className = 'chart';
+    chartEl.dataset.chart = id;
+    this.root.append(h, chartEl);
+    const chart = echarts.init(chartEl, undefined, { renderer: 'canvas' });
+    const data = [...rows].reverse();
+    chart.setOption({
+      animation: false,
+      grid: { left: 8, right: 40, top: 4, bottom: 4, containLabel: true },
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      xAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmt(v, 0) } },
+      yAxis: { type: 'category', data: data.map((r) => truncate(r.label, 12)), axisLabel: { fontSize: 11 } },
+      series: [{
+        type: 'bar',
+        data: data.map((r) => {
+          const c = color?.(r.g);
+          return { value: value(r.g), itemStyle: c ? { color: `rgba(${c[0]},${c[1]},${c[2]},1)` } : undefined };
+        }),
+        itemStyle: { color: '#0f4c81' },
+        label: { show: true, position: 'right', formatter: (p: { value: number }) => fmt(p.value, metric === 'count' ? 0 : 1), fontSize: 10 },
+      }],
+    });
+    if (onPick) chart.on('click', (p) => onPick(data[p.dataIndex]!.g));
+    this.charts.set(id, chart);
+    const table = el('table');
+    table.className = 'numbers';
+    table.dataset.table = id;
+    for (const r of rows) {
+      const tr = el('tr');
+      tr.append(el('td', r.label));
+      const td = el('td', fmt(value(r.g), metric === 'count' && id !== 'emissions' ? 0 : 2));
+      td.className = 'num';
+      tr.append(td);
+      if (onPick) {
+        tr.className = 'clickable';
+        tr.dataset.code = r.g.code;
+        tr.addEventListener('click', () => onPick(r.g));
+      }
+      table.append(tr);
+    }
+    this.root.append(table);
+  }
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
