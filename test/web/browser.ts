@@ -37,22 +37,22 @@ export async function waitIdle(page: Page, timeoutMs = 90_000): Promise<number> 
   return Date.now() - started;
 }
 
-/** Fraction of pixels in a screenshot region that are close to a colour. */
-export async function colourShare(page: Page, rgb: [number, number, number], tolerance = 40): Promise<number> {
-  return page.evaluate(({ rgb, tolerance }) => {
-    const map = (window as any).__yzt.map;
-    const canvases = [...document.querySelectorAll('#map canvas')] as HTMLCanvasElement[];
-    const w = canvases[0]!.width, h = canvases[0]!.height;
+/** Share of pixels within `tolerance` (sum of channel differences) of a colour, decoded by the browser. */
+export async function colourShareOf(page: Page, png: Buffer, rgb: [number, number, number], tolerance = 30): Promise<number> {
+  return page.evaluate(async ({ b64, rgb, tolerance }) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
     const c = document.createElement('canvas');
-    c.width = w; c.height = h;
+    c.width = img.width;
+    c.height = img.height;
     const ctx = c.getContext('2d')!;
-    map.triggerRepaint();
-    for (const cv of canvases) ctx.drawImage(cv, 0, 0, w, h);
-    const data = ctx.getImageData(0, 0, w, h).data;
+    ctx.drawImage(img, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
     let hit = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs(data[i]! - rgb[0]) + Math.abs(data[i + 1]! - rgb[1]) + Math.abs(data[i + 2]! - rgb[2]) <= tolerance) hit++;
+    for (let i = 0; i < d.length; i += 4) {
+      if (Math.abs(d[i]! - rgb[0]) + Math.abs(d[i + 1]! - rgb[1]) + Math.abs(d[i + 2]! - rgb[2]) <= tolerance) hit++;
     }
-    return hit / (w * h);
-  }, { rgb, tolerance });
+    return hit / (c.width * c.height);
+  }, { b64: png.toString('base64'), rgb, tolerance });
 }
