@@ -3,7 +3,7 @@ import gcoordModule from 'gcoord';
 import type { ColumnSpec, LayerSpec, Row, Value } from '../model/layers.ts';
 import { checkGeometry, coordinateProblem } from './check-geometry.ts';
 import { coerceValue, parseDecimal, scalarText } from './coerce-value.ts';
-import { completeRow } from './complete-row.ts';
+import { completeRow, constraintProblems } from './complete-row.ts';
 import { parseDms } from './dms.ts';
 import type { FieldMap } from './map-fields.ts';
 import { ImportFileError, type FieldProblem, type SourceRecord } from './types.ts';
@@ -45,6 +45,8 @@ export function makeRowPlan(
 
 /** Maps, coerces and checks one record into a row ready for insertRows, or lists what is wrong. */
 export function coerceRow(plan: RowPlan, fields: FieldMap, record: SourceRecord): RowResult {
+  // A record the reader could not split properly ("(row)", "(feature)"): its fields would only add noise.
+  if (record.problems.some((p) => p.field.startsWith('('))) return { problems: record.problems };
   const problems: FieldProblem[] = [...record.problems];
   const row: Row = {};
   const { layer } = plan;
@@ -69,7 +71,8 @@ export function coerceRow(plan: RowPlan, fields: FieldMap, record: SourceRecord)
   if (problems.length > 0) return { problems };
   if (layer.kind === 'source') toWgs84(row);
   completeRow(layer.kind, row);
-  return { row };
+  const refused = constraintProblems(layer.kind, row);
+  return refused.length > 0 ? { problems: refused } : { row };
 }
 
 function fallback(plan: RowPlan, column: ColumnSpec, line: number): unknown {

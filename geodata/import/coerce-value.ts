@@ -48,12 +48,15 @@ function coerceNumber(column: ColumnSpec, text: string): Coerced {
   const n = parseDecimal(text);
   if (n === null) return { error: `"${text}" is not a number` };
   if (column.type === 'integer' && !Number.isInteger(n)) return { error: `"${text}" is not a whole number` };
+  if (column.type === 'integer' && !Number.isSafeInteger(n)) return { error: `${text} is too large for an identifier or count` };
   if (column.min !== undefined && n < column.min) return { error: `${n} is below the minimum ${column.min}` };
   if (column.max !== undefined && n > column.max) return { error: `${n} is above the maximum ${column.max}` };
   return { value: n };
 }
 
 function coerceText(column: ColumnSpec, text: string): Coerced {
+  // PostgreSQL text cannot hold NUL; caught here so the database never has to refuse a batch.
+  if (text.includes('\u0000')) return { error: 'contains a NUL character' };
   let value = text;
   if (column.values) {
     const found = lookupValue(column.values, text);

@@ -58,6 +58,7 @@ export async function runImport(pool: pg.Pool, options: ImportOptions): Promise<
     const headerFields = reader.header && mapFields(layer, reader.header, options.mapping);
     if (headerFields) checkHeaderCovers(layer, plan, headerFields, fileName);
     const client = await pool.connect();
+    let broken: Error | undefined;
     try {
       const run = new ImportRun(client, layer, plan, reader.unit, options, counter);
       await client.query('BEGIN');
@@ -67,11 +68,12 @@ export async function runImport(pool: pg.Pool, options: ImportOptions): Promise<
         const batchId = await run.finish();
         return run.report({ format, fileName, encoding: reader.encoding, batchId, elapsedMs: Date.now() - started });
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
+        // A connection that cannot even roll back is discarded rather than returned to the pool.
+        await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
         throw err;
       }
     } finally {
-      client.release();
+      client.release(broken);
     }
   } finally {
     await reader.close();
@@ -206,19 +208,20 @@ class ImportRun {
       this.settled += batch.length;
       return;
     }
-    const clashes = await storedKeys(this.client, this.layer, this.keys, batch.map((p) => p.row));
-    if (clashes.size > 0) {
-      for (const p of batch) {
-        if (clashes.has(keyOf(this.keys, p.row))) {
-          this.reject(p.line, [{ field: this.keys.join('+'), reason: `${keyText(this.keys, p.row)} is already stored` }]);
-        }
-      }
-      this.settled += batch.length;
-      return;
-    }
+    // Everything this batch sends may be refused (a value out of range); the savepoint keeps
+    // the transaction usable so the rows at fault can be named.
     await this.client.query('SAVEPOINT import_batch_rows');
     try {
-      this.rowsStored += await insertRows(this.client, this.layer, batch.map((p) => p.row), this.batchId);
+      const clashes = await storedKeys(this.client, this.layer, this.keys, batch.map((p) => p.row));
+      if (clashes.size > 0) {
+        for (const p of batch) {
+          if (clashes.has(keyOf(this.keys, p.row))) {
+            this.reject(p.line, [{ field: this.keys.join('+'), reason: `${keyText(this.keys, p.row)} is already stored` }]);
+          }
+        }
+      } else {
+        this.rowsStored += await insertRows(this.client, this.layer, batch.map((p) => p.row), this.batchId);
+      }
       await this.client.query('RELEASE SAVEPOINT import_batch_rows');
     } catch (err) {
       await this.client.query('ROLLBACK TO SAVEPOINT import_batch_rows');
