@@ -82,6 +82,15 @@ const ATTRS: Record<string, [zh: string, en: string, unit?: string]> = {
 const UNIT_EN: Record<string, string> = { t: 't', 'km²': 'km²', km: 'km', 'mg/L': 'mg/L', 'μg/m³': 'μg/m³' };
 const UNIT_ZH: Record<string, string> = { t: '吨', 'km²': '平方公里', km: '公里', 'mg/L': '毫克/升', 'μg/m³': '微克/立方米' };
 
+/** Attribute names in the order the panel lists them (unknown names last, as stored). */
+export function attributeOrder(names: string[]): string[] {
+  const order = Object.keys(ATTRS);
+  const rank = (n: string) => (order.includes(n) ? order.indexOf(n) : order.length);
+  return [...names].sort((a, b) => rank(a) - rank(b));
+}
+
+const STATUS: Record<string, [string, string]> = { active: ['在产/运行', 'Active'], closed: ['关停', 'Closed'], merged: ['合并', 'Merged'], deleted: ['已删除', 'Deleted'] };
+
 let current: Lang = 'zh';
 const listeners = new Set<() => void>();
 
@@ -137,6 +146,11 @@ export function attribute(name: string, value: unknown): { label: string; text: 
     const unit = spec?.[2];
     const u = unit ? ` ${(current === 'zh' ? UNIT_ZH : UNIT_EN)[unit]}` : '';
     return { label, text: `${fmt(value, 4)}${u}` };
+  }
+  if (name === 'status' && STATUS[String(value)]) return { label, text: STATUS[String(value)]![current === 'zh' ? 0 : 1] };
+  if (name === 'level' && typeof value === 'string') {
+    const levels: Record<string, [string, string]> = { province: ['省', 'Province'], city: ['市', 'City'], county: ['区县', 'County'], township: ['乡镇', 'Township'], national: ['国控', 'National'], provincial: ['省控', 'Provincial'] };
+    if (levels[value]) return { label, text: levels[value]![current === 'zh' ? 0 : 1] };
   }
   if (name === 'updated_at') return { label, text: new Date(String(value)).toLocaleString(locale()) };
   return { label, text: String(value) };

@@ -6,7 +6,7 @@ import * as api from './api.ts';
 import { baseStyle, LABEL_FONT, MAPLIBRE_LAYERS, OPACITY_PROPS } from './basemap-style.ts';
 import { buildDataLayers, pickedFeature, type Highlight, type SectionStatus, type StationStatus } from './data-layers.ts';
 import { DrawTools } from './draw-tools.ts';
-import { attribute, fmt, fmtTonnes, lang, onLangChange, setLang, t, type MessageKey } from './i18n.ts';
+import { attribute, attributeOrder, fmt, fmtTonnes, lang, onLangChange, setLang, t, type MessageKey } from './i18n.ts';
 import { renderFilterPanel, renderLayerPanel, renderLegend } from './panels.ts';
 import { decodeState, encodeState, LAYER_IDS, type AppState } from './state.ts';
 import { el, StatsPanel } from './stats-panel.ts';
@@ -202,7 +202,8 @@ async function showDetail(layer: string, id: string): Promise<void> {
     h.append(close);
     const dl = el('dl');
     dl.className = 'attrs';
-    for (const [k, v] of Object.entries(d.properties)) {
+    for (const k of attributeOrder(Object.keys(d.properties))) {
+      const v = d.properties[k];
       const a = attribute(k, v);
       const dd = el('dd', a.text);
       dd.dataset.attr = k;
@@ -285,6 +286,7 @@ function renderTools(): void {
 
 async function runAreaQuery(area: api.Area): Promise<void> {
   currentArea = area;
+  if (highlight) { highlight = null; applyLayers(); }
   const panel = $('area-panel');
   const result = await api.queryArea(state.filters, area, 100, state.sizeBy);
   panel.innerHTML = '';
