@@ -1,0 +1,258 @@
+/**
+ * npm run bench:tiles — vector tile benchmark over the densest area of the benchmark set.
+ *
+ * With DATABASE_URL (a real PostGIS): 3.6M sources; without: the embedded engine with 600k
+ * (override with YZT_BENCH_SOURCES). For z6, z9, z12 and z14 (tiles around the densest spot)
+ * it prints, in one run: (a) server p50/p95 with the tile cache off, (b) the same statements
+ * run directly through pg (prepared on a real server, parallel workers off), (c) their ratio,
+ * (d) cached tiles/s under concurrent load next to a bare node:http server answering the
+ * same bytes from memory, (e) tile sizes; then a tuning table (individual-feature tile sizes
+ * per zoom, cell sizes) for choosing the detail zoom and the grid cell.
+ */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { createPool } from '../../geodata/db/database.ts';
+import { startEmbeddedEngine } from '../../geodata/db/embedded-engine.ts';
+import { tileAt, type TileAddress } from '../../tiles/tile-address.ts';
+import { createTileService, DEFAULT_TILE_OPTIONS, type TileService } from '../../tiles/tile-service.ts';
+import { prepareBenchSchema } from './tiles-bench-prepare.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SCHEMA = process.env.YZT_BENCH_SCHEMA ?? 'bench_tiles';
+const ZOOMS = [6, 9, 12, 14];
+const ROUNDS = Number(process.env.YZT_BENCH_ROUNDS ?? 10);
+const LOAD_SECONDS = Number(process.env.YZT_BENCH_LOAD_SECONDS ?? 8);
+const MAX_TILE_BYTES = 500 * 1024;
+
+const children: ChildProcess[] = [];
+
+async function main() {
+  let url = process.env.DATABASE_URL;
+  let stopEngine = async () => {};
+  const engineName = url ? 'PostgreSQL + PostGIS' : 'embedded PGlite + PostGIS';
+  const count = Number(process.env.YZT_BENCH_SOURCES ?? (url ? 3_600_000 : 600_000));
+  if (!url) {
+    const dir = `${ROOT}.data/bench-tiles-embedded`;
+    mkdirSync(dir, { recursive: true });
+    const engine = await startEmbeddedEngine({ dataDir: dir });
+    url = engine.url;
+    stopEngine = () => engine.stop();
+  }
+  try {
+    console.log(`# Tile benchmark: ${engineName}, ${count.toLocaleString('en')} sources (schema ${SCHEMA})`);
+    await prepareBenchSchema(url, SCHEMA, count, (m) => console.log(m));
+    await run(url, count, engineName);
+  } finally {
+    await Promise.all(children.map(stopChild));
+    await stopEngine();
+  }
+}
+
+async function run(url: string, count: number, engineName: string) {
+  const real = Boolean(process.env.DATABASE_URL);
+  const pool = createPool(url, SCHEMA, 2);
+  const service = await createTileService({ pool, schema: SCHEMA, databaseUrl: real ? url : undefined, options: { cacheBytes: 0 } });
+  const dense = await densestSpot(pool);
+  console.log(`densest spot: ${dense.lon.toFixed(3)} E, ${dense.lat.toFixed(3)} N; detail zoom ${service.options.detailZoom}, cell ${service.options.cellSize}/4096, encoder ${service.encoder}\n`);
+  const tiles = new Map(ZOOMS.map((z) => [z, tilesAround(dense, z)]));
+
+  // Servers: one with the tile cache off (uncached timings), one with it on (throughput).
+  const uncached = await startChild(url, { YZT_TILE_CACHE_MB: '0' });
+  const cached = await startChild(url, { YZT_TILE_CACHE_MB: '512' });
+
+  const rows: string[][] = [];
+  const sizes = new Map<string, Buffer>();
+  const raw = new pg.Client({ connectionString: url });
+  await raw.connect();
+  await raw.query(`SET search_path TO ${pg.escapeIdentifier(SCHEMA)}, public`);
+  if (real) await raw.query('SET max_parallel_workers_per_gather = 0; SET jit = off');
+  const agent = new (await import('node:http')).Agent({ keepAlive: true, maxSockets: 1 });
+  for (const z of ZOOMS) {
+    const list = tiles.get(z)!;
+    const serverMs: number[] = [];
+    const rawMs: number[] = [];
+    for (let round = -1; round < ROUNDS; round++) {
+      for (const t of list) {
+        const path = `/tiles/sources/${t.z}/${t.x}/${t.y}.mvt`;
+        const s0 = performance.now();
+        const bytes = await httpGet(uncached + path, agent);
+        const s1 = performance.now();
+        const { statement, values, encoding } = service.statementFor('sources', t, {});
+        const q: pg.QueryConfig = { text: statement.text, values };
+        if (real) q.name = statement.name;
+        const r0 = performance.now();
+        await raw.query(q);
+        const r1 = performance.now();
+        if (round >= 0) {
+          serverMs.push(s1 - s0);
+          rawMs.push(r1 - r0);
+        }
+        sizes.set(path, bytes);
+        void encoding;
+      }
+    }
+    const zs = list.map((t) => sizes.get(`/tiles/sources/${t.z}/${t.x}/${t.y}.mvt`)!.length);
+    const p95s = pct(serverMs, 95);
+    const p95r = pct(rawMs, 95);
+    rows.push([`z${z}`, String(list.length), ms(pct(serverMs, 50)), ms(p95s), ms(pct(rawMs, 50)), ms(p95r), (p95s / p95r).toFixed(2),
+      kb(Math.max(...zs)), kb(zs.reduce((a, b) => a + b, 0) / zs.length)]);
+  }
+  agent.destroy();
+  console.log(`## Uncached (server with cache off) vs raw SQL (${real ? 'prepared, parallel workers off' : 'unnamed; embedded engine'}; ${engineName}), ${ROUNDS} rounds`);
+  table(['zoom', 'tiles', 'server p50', 'server p95', 'raw p50', 'raw p95', 'p95 ratio', 'max size', 'mean size'], rows);
+
+  // Cached throughput next to a bare node:http server returning the same bytes.
+  const paths = [...sizes.keys()];
+  const bare = await startBare(sizes);
+  for (const p of paths) await httpGet(cached + p);
+  const load = async (base: string) => {
+    const result = await autocannon({
+      url: base,
+      connections: 32,
+      pipelining: 1,
+      duration: LOAD_SECONDS,
+      requests: paths.map((p) => ({ method: 'GET', path: p })),
+    });
+    return { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx };
+  };
+  const ours = await load(cached);
+  const theirs = await load(bare.url);
+  bare.close();
+  console.log(`\n## Cached throughput (${LOAD_SECONDS} s, 32 connections, ${paths.length} tiles; load generator in this process)`);
+  table(['server', 'tiles/s', 'p99 ms', 'non-2xx'], [
+    ['yizhangtu /tiles (cache hit)', ours.rps.toFixed(0), String(ours.p99), String(ours.non2xx)],
+    ['bare node:http from memory', theirs.rps.toFixed(0), String(theirs.p99), String(theirs.non2xx)],
+    ['ratio', (ours.rps / theirs.rps).toFixed(2), '', ''],
+  ]);
+
+  await tuning(pool, url, real, dense);
+  const biggest = Math.max(...[...sizes.values()].map((b) => b.length));
+  console.log(`\nlargest tile served: ${kb(biggest)} (limit ${kb(MAX_TILE_BYTES)}) ${biggest <= MAX_TILE_BYTES ? 'OK' : 'OVER LIMIT'}`);
+  await raw.end();
+  await service.close();
+  await pool.end();
+  void count;
+}
+
+/** Individual-feature tile sizes per zoom and grid-cell tile sizes per cell size, around the densest spot. */
+async function tuning(pool: pg.Pool, url: string, real: boolean, dense: { lon: number; lat: number }) {
+  const rows: string[][] = [];
+  const detailEverywhere = await createTileService({ pool, schema: SCHEMA, databaseUrl: real ? url : undefined, options: { cacheBytes: 0, detailZoom: 0 } });
+  for (const z of [10, 11, 12, 13, 14]) {
+    const t = tileAt(dense.lon, dense.lat, z);
+    const t0 = performance.now();
+    const r = await detailEverywhere.tile({ layer: 'sources', z: String(z), x: String(t.x), y: String(t.y), query: {} });
+    rows.push([`z${z}`, 'individual', kb(r.bytes.length), ms(performance.now() - t0)]);
+  }
+  await detailEverywhere.close();
+  for (const cell of [64, 128, 256]) {
+    const svc = await createTileService({ pool, schema: SCHEMA, databaseUrl: real ? url : undefined, options: { cacheBytes: 0, cellSize: cell, detailZoom: 30 } });
+    for (const z of [6, 9, 12]) {
+      const t = tileAt(dense.lon, dense.lat, z);
+      const t0 = performance.now();
+      const r = await svc.tile({ layer: 'sources', z: String(z), x: String(t.x), y: String(t.y), query: {} });
+      rows.push([`z${z}`, `grid ${cell}`, kb(r.bytes.length), ms(performance.now() - t0)]);
+    }
+    await svc.close();
+  }
+  console.log('\n## Tuning: densest tile per zoom, individual features vs grid cells (one uncached request each)');
+  table(['zoom', 'content', 'size', 'time'], rows);
+}
+
+async function densestSpot(pool: pg.Pool): Promise<{ lon: number; lat: number }> {
+  const { rows } = await pool.query<{ lon: number; lat: number }>(
+    `SELECT (floor(ST_X(geom) * 50) + 0.5) / 50 AS lon, (floor(ST_Y(geom) * 50) + 0.5) / 50 AS lat
+     FROM source GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1`,
+  );
+  return rows[0]!;
+}
+
+/** The tile holding the spot and its eight neighbours (fewer where the world ends). */
+function tilesAround(spot: { lon: number; lat: number }, z: number): TileAddress[] {
+  const c = tileAt(spot.lon, spot.lat, z);
+  const out: TileAddress[] = [];
+  const n = 2 ** z;
+  for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+    const x = c.x + dx;
+    const y = c.y + dy;
+    if (x >= 0 && y >= 0 && x < n && y < n) out.push({ z, x, y });
+  }
+  return z <= 6 ? [c] : out;
+}
+
+async function startChild(url: string, env: Record<string, string>): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: url, YZT_DB_SCHEMA: SCHEMA, PORT: '0', YZT_DEMO: 'off', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  return new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = /"url":"(http:\/\/[^"]+)"/.exec(line);
+      if (m && line.includes('serving on')) resolve(m[1]!);
+    });
+  });
+}
+
+function stopChild(c: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (c.exitCode !== null) return resolve();
+    c.once('exit', () => resolve());
+    c.kill('SIGTERM');
+  });
+}
+
+async function startBare(tiles: Map<string, Buffer>): Promise<{ url: string; close(): void }> {
+  const server = createServer((req, res) => {
+    const body = tiles.get(req.url ?? '');
+    if (!body) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'application/vnd.mapbox-vector-tile', 'Content-Length': body.length });
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${addr.port}`, close: () => server.close() };
+}
+
+async function httpGet(target: string, agent?: import('node:http').Agent): Promise<Buffer> {
+  const http = await import('node:http');
+  return new Promise((resolve, reject) => {
+    http.get(target, { agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`${target}: HTTP ${res.statusCode}`))));
+    }).on('error', reject);
+  });
+}
+
+function pct(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+}
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+const kb = (v: number) => `${(v / 1024).toFixed(1)} KB`;
+
+function table(head: string[], rows: string[][]) {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(line(head));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+}
+
+void DEFAULT_TILE_OPTIONS;
+void ({} as TileService);
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
