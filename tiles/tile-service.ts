@@ -247,7 +247,7 @@ async function canEncodeMvt(pool: pg.Pool): Promise<boolean> {
 }
 
 function tilePool(url: string, schema: string, max: number): pg.Pool {
-  const setup = `SET search_path TO ${pg.escapeIdentifier(schema)}, public; SET max_parallel_workers_per_gather = 0; SET jit = off`;
+  const setup = `SET search_path TO ${pg.escapeIdentifier(schema)}, public; SET max_parallel_workers_per_gather = 0; SET jit = off; SET plan_cache_mode = force_custom_plan`;
   const pool = new pg.Pool({
     connectionString: url,
     max,

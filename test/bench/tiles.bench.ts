@@ -70,7 +70,7 @@ async function run(url: string, count: number, engineName: string) {
   const raw = new pg.Client({ connectionString: url });
   await raw.connect();
   await raw.query(`SET search_path TO ${pg.escapeIdentifier(SCHEMA)}, public`);
-  if (real) await raw.query('SET max_parallel_workers_per_gather = 0; SET jit = off');
+  if (real) await raw.query('SET max_parallel_workers_per_gather = 0; SET jit = off; SET plan_cache_mode = force_custom_plan');
   const agent = new (await import('node:http')).Agent({ keepAlive: true, maxSockets: 1 });
   for (const z of ZOOMS) {
     const list = tiles.get(z)!;
