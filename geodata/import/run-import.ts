@@ -32,7 +32,7 @@ import {
   type RowError,
 } from './types.ts';
 
-const DEFAULT_BATCH = 4000;
+const DEFAULT_BATCH = 2000;
 
 /**
  * Imports one file (or one shapefile set) into a layer, all or nothing: one transaction, an
