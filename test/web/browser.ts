@@ -30,10 +30,10 @@ export async function openPage(browser: Browser, viewport = { width: 1400, heigh
   return { page, errors, offMachine, close: () => context.close() };
 }
 
-export async function waitIdle(page: Page, timeoutMs = 90_000): Promise<number> {
+export async function waitIdle(page: Page, timeoutMs = 90_000, withStatistics = true): Promise<number> {
   const started = Date.now();
   await page.waitForFunction(() => (window as any).__yzt !== undefined, undefined, { timeout: timeoutMs });
-  await page.evaluate((t) => (window as any).__yzt.whenIdle(t), timeoutMs);
+  await page.evaluate(([t, s]) => (window as any).__yzt.whenIdle(t, s), [timeoutMs, withStatistics] as const);
   return Date.now() - started;
 }
 
