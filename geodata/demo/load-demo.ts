@@ -47,8 +47,18 @@ export async function loadDemo(
         onProgress?.({ layer: kind, rows: counts[kind] });
       }
     }
-    for (const rows of region.sourceBatches(BATCH)) {
-      counts.source += await insertRows(client, LAYERS.source, rows, importBatchId);
+    // The next batch is generated while the server stores the previous one.
+    const batches = region.sourceBatches(BATCH);
+    let next = batches.next();
+    while (!next.done) {
+      const stored = insertRows(client, LAYERS.source, next.value, importBatchId);
+      try {
+        next = batches.next();
+      } catch (err) {
+        await stored.catch(() => {});
+        throw err;
+      }
+      counts.source += await stored;
       onProgress?.({ layer: 'source', rows: counts.source });
     }
     const stored = Object.values(counts).reduce((a, b) => a + b, 0);
