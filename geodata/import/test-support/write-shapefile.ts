@@ -80,7 +80,7 @@ function shpBytes(fixture: ShapefileFixture): Buffer {
   header.writeInt32LE(1000, 28);
   header.writeInt32LE(SHAPE_TYPE[fixture.shapeType], 32);
   writeBox(header, 36, all);
-  const parts = [header];
+  const parts: Buffer[] = [header];
   contents.forEach((content, i) => {
     const recordHeader = Buffer.alloc(8);
     recordHeader.writeInt32BE(i + 1, 0);
