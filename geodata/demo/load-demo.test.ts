@@ -37,9 +37,9 @@ describe('loading the demo region into PostGIS', () => {
     }
   });
 
-  it('nests every zone in its township and every township in its county, in the demo code range', async () => {
+  it('nests every zone in its township and every township in its county exactly, in the demo code range', async () => {
     const zones = await one<{ outside: string; total: string }>(`
-      SELECT count(*) FILTER (WHERE t.code IS NULL OR ST_Area(ST_Difference(z.geom, t.geom)) > 1e-12) AS outside, count(*) AS total
+      SELECT count(*) FILTER (WHERE t.code IS NULL OR NOT ST_CoveredBy(z.geom, t.geom)) AS outside, count(*) AS total
       FROM census_zone z LEFT JOIN division t ON t.code = z.township_code AND t.level = 'township'`);
     expect(Number(zones.total)).toBeGreaterThan(150);
     expect(Number(zones.outside)).toBe(0);
@@ -60,6 +60,18 @@ describe('loading the demo region into PostGIS', () => {
                 ON a.level = 'county' AND b.level = 'county' AND a.code < b.code AND ST_Intersects(a.geom, b.geom)) AS overlap`);
     expect(tiling.counties).toBeCloseTo(tiling.province, 9);
     expect(tiling.overlap).toBeLessThan(1e-12);
+    const counties = await one<{ outside: string }>(`
+      SELECT count(*) FILTER (WHERE c.code IS NULL OR NOT ST_CoveredBy(t.geom, c.geom)) AS outside
+      FROM division t LEFT JOIN division c ON c.code = t.parent_code WHERE t.level IN ('county', 'city')`);
+    expect(Number(counties.outside)).toBe(0);
+  });
+
+  it('nests sub-basins in their basin', async () => {
+    const basins = await one<{ outside: string; total: string }>(`
+      SELECT count(*) FILTER (WHERE p.code IS NULL OR NOT ST_CoveredBy(b.geom, p.geom)) AS outside, count(*) AS total
+      FROM basin b LEFT JOIN basin p ON p.code = b.parent_code WHERE b.level = 2`);
+    expect(Number(basins.total)).toBeGreaterThan(0);
+    expect(Number(basins.outside)).toBe(0);
   });
 
   it('places every section and outfall on its own reach', async () => {
