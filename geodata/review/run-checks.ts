@@ -54,7 +54,7 @@ export async function startReviewRun(
   actor: string,
   options: CheckOptions = {},
   onProgress?: (run: RunSummary) => void,
-): Promise<{ runId: number; done: Promise<RunSummary> }> {
+): Promise<{ runId: number; run: RunSummary; done: Promise<RunSummary> }> {
   const counties = await pool.query<{ county: string | null }>(
     `SELECT DISTINCT left(division_code, 6) AS county FROM source WHERE status = 'active' ORDER BY 1`,
   );
@@ -64,7 +64,7 @@ export async function startReviewRun(
     `INSERT INTO review_run (scope, actor, total_units)
      SELECT 'all', $1, $2
      WHERE NOT EXISTS (SELECT 1 FROM review_run WHERE scope = 'all' AND status = 'running' AND started_at > now() - interval '30 minutes')
-     RETURNING id`,
+     RETURNING id, status, scope, total_units, done_units, findings, error, started_at, finished_at, NULL AS elapsed_ms`,
     [actor, units],
   );
   if (inserted.rowCount === 0) {
@@ -75,7 +75,7 @@ export async function startReviewRun(
   const done = executeFullRun(pool, runId, counties.rows.map((r) => r.county), options, onProgress);
   // The caller may never await `done`; a failure is recorded in review_run either way.
   done.catch(() => {});
-  return { runId, done };
+  return { runId, run: toSummary(inserted.rows[0] as unknown as RunRow), done };
 }
 
 /** Runs all checks over the whole data set and resolves when done. */

@@ -1,0 +1,148 @@
+import type pg from 'pg';
+import { z } from 'zod';
+import { CHECK_BY_CODE, CHECK_CODES, REVIEW_STATUSES, SEVERITIES, type CheckCode } from './check-catalog.ts';
+
+/** One row of the suspected-error list (疑似错误清单). */
+export interface FindingItem {
+  readonly id: number;
+  readonly subjectKind: 'source' | 'outfall' | 'import_batch' | 'division';
+  readonly subjectKey: string;
+  readonly sourceId: number | null;
+  readonly censusId: string | null;
+  readonly name: string | null;
+  readonly checkCode: CheckCode;
+  readonly severity: string;
+  readonly explanationZh: string;
+  readonly explanationEn: string;
+  readonly zoneCode: string | null;
+  readonly divisionCode: string | null;
+  readonly industryCode: string | null;
+  readonly distanceM: number | null;
+  readonly suggestedLon: number | null;
+  readonly suggestedLat: number | null;
+  readonly lon: number | null;
+  readonly lat: number | null;
+  readonly status: string;
+  readonly rowVersion: number | null;
+  readonly details: Record<string, unknown>;
+  readonly reviewedBy: string | null;
+  readonly reviewedAt: string | null;
+}
+
+const SORTS = {
+  severity: `CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, f.check_code, s.census_id, f.id`,
+  check: 'f.check_code, s.census_id, f.id',
+  census_id: 's.census_id NULLS LAST, f.id',
+  division: 's.division_code NULLS LAST, s.census_id, f.id',
+  distance: 'f.distance_m DESC NULLS LAST, f.id',
+  status: 'f.status, f.id',
+  found: 'f.id',
+} as const;
+
+const list = <T extends string>(values: readonly T[]) =>
+  z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(values as [T, ...T[]])));
+
+/** Query-string filters of the list; unknown values are rejected by name. */
+export const ItemsQuery = z.object({
+  check: list(CHECK_CODES).optional(),
+  severity: list(SEVERITIES).optional(),
+  status: list(REVIEW_STATUSES).optional(),
+  division: z.string().regex(/^[0-9]{2,9}$/, 'division must be 2-9 digits of a division code').optional(),
+  industry: z.string().regex(/^[0-9]{1,4}$/, 'industry must be 1-4 digits of an industry code').optional(),
+  source: z.coerce.number().int().positive().optional(),
+  sort: z.enum(Object.keys(SORTS) as [keyof typeof SORTS, ...(keyof typeof SORTS)[]]).default('severity'),
+  limit: z.coerce.number().int().min(1).max(200_000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type ItemsFilter = z.infer<typeof ItemsQuery>;
+
+const FROM = `
+FROM review_finding f
+LEFT JOIN source s ON s.id = f.source_id
+WHERE ($1::text[] IS NULL OR f.check_code = ANY($1::text[]))
+  AND ($2::text[] IS NULL OR f.severity = ANY($2::text[]))
+  AND ($3::text[] IS NULL OR f.status = ANY($3::text[]))
+  AND ($4::text IS NULL OR s.division_code LIKE $4::text || '%' OR (f.subject_kind = 'division' AND f.subject_key LIKE $4::text || '%'))
+  AND ($5::text IS NULL OR s.industry_code LIKE $5::text || '%')
+  AND ($6::bigint IS NULL OR f.source_id = $6::bigint)`;
+
+function params(f: ItemsFilter): unknown[] {
+  return [f.check ?? null, f.severity ?? null, f.status ?? null, f.division ?? null, f.industry ?? null, f.source ?? null];
+}
+
+export interface ItemsPage {
+  readonly total: number;
+  readonly items: FindingItem[];
+  /** Per district (6-digit code): findings in the filter, and how many are still open. */
+  readonly byDistrict: { code: string | null; name: string | null; findings: number; open: number }[];
+}
+
+export async function listFindings(pool: pg.Pool | pg.ClientBase, filter: ItemsFilter): Promise<ItemsPage> {
+  const p = params(filter);
+  const [rows, total, districts] = await Promise.all([
+    pool.query(`
+      SELECT f.id, f.subject_kind, f.subject_key, f.source_id, s.census_id, s.name, f.check_code, f.severity,
+             s.zone_code, s.division_code, s.industry_code, f.distance_m,
+             ST_X(f.suggested) AS sx, ST_Y(f.suggested) AS sy, ST_X(s.geom) AS x, ST_Y(s.geom) AS y,
+             f.status, s.row_version, f.details, f.reviewed_by, f.reviewed_at
+      ${FROM}
+      ORDER BY ${SORTS[filter.sort]}
+      LIMIT $7 OFFSET $8`, [...p, filter.limit, filter.offset]),
+    pool.query<{ n: string }>(`SELECT count(*) AS n ${FROM}`, p),
+    pool.query<{ code: string | null; name: string | null; findings: string; open: string }>(`
+      SELECT c.code, d.name, c.findings, c.open FROM (
+        SELECT left(s.division_code, 6) AS code, count(*) AS findings, count(*) FILTER (WHERE f.status = 'open') AS open
+        ${FROM} GROUP BY 1) c
+      LEFT JOIN division d ON d.code = c.code ORDER BY c.code NULLS LAST`, p),
+  ]);
+  return {
+    total: Number(total.rows[0]!.n),
+    items: rows.rows.map(toItem),
+    byDistrict: districts.rows.map((r) => ({ code: r.code, name: r.name, findings: Number(r.findings), open: Number(r.open) })),
+  };
+}
+
+export async function getFinding(pool: pg.Pool | pg.ClientBase, id: number): Promise<FindingItem | null> {
+  const page = await pool.query(`
+    SELECT f.id, f.subject_kind, f.subject_key, f.source_id, s.census_id, s.name, f.check_code, f.severity,
+           s.zone_code, s.division_code, s.industry_code, f.distance_m,
+           ST_X(f.suggested) AS sx, ST_Y(f.suggested) AS sy, ST_X(s.geom) AS x, ST_Y(s.geom) AS y,
+           f.status, s.row_version, f.details, f.reviewed_by, f.reviewed_at
+    FROM review_finding f LEFT JOIN source s ON s.id = f.source_id WHERE f.id = $1`, [id]);
+  return page.rows[0] ? toItem(page.rows[0]) : null;
+}
+
+/** Columns of the CSV and XLSX exports, in order: [header, value]. */
+export const EXPORT_COLUMNS: readonly [string, (i: FindingItem) => string | number | null][] = [
+  ['finding_id 问题编号', (i) => i.id],
+  ['source_id 源ID', (i) => i.sourceId],
+  ['census_id 普查编号', (i) => i.censusId ?? (i.subjectKind === 'source' ? null : `${i.subjectKind}:${i.subjectKey}`)],
+  ['name 名称', (i) => i.name],
+  ['check 检查项', (i) => i.checkCode],
+  ['severity 严重程度', (i) => i.severity],
+  ['explanation 说明', (i) => i.explanationZh],
+  ['zone_code 普查小区', (i) => i.zoneCode],
+  ['division_code 行政区划', (i) => i.divisionCode],
+  ['distance_m 距离(米)', (i) => (i.distanceM === null ? null : Math.round(i.distanceM * 10) / 10)],
+  ['suggested_lon 建议经度', (i) => i.suggestedLon],
+  ['suggested_lat 建议纬度', (i) => i.suggestedLat],
+  ['status 审核状态', (i) => i.status],
+];
+
+function toItem(r: Record<string, unknown>): FindingItem {
+  const spec = CHECK_BY_CODE.get(r.check_code as CheckCode);
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    id: Number(r.id), subjectKind: r.subject_kind as FindingItem['subjectKind'], subjectKey: String(r.subject_key),
+    sourceId: num(r.source_id), censusId: (r.census_id as string | null) ?? null, name: (r.name as string | null) ?? null,
+    checkCode: r.check_code as CheckCode, severity: String(r.severity),
+    explanationZh: spec?.zh ?? '', explanationEn: spec?.en ?? '',
+    zoneCode: (r.zone_code as string | null) ?? null, divisionCode: (r.division_code as string | null) ?? null,
+    industryCode: (r.industry_code as string | null) ?? null, distanceM: num(r.distance_m),
+    suggestedLon: num(r.sx), suggestedLat: num(r.sy), lon: num(r.x), lat: num(r.y),
+    status: String(r.status), rowVersion: num(r.row_version), details: (r.details as Record<string, unknown>) ?? {},
+    reviewedBy: (r.reviewed_by as string | null) ?? null,
+    reviewedAt: r.reviewed_at ? (r.reviewed_at as Date).toISOString() : null,
+  };
+}
