@@ -60,7 +60,11 @@ export async function isValidUtf8File(path: string, start = 0): Promise<boolean>
 
 /** The file as a stream of decoded text, byte-order mark removed. */
 export function openTextStream(path: string, encoding: TextEncoding): Readable {
-  return createReadStream(path).pipe(iconv.decodeStream(encoding, { stripBOM: true }) as unknown as Writable & Readable) as Readable;
+  const file = createReadStream(path);
+  const text = file.pipe(iconv.decodeStream(encoding, { stripBOM: true }) as unknown as Writable & Readable) as Readable;
+  // pipe() does not pass a destroy upstream; an import that stops early must still close the file.
+  text.on('close', () => file.destroy());
+  return text;
 }
 
 export function decodeBytes(bytes: Uint8Array, encoding: TextEncoding): string {

@@ -91,13 +91,13 @@ describe('CSV import', () => {
   });
 
   it('maps fields explicitly and fills constant defaults', async () => {
-    const path = files.file('mapped.csv', 'ID,企业,X,Y\nP1,电厂甲,113.5,22.9\nP2,电厂乙,113.6,23.0\n');
+    const path = files.file('mapped.csv', 'ID,企业,X,Y,备注\nP1,电厂甲,113.5,22.9,\nP2,电厂乙,113.6,23.0,x\n');
     const report = await importFile(db.pool, {
       kind: 'source', files: [path], actor: 'test',
       mapping: { ID: 'census_id', 企业: 'name', X: 'lon', Y: 'lat' },
       defaults: { source_type: 'industrial', industry_code: '4411' },
     });
-    expect(report).toMatchObject({ rowsStored: 2, ignoredFields: [] });
+    expect(report).toMatchObject({ rowsStored: 2, ignoredFields: ['备注'] });
     const { rows } = await db.pool.query(`SELECT census_id, name, source_type, industry_code, ST_X(geom) AS x FROM source ORDER BY census_id`);
     expect(rows).toEqual([
       { census_id: 'P1', name: '电厂甲', source_type: 'industrial', industry_code: '4411', x: 113.5 },

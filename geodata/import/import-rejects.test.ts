@@ -196,8 +196,9 @@ describe('import rejections: nothing of a bad file is stored', () => {
 
   it('a GeoJSON object that is not a FeatureCollection is refused', async () => {
     const path = files.file('feature.geojson', JSON.stringify({ type: 'Feature', properties: {}, geometry: null }));
-    const report = await importFile(db.pool, { kind: 'division', files: [path], actor: 'test' });
-    expect(report.errors[0]!.message).toMatch(/^the file, \(file\): feature\.geojson is not a GeoJSON FeatureCollection \(it is a Feature\)/);
+    await expect(importFile(db.pool, { kind: 'division', files: [path], actor: 'test' })).rejects.toThrow(
+      /^feature\.geojson is not a GeoJSON FeatureCollection \(it is a Feature\): no "features"$/,
+    );
     await expectNothingStored('division');
   });
 

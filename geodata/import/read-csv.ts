@@ -28,7 +28,9 @@ export async function openCsv(path: string, encoding: string | undefined, counte
     },
   };
   // The typings tie on_record's result to string[] unless columns are given; ours returns lines.
-  const parser = openTextStream(path, chosen.encoding).pipe(parse(options as unknown as Options));
+  const text = openTextStream(path, chosen.encoding);
+  const parser = text.pipe(parse(options as unknown as Options));
+  parser.on('close', () => text.destroy());
   const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<ParsedLine>;
   const first = await next(iterator, path).catch((err: unknown) => {
     if (err instanceof CsvSyntaxError) throw new ImportFileError(`${basename(path)} line ${err.line}: ${err.message}`);

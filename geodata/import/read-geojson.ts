@@ -6,7 +6,7 @@ import { pick } from 'stream-json/filters/pick.js';
 import { streamArray } from 'stream-json/streamers/stream-array.js';
 import { assertLooksLike } from './detect-format.ts';
 import { chooseEncoding, encodingProblem, openTextStream, type ChosenEncoding } from './decode-text.ts';
-import type { FieldProblem, OpenedReader, ReadCounter, SourceRecord } from './types.ts';
+import { ImportFileError, type FieldProblem, type OpenedReader, type ReadCounter, type SourceRecord } from './types.ts';
 
 interface Token {
   readonly name: string;
@@ -57,8 +57,9 @@ async function* features(
     yield { line: number + 1, fields: {}, problems: [{ field: '(feature)', reason: `${basename(path)} is not valid JSON after feature ${number}: ${(err as Error).message}` }] };
     return;
   }
+  // Only known once the stream has ended; the importer rolls back what it wrote.
   const problem = shape.problem();
-  if (problem) yield { line: 0, fields: {}, problems: [{ field: '(file)', reason: `${basename(path)} ${problem}` }] };
+  if (problem) throw new ImportFileError(`${basename(path)} ${problem}`);
 }
 
 function toRecord(line: number, feature: unknown, chosen: ChosenEncoding): SourceRecord {

@@ -132,6 +132,7 @@ class ImportRun {
   }
 
   async consume(reader: OpenedReader, headerFields: FieldMap | undefined): Promise<void> {
+    for (const f of headerFields?.ignored ?? []) this.ignored.add(f);
     for await (const record of reader.records) {
       this.notePeak();
       if (record.line > 0) this.rowsRead++;
