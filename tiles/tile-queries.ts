@@ -21,7 +21,9 @@ export type Encoding = 'mvt' | 'rows';
 
 export type TileVariant =
   | { kind: 'features' }
-  | { kind: 'cells'; agg: Aggregation };
+  | { kind: 'cells'; agg: Aggregation }
+  /** Grid cells rolled up from the pre-aggregated `source_cell` table (unfiltered sources only). */
+  | { kind: 'stored-cells' };
 
 export interface TileStatement {
   /** Prepared-statement name (stable for the text). */
@@ -38,14 +40,52 @@ export interface TileStatement {
 
 /** The statement for one layer/variant/encoding (memoised). */
 export function tileStatement(layer: TileLayer, variant: TileVariant, encoding: Encoding): TileStatement {
-  const key = `${layer.id}|${variant.kind === 'cells' ? variant.agg : 'features'}|${encoding}`;
+  const key = `${layer.id}|${variant.kind === 'cells' ? variant.agg : variant.kind}|${encoding}`;
   let statement = STATEMENTS.get(key);
   if (!statement) {
-    statement = variant.kind === 'cells' ? cellStatement(layer, variant.agg, encoding) : featureStatement(layer, encoding);
+    statement =
+      variant.kind === 'cells' ? cellStatement(layer, variant.agg, encoding)
+      : variant.kind === 'stored-cells' ? storedCellStatement(encoding)
+      : featureStatement(layer, encoding);
     STATEMENTS.set(key, statement);
   }
   return statement;
 }
+
+/** Levels of `source_cell` (migration 004) and the one a grid tile reads. */
+export const STORED_CELL_LEVELS = [5, 8, 11, 14, 17] as const;
+
+/**
+ * The cell level a grid tile needs (cell = 1/2^level of the world) and the stored level it
+ * rolls up from; null when the cell size is not a power of two or finer than the finest level.
+ */
+export function storedCellLevel(z: number, cellSize: number): { level: number; base: number } | null {
+  const k = Math.log2(TILE_EXTENT / cellSize);
+  if (!Number.isInteger(k) || k < 0) return null;
+  const level = z + k;
+  const base = STORED_CELL_LEVELS.find((l) => l >= level);
+  return base === undefined ? null : { level, base };
+}
+
+/**
+ * Counts, cheaply through the GiST index, the features a point tile would hold (tile plus
+ * buffer, same filters), stopping at $4: enough to tell whether the tile is over its budget.
+ */
+export function featureCountStatement(layer: TileLayer): { text: string; values(tile: TileAddress, filters: TileFilters, limit: number): unknown[] } {
+  let memo = COUNTS.get(layer.id);
+  if (!memo) {
+    const filters = filterSql(layer, 5);
+    const where = [...(layer.where ? [layer.where] : []), ...filters.clauses];
+    const text =
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${layer.table} t WHERE t.geom && ${envelope4326(TILE_BUFFER + 1)}` +
+      where.map((w) => ` AND ${w}`).join('') + ' LIMIT $4::int) s';
+    memo = { text, values: (tile, f, limit) => [tile.z, tile.x, tile.y, limit, ...filters.bind(f)] };
+    COUNTS.set(layer.id, memo);
+  }
+  return memo;
+}
+
+const COUNTS = new Map<string, ReturnType<typeof featureCountStatement>>();
 
 const STATEMENTS = new Map<string, TileStatement>();
 
@@ -228,6 +268,43 @@ function cellStatement(layer: TileLayer, agg: Aggregation, encoding: Encoding): 
     },
     values: (tile, f, cellSize) =>
       agg === 'grid' ? [tile.z, tile.x, tile.y, cellSize, ...filters.bind(f)] : [tile.z, tile.x, tile.y, ...filters.bind(f)],
+  };
+}
+
+/**
+ * Unfiltered grid cells from `source_cell`: the stored cells of level $5 inside the tile,
+ * rolled up ($5 - $4 levels) to the $4-level cells the tile shows. Same columns, ids and
+ * placement (mean position from the summed world coordinates) as the on-the-fly grid.
+ */
+function storedCellStatement(encoding: Encoding): TileStatement {
+  const perTile = '(1::bigint << ($4::int - $1::int))';
+  const shift = '($5::int - $4::int)';
+  const range = (col: string, p: string) => `c.${col} >= (${p}::bigint * ${perTile}) << ${shift} AND c.${col} < ((${p}::bigint + 1) * ${perTile}) << ${shift}`;
+  const rolled =
+    `SELECT (c.cx >> ${shift}) - $2::bigint * ${perTile} AS lx, (c.cy >> ${shift}) - $3::bigint * ${perTile} AS ly, sum(c.n)::int AS n, ` +
+    `sum(c.sx) AS sx, sum(c.sy) AS sy, ${POLLUTANTS.map((p) => `sum(c.${p}) AS ${p}`).join(', ')} ` +
+    `FROM source_cell c WHERE c.level = $5::int AND ${range('cx', '$2')} AND ${range('cy', '$3')} GROUP BY 1, 2 HAVING sum(c.n) > 0`;
+  const cells =
+    `SELECT (g.ly * ${perTile} + g.lx)::bigint AS fid, g.n AS count, ${POLLUTANTS.map((p) => `g.${p}::float8 AS ${p}`).join(', ')}, ` +
+    `round((g.sx / g.n * power(2.0, $1::int) - $2::int) * ${TILE_EXTENT}.0) AS px, round((g.sy / g.n * power(2.0, $1::int) - $3::int) * ${TILE_EXTENT}.0) AS py ` +
+    `FROM (${rolled}) g`;
+  const columns = ['c.fid', 'c.count', ...POLLUTANTS.map((p) => `c.${p}`)];
+  const text =
+    encoding === 'mvt'
+      ? mvt(SOURCE_CELLS_LAYER, true, `SELECT ${columns.join(', ')}, ST_MakePoint(c.px, c.py) AS geom FROM (${cells}) c`)
+      : `SELECT ${columns.join(', ')}, c.px, c.py FROM (${cells}) c`;
+  return {
+    name: statementName(text),
+    text,
+    layerName: SOURCE_CELLS_LAYER,
+    geometry: 'point',
+    hasFeatureId: true,
+    attributes: { count: 'Number', ...Object.fromEntries(POLLUTANTS.map((p) => [p, 'Number' as const])) },
+    values: (tile, _f, cellSize) => {
+      const levels = storedCellLevel(tile.z, cellSize);
+      if (!levels) throw new Error(`no stored cell level for z${tile.z} with cell ${cellSize}`);
+      return [tile.z, tile.x, tile.y, levels.level, levels.base];
+    },
   };
 }
 

@@ -1,11 +1,11 @@
 import pg from 'pg';
 import { startChangeFeed, type ChangeFeed } from './change-feed.ts';
 import { encodeRows } from './node-encoder.ts';
-import { parseTileAddress, tileLonLatBox, TILE_BUFFER, type TileAddress } from './tile-address.ts';
+import { parseTileAddress, tileLonLatBox, TILE_BUFFER, TILE_EXTENT, type TileAddress } from './tile-address.ts';
 import { etagMatches, strongEtag, TileCache, type CachedTile, type DataChange } from './tile-cache.ts';
 import { filterKey, parseTileFilters, type TileFilters } from './tile-filters.ts';
 import { SOURCE_CELLS_LAYER, TILE_LAYERS, tablesRead, type TileLayer } from './tile-layers.ts';
-import { tileStatement, type Encoding, type TileStatement } from './tile-queries.ts';
+import { featureCountStatement, storedCellLevel, tileStatement, type Encoding, type TileStatement, type TileVariant } from './tile-queries.ts';
 import { catalogJson, tileJson } from './tile-json.ts';
 
 export interface TileServiceOptions {
@@ -19,6 +19,28 @@ export interface TileServiceOptions {
   readonly pollMs: number;
   /** 'node' forces the Node encoder even where ST_AsMVT exists (to compare the two paths). */
   readonly encoder: 'auto' | 'node';
+  /**
+   * Byte budget of one `sources` tile. A detail tile that would hold more sources than fit
+   * (BYTES_PER_SOURCE each) is served as grid cells (layer source_cells) fine enough to stay
+   * within it (at most (4096/cell)² cells of BYTES_PER_CELL).
+   */
+  readonly maxTileBytes: number;
+  /** Unfiltered grid tiles read the pre-aggregated `source_cell` table (false: always on the fly). */
+  readonly storedCells: boolean;
+}
+
+/**
+ * Upper bounds of one encoded feature, measured on the 3.6M benchmark set (README): a source
+ * with name, type, industry, status and eight emissions; a cell with count and eight sums.
+ */
+export const BYTES_PER_SOURCE = 160;
+export const BYTES_PER_CELL = 110;
+
+/** What a sources detail tile may hold, and the grid it falls back to, for a byte budget. */
+export function detailBudget(maxTileBytes: number): { maxFeatures: number; fineCellSize: number } {
+  let fineCellSize = 16;
+  while (fineCellSize < TILE_EXTENT && (TILE_EXTENT / fineCellSize) ** 2 * BYTES_PER_CELL > maxTileBytes) fineCellSize *= 2;
+  return { maxFeatures: Math.max(1, Math.floor(maxTileBytes / BYTES_PER_SOURCE)), fineCellSize };
 }
 
 export const DEFAULT_TILE_OPTIONS: TileServiceOptions = {
@@ -27,6 +49,8 @@ export const DEFAULT_TILE_OPTIONS: TileServiceOptions = {
   cacheBytes: 256 * 1024 * 1024,
   pollMs: 1000,
   encoder: 'auto',
+  maxTileBytes: 500 * 1024,
+  storedCells: true,
 };
 
 export interface TileServiceInit {
@@ -68,8 +92,11 @@ export interface TileService {
   readonly cache: TileCache;
   /** Validates and answers one tile request (errors: TileNotFoundError, TileAddressError, TileFilterError). */
   tile(request: TileRequest): Promise<TileResponse>;
-  /** The SQL statement and values a tile request runs (for the benchmark's raw-SQL timing). */
-  statementFor(layer: string, tile: TileAddress, query: Record<string, unknown>): { statement: TileStatement; values: unknown[]; encoding: Encoding };
+  /**
+   * The SQL a tile request runs (for the benchmark's raw-SQL timing): for a sources detail
+   * tile first the budget count (`probe`, run here to choose), then the tile statement.
+   */
+  statementFor(layer: string, tile: TileAddress, query: Record<string, unknown>): Promise<TilePlan & { encoding: Encoding }>;
   tileJson(layer: string, baseUrl: string, query: Record<string, unknown>): Promise<object>;
   catalog(baseUrl: string): object;
   /** Reads the change log now (the feed also does so by itself). */
@@ -77,11 +104,17 @@ export interface TileService {
   close(): Promise<void>;
 }
 
+export interface TilePlan {
+  readonly statement: TileStatement;
+  readonly values: unknown[];
+  readonly probe?: { readonly text: string; readonly values: unknown[] };
+}
+
 export class TileNotFoundError extends Error {
   override name = 'TileNotFoundError';
 }
 
-/** Options from the environment: YZT_TILE_DETAIL_ZOOM, YZT_TILE_CELL, YZT_TILE_CACHE_MB, YZT_TILE_POLL_MS. */
+/** Options from the environment: YZT_TILE_DETAIL_ZOOM, YZT_TILE_CELL, YZT_TILE_CACHE_MB, YZT_TILE_POLL_MS, YZT_TILE_MAX_KB, YZT_TILE_STORED_CELLS (0/1). */
 export function tileOptionsFromEnv(env: NodeJS.ProcessEnv): Partial<TileServiceOptions> {
   const int = (name: string, min: number, max: number): number | undefined => {
     const v = env[name];
@@ -99,6 +132,10 @@ export function tileOptionsFromEnv(env: NodeJS.ProcessEnv): Partial<TileServiceO
   if (cell !== undefined) out.cellSize = cell;
   if (cacheMb !== undefined) out.cacheBytes = cacheMb * 1024 * 1024;
   if (poll !== undefined) out.pollMs = poll;
+  const maxKb = int('YZT_TILE_MAX_KB', 16, 65536);
+  const stored = int('YZT_TILE_STORED_CELLS', 0, 1);
+  if (maxKb !== undefined) out.maxTileBytes = maxKb * 1024;
+  if (stored !== undefined) out.storedCells = stored === 1;
   return out;
 }
 
@@ -143,14 +180,27 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
     return { layer, tile, filters };
   };
 
-  const statementOf = (layer: TileLayer, tile: TileAddress, filters: TileFilters) => {
-    const aggregated = layer.id === 'sources' && tile.z < options.detailZoom;
-    const statement = tileStatement(layer, aggregated ? { kind: 'cells', agg: filters.agg } : { kind: 'features' }, encoding);
-    return { statement, values: statement.values(tile, filters, options.cellSize) };
+  const budget = detailBudget(options.maxTileBytes);
+  const plan = async (layer: TileLayer, tile: TileAddress, filters: TileFilters): Promise<TilePlan> => {
+    const chosen = (variant: TileVariant, cellSize = options.cellSize) => {
+      const statement = tileStatement(layer, variant, encoding);
+      return { statement, values: statement.values(tile, filters, cellSize) };
+    };
+    if (layer.id !== 'sources') return chosen({ kind: 'features' });
+    if (tile.z < options.detailZoom) {
+      const stored = options.storedCells && filters.agg === 'grid' && unfiltered(filters) && storedCellLevel(tile.z, options.cellSize) !== null;
+      return chosen(stored ? { kind: 'stored-cells' } : { kind: 'cells', agg: filters.agg });
+    }
+    // Detail zoom: individual sources unless the tile holds more than its byte budget allows.
+    const count = featureCountStatement(layer);
+    const probe = { text: count.text, values: count.values(tile, filters, budget.maxFeatures + 1) };
+    const { rows } = await pool.query<{ n: number }>(probe);
+    const dense = rows[0]!.n > budget.maxFeatures;
+    return { ...(dense ? chosen({ kind: 'cells', agg: 'grid' }, budget.fineCellSize) : chosen({ kind: 'features' })), probe };
   };
 
   const render = async (layer: TileLayer, tile: TileAddress, filters: TileFilters): Promise<CachedTile> => {
-    const { statement, values } = statementOf(layer, tile, filters);
+    const { statement, values } = await plan(layer, tile, filters);
     const config: pg.QueryConfig = { text: statement.text, values };
     if (!embedded) config.name = statement.name;
     let bytes: Buffer;
@@ -207,9 +257,9 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
         cache: hit ? 'hit' : 'miss',
       };
     },
-    statementFor(layerId, tile, query) {
+    async statementFor(layerId, tile, query) {
       const { layer, filters } = resolve(layerId, String(tile.z), String(tile.x), String(tile.y), query);
-      return { ...statementOf(layer, tile, filters), encoding };
+      return { ...(await plan(layer, tile, filters)), encoding };
     },
     async tileJson(layerId, baseUrl, query) {
       const layer = TILE_LAYERS.get(layerId);
@@ -235,6 +285,11 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
 }
 
 export { SOURCE_CELLS_LAYER };
+
+/** No filter narrows the sources (the pre-aggregated cells count exactly those). */
+function unfiltered(f: TileFilters): boolean {
+  return f.type === null && f.industry === null && f.division === null && f.basin === null && f.pollutant === null && f.min === null && f.status === null;
+}
 
 /** ST_AsMVT may exist but be built without protobuf (the embedded engine's is): try it. */
 async function canEncodeMvt(pool: pg.Pool): Promise<boolean> {
