@@ -1,5 +1,6 @@
 import type { Row } from '../model/layers.ts';
 import type { Divisions } from './divisions.ts';
+import { BOUNDS } from './land.ts';
 import type { Rng } from './random.ts';
 import { indexRiverVertices, type RiverPointInserter } from './river-points.ts';
 import type { RiverNetwork } from './rivers.ts';
@@ -70,26 +71,25 @@ export function placeOutfalls(
 }
 
 function buildLookup(points: { x: number; y: number; code: string }[]): OutfallLookup {
+  // A dense bucket grid over the region: lookups run once per source.
   const CELL = 0.01;
-  const buckets = new Map<number, number[]>();
-  const key = (i: number, j: number) => i * 100_003 + j;
-  points.forEach((p, k) => {
-    const id = key(Math.floor(p.x / CELL), Math.floor(p.y / CELL));
-    const list = buckets.get(id);
-    if (list) list.push(k);
-    else buckets.set(id, [k]);
-  });
+  const nx = Math.ceil((BOUNDS.east - BOUNDS.west) / CELL) + 1;
+  const ny = Math.ceil((BOUNDS.north - BOUNDS.south) / CELL) + 1;
+  const bucketOf = (x: number, y: number) =>
+    Math.min(ny - 1, Math.max(0, Math.floor((y - BOUNDS.south) / CELL))) * nx + Math.min(nx - 1, Math.max(0, Math.floor((x - BOUNDS.west) / CELL)));
+  const buckets: number[][] = Array.from({ length: nx * ny }, () => []);
+  points.forEach((p, k) => buckets[bucketOf(p.x, p.y)]!.push(k));
   return {
     nearest(x, y, radius) {
-      const i = Math.floor(x / CELL), j = Math.floor(y / CELL);
+      const i = Math.floor((x - BOUNDS.west) / CELL), j = Math.floor((y - BOUNDS.south) / CELL);
       const r = Math.ceil(radius / CELL);
       let best: string | null = null;
-      let bestD = radius;
-      for (let a = i - r; a <= i + r; a++) {
-        for (let b = j - r; b <= j + r; b++) {
-          for (const k of buckets.get(key(a, b)) ?? []) {
+      let bestD = radius * radius;
+      for (let b = Math.max(0, j - r); b <= Math.min(ny - 1, j + r); b++) {
+        for (let a = Math.max(0, i - r); a <= Math.min(nx - 1, i + r); a++) {
+          for (const k of buckets[b * nx + a]!) {
             const p = points[k]!;
-            const d = Math.hypot(p.x - x, p.y - y);
+            const d = (p.x - x) ** 2 + (p.y - y) ** 2;
             if (d < bestD) {
               bestD = d;
               best = p.code;

@@ -67,8 +67,11 @@ export function buildPartition(xs: readonly number[], ys: readonly number[]): Pa
     cells[i] = Int32Array.from(ids);
   }
   const adjacency: number[][] = Array.from({ length: n }, () => []);
+  const walkLists: number[][] = Array.from({ length: n }, () => []);
   for (const edge of diagram.edges) {
     if (!edge || !edge.left || !edge.right) continue;
+    walkLists[edge.left.index]!.push(edge.right.index);
+    walkLists[edge.right.index]!.push(edge.left.index);
     const a = vertexOf(edge[0][0], edge[0][1]);
     const b = vertexOf(edge[1][0], edge[1][1]);
     if (a === b) continue;
@@ -78,18 +81,32 @@ export function buildPartition(xs: readonly number[], ys: readonly number[]): Pa
   const hint = buildHintGrid(diagram, n);
   const siteX = Float64Array.from(xs);
   const siteY = Float64Array.from(ys);
+  const walkStart = new Int32Array(n + 1);
+  walkLists.forEach((list, i) => (walkStart[i + 1] = walkStart[i]! + list.length));
+  const walk = Int32Array.from(walkLists.flat());
   return {
     siteCount: n,
     siteX,
     siteY,
     neighbours: (site) => adjacency[site]!,
     locate(x, y, margin) {
-      const u = (x / 1e6 - BOUNDS.west) * SCALE;
-      const v = (y / 1e6 - BOUNDS.south) * SCALE;
-      hint.seed(u, v);
-      const found = diagram.find(u, v);
-      if (!found) return -1;
-      const site = found.index;
+      const px = x / 1e6, py = y / 1e6;
+      // Greedy walk over Voronoi neighbours from a nearby start: it ends at the nearest site.
+      let site = hint.start((px - BOUNDS.west) * SCALE, (py - BOUNDS.south) * SCALE);
+      let best = (siteX[site]! - px) ** 2 + (siteY[site]! - py) ** 2;
+      for (;;) {
+        let next = -1;
+        for (let k = walkStart[site]!; k < walkStart[site + 1]!; k++) {
+          const t = walk[k]!;
+          const d = (siteX[t]! - px) ** 2 + (siteY[t]! - py) ** 2;
+          if (d < best) {
+            best = d;
+            next = t;
+          }
+        }
+        if (next < 0) break;
+        site = next;
+      }
       return insideCell(cells[site]!, vx, vy, x, y, margin) ? site : -1;
     },
     union: (sites) => unionCells(sites, cells, vx, vy),
@@ -110,16 +127,12 @@ export function buildPartition(xs: readonly number[], ys: readonly number[]): Pa
   };
 }
 
-/**
- * d3-voronoi's find walks from the last cell it found; a coarse grid of starting cells keeps
- * that walk short when consecutive points are far apart.
- */
+/** A coarse grid of starting sites, so the walk to the nearest site is a few steps long. */
 function buildHintGrid(diagram: VoronoiDiagram<[number, number]>, n: number) {
   const width = (BOUNDS.east - BOUNDS.west) * SCALE;
   const height = (BOUNDS.north - BOUNDS.south) * SCALE;
   const side = Math.max(8, Math.min(1024, Math.round(Math.sqrt(n) * 1.5)));
   const starts = new Int32Array(side * side);
-  const internal = diagram as unknown as { _found?: number };
   for (let j = 0; j < side; j++) {
     for (let i = 0; i < side; i++) {
       const site = diagram.find(((i + 0.5) * width) / side, ((j + 0.5) * height) / side);
@@ -127,10 +140,10 @@ function buildHintGrid(diagram: VoronoiDiagram<[number, number]>, n: number) {
     }
   }
   return {
-    seed(u: number, v: number) {
+    start(u: number, v: number): number {
       const i = Math.min(side - 1, Math.max(0, Math.floor((u / width) * side)));
       const j = Math.min(side - 1, Math.max(0, Math.floor((v / height) * side)));
-      internal._found = starts[j * side + i]!;
+      return starts[j * side + i]!;
     },
   };
 }

@@ -2,6 +2,7 @@ import { BOUNDS, type Land } from './land.ts';
 import type { Rng } from './random.ts';
 import { WeightedPicker } from './random.ts';
 import type { RiverNetwork } from './rivers.ts';
+import { SpacingGrid } from './spacing-grid.ts';
 
 /**
  * Where people and firms are: towns (one per township, county seats bigger), industrial
@@ -61,6 +62,7 @@ export function placeSettlements(land: Land, rivers: RiverNetwork, rng: Rng, tow
   const spacing = 0.6 * Math.sqrt(landArea / townCount);
   const towns: Town[] = [];
   const { grid } = rivers;
+  const placed = new SpacingGrid(spacing);
   let attempts = 0;
   while (towns.length < townCount) {
     attempts++;
@@ -73,7 +75,8 @@ export function placeSettlements(land: Land, rivers: RiverNetwork, rng: Rng, tow
     const plain = Math.max(0, 1 - (y - land.coastY(x)) / 0.8);
     if (!rng.chance(0.25 + 0.45 * wet + 0.3 * plain)) continue;
     const minGap = attempts > townCount * 200 ? spacing * 0.5 : spacing;
-    if (towns.some((t) => Math.hypot(t.x - x, t.y - y) < minGap)) continue;
+    if (!placed.free(x, y, minGap)) continue;
+    placed.add(x, y);
     const weight = rng.lognormal(1, 0.7);
     towns.push({ x, y, weight, sigma: Math.min(0.02, 0.004 + 0.006 * Math.sqrt(weight)) * Math.min(1, spacing / 0.02 + 0.3) });
   }
