@@ -1,0 +1,338 @@
+import type pg from 'pg';
+import { refreshWith, type IndexReport } from './network-index.ts';
+
+export type DirectionSource = 'stored' | 'attribute' | 'outlet';
+
+export interface BuildOptions {
+  /**
+   * Where flow direction comes from: 'stored' keeps river_reach.downstream_id as imported;
+   * 'attribute' takes each line as digitised from its from-node to its to-node; 'outlet' orients
+   * every reach towards the declared outlets (breadth-first over the snapped graph).
+   */
+  direction: DirectionSource;
+  /** Endpoints closer than this (metres) are one node. Default 50. */
+  toleranceM?: number;
+  /** Free ends farther than the tolerance but within this of another end are reported as gaps. Default 20 × tolerance. */
+  gapSearchM?: number;
+  /** Outlet reach ids: required for 'outlet'; elsewhere, pieces without one are reported as dangling. */
+  outlets?: number[];
+}
+
+export interface Piece {
+  reaches: number;
+  /** First reach ids of the piece (up to 20). */
+  sample: number[];
+  /** The piece has a free end on the edge of the data's extent: likely cut off by the clip, not broken. */
+  atEdge: boolean;
+}
+
+export interface NetworkReport {
+  direction: DirectionSource;
+  toleranceM: number;
+  reaches: number;
+  nodes: number;
+  outlets: number[];
+  /** Reaches whose two ends snap to one node (an arc that starts and ends on one node). */
+  selfLoops: number[];
+  /** Loops in the flow graph (reach ids in flow order), self-loops included. */
+  cycles: number[][];
+  /** Connected pieces with no declared outlet (or, without declared outlets, all but the largest). */
+  danglingPieces: Piece[];
+  /** Reaches that drain to no outlet. */
+  noOutlet: number[];
+  /** Free ends within gapSearchM of another reach's end but beyond the tolerance. */
+  gaps: { reachA: number; reachB: number; distanceM: number }[];
+  /** Nodes where flow leaves by more than one reach (attribute direction): the lowest id is kept. */
+  bifurcations: { reaches: number[]; kept: number }[];
+  index: IndexReport;
+}
+
+export class NetworkBuildError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NetworkBuildError';
+  }
+}
+
+/**
+ * Builds the directed reach graph from the stored river lines, writes downstream_id (unless
+ * 'stored'), refreshes the pre-order index and stores the report. One transaction.
+ */
+export async function buildRiverNetwork(pool: pg.Pool, options: BuildOptions): Promise<NetworkReport> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const report = await buildWith(client, options);
+    await client.query(
+      `INSERT INTO network_report (kind, report) VALUES ('build', $1)
+       ON CONFLICT (kind) DO UPDATE SET report = excluded.report, at = now()`, [JSON.stringify(report)]);
+    await client.query('COMMIT');
+    return report;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+interface Reach {
+  id: number;
+  down: number | null;
+  sx: number; sy: number; ex: number; ey: number;
+  startNode: number;
+  endNode: number;
+}
+
+async function buildWith(client: pg.PoolClient, options: BuildOptions): Promise<NetworkReport> {
+  const toleranceM = options.toleranceM ?? 50;
+  const gapSearchM = options.gapSearchM ?? toleranceM * 20;
+  if (!(toleranceM >= 0) || !(gapSearchM >= toleranceM)) throw new NetworkBuildError('toleranceM must be ≥ 0 and gapSearchM ≥ toleranceM');
+  const { rows } = await client.query<{ id: string; down: string | null; sx: number; sy: number; ex: number; ey: number }>(
+    `SELECT id, downstream_id AS down, ST_X(ST_StartPoint(geom)) AS sx, ST_Y(ST_StartPoint(geom)) AS sy,
+            ST_X(ST_EndPoint(geom)) AS ex, ST_Y(ST_EndPoint(geom)) AS ey
+       FROM river_reach ORDER BY id`);
+  const reaches: Reach[] = rows.map((r) => ({ id: Number(r.id), down: r.down === null ? null : Number(r.down), sx: r.sx, sy: r.sy, ex: r.ex, ey: r.ey, startNode: -1, endNode: -1 }));
+  const byId = new Map(reaches.map((r) => [r.id, r]));
+  const outlets = [...new Set(options.outlets ?? [])];
+  for (const id of outlets) if (!byId.has(id)) throw new NetworkBuildError(`declared outlet reach ${id} does not exist`);
+  if (options.direction === 'outlet' && outlets.length === 0) throw new NetworkBuildError(`direction 'outlet' needs at least one declared outlet reach id`);
+
+  const meters = localMeters(reaches);
+  const nodeCount = snapEndpoints(reaches, meters, toleranceM);
+  const selfLoops = reaches.filter((r) => r.startNode === r.endNode).map((r) => r.id);
+  const bifurcations: NetworkReport['bifurcations'] = [];
+
+  if (options.direction === 'attribute') {
+    const leaving = new Map<number, number[]>();
+    for (const r of reaches) push(leaving, r.startNode, r.id);
+    for (const r of reaches) {
+      const next = (leaving.get(r.endNode) ?? []).filter((id) => id !== r.id);
+      r.down = next[0] ?? null;
+      if (next.length > 1) bifurcations.push({ reaches: next, kept: next[0]! });
+    }
+  } else if (options.direction === 'outlet') {
+    orientTowardsOutlets(reaches, outlets);
+  }
+  const uniqueBifurcations = [...new Map(bifurcations.map((b) => [b.reaches.join(','), b])).values()];
+
+  if (options.direction !== 'stored') {
+    const BATCH = 5000;
+    for (let i = 0; i < reaches.length; i += BATCH) {
+      const part = reaches.slice(i, i + BATCH);
+      await client.query(
+        `UPDATE river_reach r SET downstream_id = u.down FROM unnest($1::bigint[], $2::bigint[]) AS u(id, down)
+          WHERE r.id = u.id AND r.downstream_id IS DISTINCT FROM u.down`,
+        [part.map((r) => r.id), part.map((r) => r.down)]);
+    }
+  }
+  const index = await refreshWith(client);
+
+  const pieces = connectedPieces(reaches);
+  const extent = extentOf(reaches);
+  const degree = new Map<number, number>();
+  for (const r of reaches) {
+    degree.set(r.startNode, (degree.get(r.startNode) ?? 0) + 1);
+    degree.set(r.endNode, (degree.get(r.endNode) ?? 0) + 1);
+  }
+  const outletSet = new Set(outlets);
+  const largest = pieces.reduce((a, b) => (b.length > a.length ? b : a), [] as Reach[]);
+  const dangling = pieces.filter((p) => (outletSet.size > 0 ? !p.some((r) => outletSet.has(r.id)) : p !== largest));
+  const edgeM = Math.max(toleranceM * 2, 200);
+  const danglingPieces: Piece[] = dangling.map((p) => ({
+    reaches: p.length,
+    sample: p.map((r) => r.id).sort((a, b) => a - b).slice(0, 20),
+    atEdge: p.some((r) => (degree.get(r.startNode) === 1 && nearEdge(r.sx, r.sy, extent, meters, edgeM))
+      || (degree.get(r.endNode) === 1 && nearEdge(r.ex, r.ey, extent, meters, edgeM))),
+  })).sort((a, b) => b.reaches - a.reaches || a.sample[0]! - b.sample[0]!);
+
+  // With declared outlets, a chain ending at any other sink reaches no outlet either.
+  const noOutlet = new Set(index.noOutlet);
+  if (outletSet.size > 0) {
+    const { rows: stray } = await client.query<{ reach_id: string }>(
+      `SELECT reach_id FROM network_reach WHERE NOT (outlet_id = ANY($1::bigint[]))`, [outlets]);
+    for (const r of stray) noOutlet.add(Number(r.reach_id));
+  }
+  const selfLoopCycles = selfLoops.filter((id) => !index.cycles.some((c) => c.length === 1 && c[0] === id)).map((id) => [id]);
+  return {
+    direction: options.direction,
+    toleranceM,
+    reaches: reaches.length,
+    nodes: nodeCount,
+    outlets: index.outlets > 0 ? await outletIds(client) : [],
+    selfLoops,
+    cycles: [...index.cycles, ...selfLoopCycles].sort((a, b) => a[0]! - b[0]!),
+    danglingPieces,
+    noOutlet: [...noOutlet].sort((a, b) => a - b),
+    gaps: findGaps(reaches, degree, meters, toleranceM, gapSearchM),
+    bifurcations: uniqueBifurcations,
+    index,
+  };
+}
+
+async function outletIds(client: pg.PoolClient): Promise<number[]> {
+  const { rows } = await client.query<{ id: string }>(`SELECT reach_id AS id FROM network_reach WHERE depth = 0 ORDER BY reach_id`);
+  return rows.map((r) => Number(r.id));
+}
+
+/** Degrees to local metres (equirectangular at the data's mean latitude): fine for snapping distances. */
+interface Meters { kx: number; ky: number }
+function localMeters(reaches: Reach[]): Meters {
+  const lat = reaches.length ? reaches.reduce((s, r) => s + r.sy + r.ey, 0) / (2 * reaches.length) : 0;
+  return { kx: 111_320 * Math.cos((lat * Math.PI) / 180), ky: 110_574 };
+}
+
+/** Union-find over all endpoints within the tolerance; assigns startNode/endNode, returns the node count. */
+function snapEndpoints(reaches: Reach[], m: Meters, toleranceM: number): number {
+  const n = reaches.length * 2;
+  const parent = Int32Array.from({ length: n }, (_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]!]!;
+      i = parent[i]!;
+    }
+    return i;
+  };
+  const xy = (i: number): [number, number] => {
+    const r = reaches[i >> 1]!;
+    return i & 1 ? [r.ex * m.kx, r.ey * m.ky] : [r.sx * m.kx, r.sy * m.ky];
+  };
+  const cell = Math.max(toleranceM, 1e-3);
+  const grid = new Map<string, number[]>();
+  for (let i = 0; i < n; i++) {
+    const [x, y] = xy(i);
+    const cx = Math.floor(x / cell), cy = Math.floor(y / cell);
+    for (let dx = -1; dx <= 1; dx++) {
+      for (let dy = -1; dy <= 1; dy++) {
+        for (const j of grid.get(`${cx + dx}:${cy + dy}`) ?? []) {
+          const [x2, y2] = xy(j);
+          if (Math.hypot(x - x2, y - y2) <= toleranceM) parent[find(i)] = find(j);
+        }
+      }
+    }
+    push(grid, `${cx}:${cy}`, i);
+  }
+  const ids = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const root = find(i);
+    if (!ids.has(root)) ids.set(root, ids.size);
+    const r = reaches[i >> 1]!;
+    if (i & 1) r.endNode = ids.get(root)!;
+    else r.startNode = ids.get(root)!;
+  }
+  return ids.size;
+}
+
+/** Breadth-first from the outlets: each reach drains into the reach it was reached from. */
+function orientTowardsOutlets(reaches: Reach[], outlets: number[]): void {
+  const atNode = new Map<number, Reach[]>();
+  for (const r of reaches) {
+    push(atNode, r.startNode, r);
+    if (r.endNode !== r.startNode) push(atNode, r.endNode, r);
+    r.down = null;
+  }
+  const seen = new Set<number>();
+  const queue: { reach: Reach; upNode: number }[] = [];
+  for (const id of outlets) {
+    const r = reaches.find((x) => x.id === id)!;
+    // The outlet's mouth is its free end; its other end is where the rest of the network joins.
+    const startFree = (atNode.get(r.startNode) ?? []).length === 1;
+    const endFree = (atNode.get(r.endNode) ?? []).length === 1;
+    const mouth = endFree || !startFree ? r.endNode : r.startNode;
+    seen.add(r.id);
+    queue.push({ reach: r, upNode: mouth === r.endNode ? r.startNode : r.endNode });
+  }
+  for (let q = 0; q < queue.length; q++) {
+    const { reach, upNode } = queue[q]!;
+    for (const next of atNode.get(upNode) ?? []) {
+      if (seen.has(next.id)) continue;
+      seen.add(next.id);
+      next.down = reach.id;
+      queue.push({ reach: next, upNode: next.startNode === upNode ? next.endNode : next.startNode });
+    }
+  }
+  // Reaches not reached from any outlet keep no downstream; they show up as dangling pieces.
+}
+
+function connectedPieces(reaches: Reach[]): Reach[][] {
+  const atNode = new Map<number, Reach[]>();
+  for (const r of reaches) {
+    push(atNode, r.startNode, r);
+    push(atNode, r.endNode, r);
+  }
+  const seen = new Set<number>();
+  const pieces: Reach[][] = [];
+  for (const r of reaches) {
+    if (seen.has(r.id)) continue;
+    const piece: Reach[] = [];
+    const stack = [r];
+    seen.add(r.id);
+    while (stack.length) {
+      const x = stack.pop()!;
+      piece.push(x);
+      for (const node of [x.startNode, x.endNode]) {
+        for (const y of atNode.get(node) ?? []) {
+          if (!seen.has(y.id)) {
+            seen.add(y.id);
+            stack.push(y);
+          }
+        }
+      }
+    }
+    pieces.push(piece);
+  }
+  return pieces;
+}
+
+function findGaps(reaches: Reach[], degree: Map<number, number>, m: Meters, toleranceM: number, gapSearchM: number): NetworkReport['gaps'] {
+  type End = { reach: number; node: number; x: number; y: number; free: boolean };
+  const ends: End[] = [];
+  for (const r of reaches) {
+    ends.push({ reach: r.id, node: r.startNode, x: r.sx * m.kx, y: r.sy * m.ky, free: degree.get(r.startNode) === 1 });
+    ends.push({ reach: r.id, node: r.endNode, x: r.ex * m.kx, y: r.ey * m.ky, free: degree.get(r.endNode) === 1 });
+  }
+  const cell = Math.max(gapSearchM, 1e-3);
+  const grid = new Map<string, End[]>();
+  for (const e of ends) push(grid, `${Math.floor(e.x / cell)}:${Math.floor(e.y / cell)}`, e);
+  const found = new Map<string, { reachA: number; reachB: number; distanceM: number }>();
+  for (const e of ends) {
+    if (!e.free) continue;
+    const cx = Math.floor(e.x / cell), cy = Math.floor(e.y / cell);
+    let best: { other: End; d: number } | null = null;
+    for (let dx = -1; dx <= 1; dx++) {
+      for (let dy = -1; dy <= 1; dy++) {
+        for (const o of grid.get(`${cx + dx}:${cy + dy}`) ?? []) {
+          if (o.node === e.node || o.reach === e.reach) continue;
+          const d = Math.hypot(e.x - o.x, e.y - o.y);
+          if (d > toleranceM && d <= gapSearchM && (!best || d < best.d)) best = { other: o, d };
+        }
+      }
+    }
+    if (best) {
+      const [a, b] = e.reach < best.other.reach ? [e.reach, best.other.reach] : [best.other.reach, e.reach];
+      const key = `${a}:${b}`;
+      if (!found.has(key)) found.set(key, { reachA: a, reachB: b, distanceM: Math.round(best.d * 10) / 10 });
+    }
+  }
+  return [...found.values()].sort((x, y) => x.reachA - y.reachA || x.reachB - y.reachB);
+}
+
+interface Extent { minX: number; minY: number; maxX: number; maxY: number }
+function extentOf(reaches: Reach[]): Extent {
+  const e = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
+  for (const r of reaches) {
+    e.minX = Math.min(e.minX, r.sx, r.ex); e.maxX = Math.max(e.maxX, r.sx, r.ex);
+    e.minY = Math.min(e.minY, r.sy, r.ey); e.maxY = Math.max(e.maxY, r.sy, r.ey);
+  }
+  return e;
+}
+
+function nearEdge(x: number, y: number, e: Extent, m: Meters, edgeM: number): boolean {
+  return (x - e.minX) * m.kx <= edgeM || (e.maxX - x) * m.kx <= edgeM || (y - e.minY) * m.ky <= edgeM || (e.maxY - y) * m.ky <= edgeM;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

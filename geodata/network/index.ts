@@ -1,0 +1,7 @@
+export { buildRiverNetwork, NetworkBuildError, type BuildOptions, type DirectionSource, type NetworkReport, type Piece } from './build-network.ts';
+export { refreshNetworkIndex, type IndexReport } from './network-index.ts';
+export { linkNetwork, DEFAULT_LINK_OPTIONS, type LinkOptions, type LinkReport, type UnlinkedItem } from './link-network.ts';
+export {
+  traceUpstream, traceDownstreamFromSource, traceDownstreamFromOutfall, NetworkLookupError, DEFAULT_DECAY_PER_KM, POLLUTANTS,
+  type Contributor, type DownstreamTrace, type Loads, type Pollutant, type TraceScope, type UpstreamOptions, type UpstreamTrace,
+} from './trace.ts';
