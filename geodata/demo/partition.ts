@@ -1,4 +1,4 @@
-import { voronoi, type VoronoiDiagram } from 'd3-voronoi';
+import { voronoi } from 'd3-voronoi';
 import type { MultiPolygon } from 'geojson';
 import { BOUNDS } from './land.ts';
 
@@ -78,12 +78,30 @@ export function buildPartition(xs: readonly number[], ys: readonly number[]): Pa
     adjacency[edge.left.index]!.push(edge.right.index);
     adjacency[edge.right.index]!.push(edge.left.index);
   }
-  const hint = buildHintGrid(diagram, n);
   const siteX = Float64Array.from(xs);
   const siteY = Float64Array.from(ys);
   const walkStart = new Int32Array(n + 1);
   walkLists.forEach((list, i) => (walkStart[i + 1] = walkStart[i]! + list.length));
   const walk = Int32Array.from(walkLists.flat());
+  // Greedy walk over Voronoi neighbours: from any start it ends at the site nearest the point.
+  const nearestFrom = (start: number, px: number, py: number): number => {
+    let site = start;
+    let best = (siteX[site]! - px) ** 2 + (siteY[site]! - py) ** 2;
+    for (;;) {
+      let next = -1;
+      for (let k = walkStart[site]!; k < walkStart[site + 1]!; k++) {
+        const t = walk[k]!;
+        const d = (siteX[t]! - px) ** 2 + (siteY[t]! - py) ** 2;
+        if (d < best) {
+          best = d;
+          next = t;
+        }
+      }
+      if (next < 0) return site;
+      site = next;
+    }
+  };
+  const hint = buildHintGrid(n, nearestFrom);
   return {
     siteCount: n,
     siteX,
@@ -91,22 +109,7 @@ export function buildPartition(xs: readonly number[], ys: readonly number[]): Pa
     neighbours: (site) => adjacency[site]!,
     locate(x, y, margin) {
       const px = x / 1e6, py = y / 1e6;
-      // Greedy walk over Voronoi neighbours from a nearby start: it ends at the nearest site.
-      let site = hint.start((px - BOUNDS.west) * SCALE, (py - BOUNDS.south) * SCALE);
-      let best = (siteX[site]! - px) ** 2 + (siteY[site]! - py) ** 2;
-      for (;;) {
-        let next = -1;
-        for (let k = walkStart[site]!; k < walkStart[site + 1]!; k++) {
-          const t = walk[k]!;
-          const d = (siteX[t]! - px) ** 2 + (siteY[t]! - py) ** 2;
-          if (d < best) {
-            best = d;
-            next = t;
-          }
-        }
-        if (next < 0) break;
-        site = next;
-      }
+      const site = nearestFrom(hint.start(px, py), px, py);
       return insideCell(cells[site]!, vx, vy, x, y, margin) ? site : -1;
     },
     union: (sites) => unionCells(sites, cells, vx, vy),
@@ -127,22 +130,25 @@ export function buildPartition(xs: readonly number[], ys: readonly number[]): Pa
   };
 }
 
-/** A coarse grid of starting sites, so the walk to the nearest site is a few steps long. */
-function buildHintGrid(diagram: VoronoiDiagram<[number, number]>, n: number) {
-  const width = (BOUNDS.east - BOUNDS.west) * SCALE;
-  const height = (BOUNDS.north - BOUNDS.south) * SCALE;
+/** A coarse grid of starting sites (in degrees), so each walk to the nearest site is short. */
+function buildHintGrid(n: number, nearestFrom: (start: number, x: number, y: number) => number) {
+  const width = BOUNDS.east - BOUNDS.west;
+  const height = BOUNDS.north - BOUNDS.south;
   const side = Math.max(8, Math.min(1024, Math.round(Math.sqrt(n) * 1.5)));
   const starts = new Int32Array(side * side);
+  let last = 0;
   for (let j = 0; j < side; j++) {
-    for (let i = 0; i < side; i++) {
-      const site = diagram.find(((i + 0.5) * width) / side, ((j + 0.5) * height) / side);
-      starts[j * side + i] = site ? site.index : 0;
+    for (let k = 0; k < side; k++) {
+      // Serpentine order: every start is next to the previous one.
+      const i = j % 2 === 0 ? k : side - 1 - k;
+      last = nearestFrom(last, BOUNDS.west + ((i + 0.5) * width) / side, BOUNDS.south + ((j + 0.5) * height) / side);
+      starts[j * side + i] = last;
     }
   }
   return {
-    start(u: number, v: number): number {
-      const i = Math.min(side - 1, Math.max(0, Math.floor((u / width) * side)));
-      const j = Math.min(side - 1, Math.max(0, Math.floor((v / height) * side)));
+    start(x: number, y: number): number {
+      const i = Math.min(side - 1, Math.max(0, Math.floor(((x - BOUNDS.west) / width) * side)));
+      const j = Math.min(side - 1, Math.max(0, Math.floor(((y - BOUNDS.south) / height) * side)));
       return starts[j * side + i]!;
     },
   };
