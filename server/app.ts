@@ -8,6 +8,7 @@ import { errorHandler, HttpError } from './http-errors.ts';
 import { exploreRouter } from './routes/explore.ts';
 import { healthRouter } from './routes/health.ts';
 import { importRouter } from './routes/import.ts';
+import { qualityRouter } from './routes/quality.ts';
 import { reviewRouter } from './routes/review.ts';
 import { tilesRouter } from './routes/tiles.ts';
 import type { TileService } from '../tiles/tile-service.ts';
@@ -35,6 +36,7 @@ export function createApp(ctx: AppContext): Express {
   app.use('/api', importRouter(ctx));
   app.use('/api', exploreRouter(ctx));
   app.use('/api', reviewRouter(ctx));
+  app.use('/api', qualityRouter(ctx));
   app.use('/api', (req, _res, next) => next(new HttpError(404, `no API route ${req.method} ${req.originalUrl}`)));
   if (ctx.webDist && existsSync(ctx.webDist)) {
     app.use(express.static(ctx.webDist, { index: 'index.html', maxAge: '1h' }));

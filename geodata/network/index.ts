@@ -5,3 +5,10 @@ export {
   traceUpstream, traceDownstreamFromSource, traceDownstreamFromOutfall, NetworkLookupError, DEFAULT_DECAY_PER_KM, POLLUTANTS,
   type Contributor, type DownstreamTrace, type Loads, type Pollutant, type TraceScope, type UpstreamOptions, type UpstreamTrace,
 } from './trace.ts';
+export { allSectionLoads, type SectionLoad } from './section-loads.ts';
+export {
+  latestReadingMonth, problemList, responseIndicator, RESPONSE_CAVEAT, sectionResponse, spearman,
+  type Problem, type ResponseIndicator, type SectionMonth, type SectionResponse,
+} from './response.ts';
+export { AIR_POLLUTANTS, airContributors, type AirContributor, type AirOptions, type AirPollutant, type AirStationContributors } from './air-contributors.ts';
+export { battleBasins, battleView, type BattleSection, type BattleView } from './battle-map.ts';

@@ -38,6 +38,8 @@ export interface Contributor {
   share: number;
   /** Sources counted through this outfall. */
   sources?: number;
+  lon: number | null;
+  lat: number | null;
 }
 
 export interface UpstreamTrace {
@@ -85,7 +87,7 @@ export async function traceUpstream(pool: pg.Pool, sectionCode: string, options:
     t AS (SELECT count(*) FILTER (WHERE counted)::int AS n, count(*) FILTER (WHERE NOT counted)::int AS facility,
                  ${POLLUTANTS.map((p) => `coalesce(sum(${p}) FILTER (WHERE counted), 0) AS ${p}, coalesce(sum(d_${p}) FILTER (WHERE counted), 0) AS d_${p}`).join(', ')} FROM up)
     SELECT t.*, top.* FROM t LEFT JOIN LATERAL (
-      SELECT up.source_id, up.name AS source_name, up.source_type, up.via, up.outfall_code, up.river_m,
+      SELECT up.source_id, up.name AS source_name, up.source_type, up.via, up.outfall_code, up.river_m, up.lon, up.lat,
              ${POLLUTANTS.map((p) => `up.${p} AS s_${p}, up.d_${p} AS sd_${p}`).join(', ')}
         FROM up WHERE up.counted ORDER BY up.d_${rankBy} DESC NULLS LAST, up.source_id LIMIT $10) top ON true`,
   [...base, ...kParams, limit]);
@@ -98,19 +100,19 @@ export async function traceUpstream(pool: pg.Pool, sectionCode: string, options:
     const decayed = loadsOf(r, 'sd_');
     return {
       id: String(r.source_id), name: r.source_name, kind: 'source', sourceType: r.source_type, via: r.via, outfallCode: r.outfall_code,
-      riverM: r.river_m, plain: loadsOf(r, 's_'), decayed, share: share(decayed[rankBy]),
+      riverM: r.river_m, plain: loadsOf(r, 's_'), decayed, share: share(decayed[rankBy]), lon: r.lon, lat: r.lat,
     };
   });
   const { rows: outRows } = await pool.query(`${BLOCKERS}, up AS (${UPSTREAM_SOURCES})
-    SELECT up.outfall_code, o.name, min(up.river_m) AS river_m, count(*)::int AS n,
+    SELECT up.outfall_code, o.name, min(up.river_m) AS river_m, count(*)::int AS n, ST_X(o.geom) AS lon, ST_Y(o.geom) AS lat,
            ${POLLUTANTS.map((p) => `coalesce(sum(up.${p}), 0) AS ${p}, coalesce(sum(up.d_${p}), 0) AS d_${p}`).join(', ')}
       FROM up JOIN outfall o ON o.code = up.outfall_code
      WHERE up.counted
-     GROUP BY up.outfall_code, o.name
+     GROUP BY up.outfall_code, o.name, o.geom
      ORDER BY d_${rankBy} DESC, up.outfall_code LIMIT $10`, [...base, ...kParams, limit]);
   const outfalls: Contributor[] = outRows.map((r) => {
     const decayed = loadsOf(r, 'd_');
-    return { id: r.outfall_code, name: r.name, kind: 'outfall', riverM: r.river_m, plain: loadsOf(r, ''), decayed, share: share(decayed[rankBy]), sources: r.n };
+    return { id: r.outfall_code, name: r.name, kind: 'outfall', riverM: r.river_m, plain: loadsOf(r, ''), decayed, share: share(decayed[rankBy]), sources: r.n, lon: r.lon, lat: r.lat };
   });
   return {
     section: { code: s.code, name: s.name, reachId: Number(s.reach_id), distM: s.dist_m, targetClass: s.target_class },
@@ -185,6 +187,7 @@ const BLOCKERS = `WITH blockers AS (
 /** Sources upstream of the section point ($6..$9: decay per km for cod, nh3n, tn, tp). */
 const UPSTREAM_SOURCES = `
   SELECT ns.source_id, src.name, src.source_type, ns.via, ns.outfall_code, ns.counted, ns.dist_m - $3::float8 AS river_m,
+         ST_X(src.geom) AS lon, ST_Y(src.geom) AS lat,
          ${POLLUTANTS.map((p, i) => `coalesce(src.${p}, 0) AS ${p}, coalesce(src.${p}, 0) * exp(-$${6 + i}::float8 * (ns.dist_m - $3::float8) / 1000) AS d_${p}`).join(', ')}
     FROM network_source ns JOIN source src ON src.id = ns.source_id
    WHERE ns.pre BETWEEN $1::int AND $2::int AND ns.dist_m >= $3::float8
