@@ -74,7 +74,8 @@ const AUX_OFFSET = 0.001;
 export function sizeDivisions(sources: number): DivisionSizes {
   const zones = Math.max(60, Math.round(sources / 23));
   const counties = sources <= 50_000 ? 8 : sources <= 1_000_000 ? 10 : 12;
-  const townships = Math.max(3 * counties, Math.min(800 * counties, Math.round(zones / 18)));
+  // Township codes have three digits per county, and counties grow unevenly: stay well below.
+  const townships = Math.max(3 * counties, Math.min(400 * counties, Math.round(zones / 18)));
   return { zones, townships, counties };
 }
 
@@ -313,6 +314,7 @@ function assemble(
     list.forEach((t, k) => {
       const urban = k < streets;
       const number = urban ? k + 1 : Math.max(100, streets + 1) + (k - streets);
+      if (number > 999) throw new Error(`demo divisions: county ${county.code} has too many townships for 3-digit codes`);
       const short = townshipNames.next() + (urban ? '街道' : '镇');
       townships[t] = {
         index: t, code: county.code + String(number).padStart(3, '0'), name: DEMO_PREFIX + short, shortName: short,
