@@ -13,6 +13,13 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 4000,
     sourcemap: false,
+    // The review page (web/src/review/) is its own entry next to the map client.
+    rollupOptions: {
+      input: {
+        main: fileURLToPath(new URL('index.html', import.meta.url)),
+        review: fileURLToPath(new URL('src/review/index.html', import.meta.url)),
+      },
+    },
   },
   server: {
     proxy: { '/api': api, '/tiles': api },

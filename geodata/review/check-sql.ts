@@ -39,7 +39,7 @@ WITH src AS (
   FROM source s
   LEFT JOIN census_zone z ON z.code = s.zone_code
   LEFT JOIN division d ON d.code = s.division_code
-  WHERE s.status = 'active' AND ${SCOPES[scope]}
+  WHERE s.status IN ('active', 'closed') AND ${SCOPES[scope]}
 ),
 v AS (
   SELECT src.*, COALESCE(zg, dg) AS tg,
@@ -83,17 +83,23 @@ fix AS (
   ) f
   ORDER BY id, prio
 ),
-dc AS (
+dc AS MATERIALIZED (
   SELECT d.code, d.level, ST_Centroid(d.geom) AS c
   FROM division d
   WHERE d.level IN ('township', 'county')
     AND d.code IN (SELECT division_code FROM src UNION SELECT left(division_code, 6) FROM src)
 ),
 cent AS (
-  SELECT DISTINCT ON (p.id) p.id, dc.code, dc.level, ST_Length(ST_MakeLine(dc.c, p.g)::geography) AS dist
-  FROM p JOIN dc ON dc.code IN (p.division_code, left(p.division_code, 6))
-  WHERE p.validity = 'ok' AND ST_DWithin(dc.c, p.g, 0.0002)
-  ORDER BY p.id, dc.level DESC
+  -- Two equality joins (the township, then the county) keep this a hash join.
+  SELECT DISTINCT ON (id) id, code, level, ST_Length(ST_MakeLine(c, g)::geography) AS dist
+  FROM (
+    SELECT p.id, p.g, dc.code, dc.level, dc.c FROM p JOIN dc ON dc.code = p.division_code
+    WHERE p.validity = 'ok' AND ST_DWithin(dc.c, p.g, 0.0002)
+    UNION ALL
+    SELECT p.id, p.g, dc.code, dc.level, dc.c FROM p JOIN dc ON dc.code = left(p.division_code, 6)
+    WHERE p.validity = 'ok' AND length(p.division_code) > 6 AND ST_DWithin(dc.c, p.g, 0.0002)
+  ) hits
+  ORDER BY id, level DESC
 ),
 stk AS (
   SELECT f.source_id AS id FROM review_finding f
@@ -188,13 +194,13 @@ export function stackSql(scope: 'all' | 'points'): string {
 WITH pts AS (
   SELECT ST_X(geom) AS x, ST_Y(geom) AS y, count(*) AS n, count(DISTINCT name) AS names
   FROM source
-  WHERE status = 'active' AND geom IS NOT NULL AND ST_X(geom) <> 0 AND ST_Y(geom) <> 0 ${at}
+  WHERE status IN ('active', 'closed') AND geom IS NOT NULL AND ST_X(geom) <> 0 AND ST_Y(geom) <> 0 ${at}
   GROUP BY 1, 2
   HAVING count(DISTINCT name) >= $2::int
 )
 INSERT INTO review_finding (subject_kind, subject_key, source_id, check_code, severity, distance_m, suggested, details, run_id)
 SELECT 'source', s.id::text, s.id, 'stacked_point', 'warning', NULL, NULL, jsonb_build_object('stacked', pts.n, 'names', pts.names), $1
-FROM pts JOIN source s ON s.status = 'active' AND ST_X(s.geom) = pts.x AND ST_Y(s.geom) = pts.y
+FROM pts JOIN source s ON s.status IN ('active', 'closed') AND ST_X(s.geom) = pts.x AND ST_Y(s.geom) = pts.y
 ${UPSERT}`;
 }
 
@@ -230,13 +236,16 @@ WITH shifted AS (
 ),
 placed AS (
   SELECT s.id, s.import_batch, left(s.division_code, 6) AS county, ST_X(s.geom) AS x, ST_Y(s.geom) AS y,
-         EXISTS (SELECT 1 FROM shifted WHERE shifted.source_id = s.id) AS is_shifted
-  FROM source s
-  WHERE s.status = 'active' AND s.geom IS NOT NULL AND ST_X(s.geom) <> 0 AND ST_Y(s.geom) <> 0
+         sh.source_id IS NOT NULL AS is_shifted
+  FROM source s LEFT JOIN shifted sh ON sh.source_id = s.id
+  WHERE s.status IN ('active', 'closed') AND s.geom IS NOT NULL AND ST_X(s.geom) <> 0 AND ST_Y(s.geom) <> 0
 ),
 by_batch AS (
   SELECT 'import_batch' AS kind, import_batch::text AS key, count(*) AS n, count(*) FILTER (WHERE is_shifted) AS shifted,
-    bool_and(review_dms_reread(x) IS NOT NULL AND review_dms_reread(y) IS NOT NULL) AS all_dms
+    -- The minute and second digit pairs of both axes never pass 59 (inline: a function call
+    -- per value costs more than the whole scan).
+    bool_and(trunc(abs(x) * 100 + 1e-9) - trunc(abs(x)) * 100 <= 59 AND abs(x) * 10000 - trunc(abs(x) * 100 + 1e-9) * 100 < 60
+         AND trunc(abs(y) * 100 + 1e-9) - trunc(abs(y)) * 100 <= 59 AND abs(y) * 10000 - trunc(abs(y) * 100 + 1e-9) * 100 < 60) AS all_dms
   FROM placed WHERE import_batch IS NOT NULL GROUP BY import_batch
 ),
 by_county AS (
