@@ -18,6 +18,7 @@ export default defineConfig({
       input: {
         main: fileURLToPath(new URL('index.html', import.meta.url)),
         review: fileURLToPath(new URL('src/review/index.html', import.meta.url)),
+        battle: fileURLToPath(new URL('src/battle/index.html', import.meta.url)),
       },
     },
   },

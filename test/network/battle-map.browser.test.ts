@@ -1,0 +1,94 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { pino } from 'pino';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig } from '../../server/config.ts';
+import { startServer, type RunningServer } from '../../server/start-server.ts';
+import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { colourShareOf, HAS_CHROMIUM, launchBrowser, openPage } from '../web/browser.ts';
+
+const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
+const ARC_SOURCE: [number, number, number] = [255, 159, 67];
+
+describe.skipIf(!HAS_CHROMIUM)('the basin battle map in a browser, on the demo region', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  let closePage: () => Promise<void>;
+  let basin: string;
+  let months: string[];
+
+  /** Sections of the basin failing their target in a month, straight from the tables. */
+  const failingIn = async (month: string) => (await db.pool.query(
+    `SELECT s.code FROM section s JOIN basin b ON b.code = $1 AND ST_Covers(b.geom, s.geom)
+       JOIN section_reading r ON r.section_code = s.code AND r.month = ($2 || '-01')::date
+      WHERE r.water_class > s.target_class ORDER BY s.code`, [basin, month])).rows.map((r) => r.code as string);
+  const shown = () => page.locator('#problems > li').evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.section!).sort());
+  const viewMonth = () => page.evaluate(() => (window as any).__battle.state.view?.month as string | undefined);
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const build = spawnSync(process.execPath, ['--import', 'tsx', 'web/build-if-stale.ts'], { stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('web client build failed');
+    db = await openTestDatabase('battle_browser', { migrate: false });
+    const config = loadConfig({ PORT: '0', DATABASE_URL: inject('databaseUrl'), YZT_DB_SCHEMA: db.schema, YZT_DEMO: 'on', YZT_DEMO_SOURCES: '5000', LOG_LEVEL: 'warn' });
+    server = await startServer(config, pino({ level: 'warn' }));
+    const rebuild = await fetch(`${server.url}/api/network/rebuild`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(rebuild.status).toBe(200);
+    // The basin with the most failing sections in the latest month, and the months on record.
+    months = (await db.pool.query(`SELECT DISTINCT to_char(month, 'YYYY-MM') AS m FROM section_reading ORDER BY m`)).rows.map((r) => r.m);
+    const { rows } = await db.pool.query(
+      `SELECT b.code, count(*) AS n FROM basin b JOIN section s ON ST_Covers(b.geom, s.geom)
+         JOIN section_reading r ON r.section_code = s.code AND r.month = (SELECT max(month) FROM section_reading)
+        WHERE r.water_class > s.target_class GROUP BY b.code ORDER BY n DESC, b.code LIMIT 1`);
+    basin = rows[0].code;
+    browser = await launchBrowser();
+    ({ page, errors, close: closePage } = await openPage(browser, { width: 1600, height: 900 }));
+  }, 600_000);
+
+  afterAll(async () => {
+    await closePage?.();
+    await browser?.close();
+    await server?.close();
+    await db?.close();
+  });
+
+  it('picking a basin shows its failing sections in the ranking and draws arcs from their contributors', async () => {
+    await page.goto(`${server.url}/src/battle/index.html`);
+    await page.waitForFunction(() => (window as any).__battle !== undefined && document.querySelectorAll('#basin option').length > 1);
+    await page.selectOption('#basin', basin);
+    await page.waitForFunction((code) => (window as any).__battle.state.view?.basin.code === code, basin);
+    await page.evaluate(() => (window as any).__battle.whenLoaded());
+    const latest = months.at(-1)!;
+    expect(await viewMonth()).toBe(latest);
+    const failing = await failingIn(latest);
+    expect(failing.length).toBeGreaterThan(0);
+    expect(await shown()).toEqual(failing);
+    expect(await page.locator('#month-label').textContent()).toBe(latest);
+    const arcs = await page.evaluate(() => (window as any).__battle.arcCount());
+    expect(arcs).toBeGreaterThan(0);
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: `${ARTIFACTS}battle-01-basin.png` });
+    expect(await colourShareOf(page, await page.locator('#map').screenshot(), ARC_SOURCE, 40)).toBeGreaterThan(0.0002);
+    expect(errors).toEqual([]);
+  });
+
+  it('the month slider changes the month and the ranking follows it', async () => {
+    const target = months[0]!;
+    expect(months.length).toBeGreaterThan(1);
+    await page.locator('#month').evaluate((input: HTMLInputElement) => {
+      input.value = '0';
+      input.dispatchEvent(new Event('input'));
+    });
+    await page.waitForFunction((m) => (window as any).__battle.state.view?.month === m, target);
+    await page.evaluate(() => (window as any).__battle.whenLoaded());
+    expect(await page.locator('#month-label').textContent()).toBe(target);
+    expect(await shown()).toEqual(await failingIn(target));
+    expect(page.url()).toContain(`month=${target}`);
+    await page.screenshot({ path: `${ARTIFACTS}battle-02-first-month.png` });
+    expect(errors).toEqual([]);
+  });
+});
