@@ -12,3 +12,4 @@ export {
 } from './response.ts';
 export { AIR_POLLUTANTS, airContributors, type AirContributor, type AirOptions, type AirPollutant, type AirStationContributors } from './air-contributors.ts';
 export { battleBasins, battleView, type BattleSection, type BattleView } from './battle-map.ts';
+export { NETWORK_KINDS, refreshAfterImport, type ImportRefresh } from './refresh-after-import.ts';

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { importFile } from '../../geodata/import/index.ts';
 import { isLayerKind } from '../../geodata/model/layers.ts';
+import { refreshAfterImport } from '../../geodata/network/index.ts';
 import type { AppContext } from '../app.ts';
 import { HttpError } from '../http-errors.ts';
 
@@ -16,6 +17,10 @@ const Options = z.object({
   encoding: z.string().regex(/^[a-z0-9-]{2,20}$/i, 'an encoding name such as utf8 or gbk').optional(),
   mapping: z.record(z.string(), z.string()).optional(),
   defaults: z.record(z.string(), z.string()).optional(),
+  /** Repair invalid polygons (ST_MakeValid) and list them, instead of rejecting the file. */
+  repairGeometry: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  /** For files without identifiers: fill a column with prefix + the row number. */
+  rowNumberAs: z.object({ column: z.string().min(1), prefix: z.string().optional() }).strict().optional(),
 });
 
 const SAFE_NAME = /^[^/\\\0]{1,200}$/;
@@ -42,7 +47,9 @@ export function importRouter(ctx: AppContext): Router {
         actor: 'anonymous',
         fileName: upload.files.map((f) => basename(f)).join(', '),
       });
-      res.status(report.rejected > 0 ? 422 : 200).json(report);
+      // River lines, outfalls, sections and sources move the network index: refresh it now.
+      const network = report.rowsStored > 0 ? await refreshAfterImport(ctx.db.pool, kind) : null;
+      res.status(report.rejected > 0 ? 422 : 200).json(network ? { ...report, network } : report);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -53,7 +60,7 @@ export function importRouter(ctx: AppContext): Router {
 function parseOptions(fields: Record<string, string>) {
   const raw: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
-    if (key === 'mapping' || key === 'defaults') {
+    if (key === 'mapping' || key === 'defaults' || key === 'rowNumberAs') {
       try {
         raw[key] = JSON.parse(value);
       } catch {
