@@ -36,6 +36,8 @@ await admin.end();
 const pool = createPool(url, schema, 4);
 try {
   if (!reuse) await migrate(pool);
+  // A run of an interrupted earlier benchmark would block this one for 30 minutes.
+  else await pool.query(`UPDATE review_run SET status = 'failed', error = 'abandoned benchmark run' WHERE status = 'running'`);
   let t = performance.now();
   const demo = reuse
     ? await (async () => {
