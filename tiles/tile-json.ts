@@ -10,6 +10,8 @@ export interface TileJsonContext {
   readonly bounds: [number, number, number, number] | null;
   readonly detailZoom: number;
   readonly cellSize: number;
+  /** Byte budget of a sources tile: denser detail tiles come as fine cells. */
+  readonly maxTileBytes: number;
 }
 
 /** TileJSON 3.0.0 for one layer; `filters` (our extension) lists the query parameters it takes. */
@@ -20,9 +22,10 @@ export function tileJson(layer: TileLayer, ctx: TileJsonContext): object {
   if (layer.id === 'sources') {
     vectorLayers.push({
       id: SOURCE_CELLS_LAYER,
-      description: `Sources aggregated per grid cell (${ctx.cellSize}/4096 of a tile) or per census unit (filter agg), below zoom ${ctx.detailZoom}`,
+      description: `Sources aggregated per grid cell (${ctx.cellSize}/4096 of a tile) or per census unit (filter agg) below zoom ${ctx.detailZoom}; ` +
+        `from zoom ${ctx.detailZoom} on, a tile whose sources would exceed ${Math.round(ctx.maxTileBytes / 1024)} KB comes as finer grid cells instead`,
       minzoom: layer.minzoom,
-      maxzoom: ctx.detailZoom - 1,
+      maxzoom: layer.maxzoom,
       fields: CELL_ATTRIBUTES,
     });
     vectorLayers.push({ id: layer.id, description: layer.description, minzoom: ctx.detailZoom, maxzoom: layer.maxzoom, fields });
@@ -42,7 +45,7 @@ export function tileJson(layer: TileLayer, ctx: TileJsonContext): object {
     center: [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, Math.max(layer.minzoom, 8)],
     vector_layers: vectorLayers,
     filters: Object.fromEntries(layer.filters.map((f) => [f, FILTER_DOCS[f]])),
-    ...(layer.id === 'sources' ? { detail_zoom: ctx.detailZoom, cell_size: ctx.cellSize } : {}),
+    ...(layer.id === 'sources' ? { detail_zoom: ctx.detailZoom, cell_size: ctx.cellSize, max_tile_bytes: ctx.maxTileBytes } : {}),
   };
 }
 

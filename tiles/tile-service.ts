@@ -40,7 +40,8 @@ export const BYTES_PER_CELL = 110;
 export function detailBudget(maxTileBytes: number): { maxFeatures: number; fineCellSize: number } {
   let fineCellSize = 16;
   while (fineCellSize < TILE_EXTENT && (TILE_EXTENT / fineCellSize) ** 2 * BYTES_PER_CELL > maxTileBytes) fineCellSize *= 2;
-  return { maxFeatures: Math.max(1, Math.floor(maxTileBytes / BYTES_PER_SOURCE)), fineCellSize };
+  // Capped to stay a SQL integer (the count's LIMIT) for an effectively unlimited budget.
+  return { maxFeatures: Math.min(2 ** 31 - 2, Math.max(1, Math.floor(maxTileBytes / BYTES_PER_SOURCE))), fineCellSize };
 }
 
 export const DEFAULT_TILE_OPTIONS: TileServiceOptions = {
@@ -271,7 +272,7 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
         extents.set(layer.table, extent);
         extent.catch(() => extents.delete(layer.table));
       }
-      return tileJson(layer, { baseUrl, query, bounds: await extent, detailZoom: options.detailZoom, cellSize: options.cellSize });
+      return tileJson(layer, { baseUrl, query, bounds: await extent, detailZoom: options.detailZoom, cellSize: options.cellSize, maxTileBytes: options.maxTileBytes });
     },
     catalog(baseUrl) {
       return catalogJson([...TILE_LAYERS.values()], baseUrl, options.detailZoom);

@@ -15,16 +15,18 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { VectorTile } from '@mapbox/vector-tile';
+import { PbfReader } from 'pbf';
 import pg from 'pg';
 import { createPool } from '../../geodata/db/database.ts';
 import { startEmbeddedEngine } from '../../geodata/db/embedded-engine.ts';
 import { tileAt, type TileAddress } from '../../tiles/tile-address.ts';
 import { createTileService, DEFAULT_TILE_OPTIONS, type TileService } from '../../tiles/tile-service.ts';
-import { prepareBenchSchema } from './tiles-bench-prepare.ts';
+import { benchData, prepareBenchSchema } from './tiles-bench-prepare.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCHEMA = process.env.YZT_BENCH_SCHEMA ?? 'bench_tiles';
-const ZOOMS = [6, 9, 12, 14];
+const ZOOMS = [6, 9, 12, 13, 14];
 const ROUNDS = Number(process.env.YZT_BENCH_ROUNDS ?? 10);
 const LOAD_SECONDS = Number(process.env.YZT_BENCH_LOAD_SECONDS ?? 8);
 const MAX_TILE_BYTES = 500 * 1024;
@@ -45,7 +47,9 @@ async function main() {
   }
   try {
     console.log(`# Tile benchmark: ${engineName}, ${count.toLocaleString('en')} sources (schema ${SCHEMA})`);
-    await prepareBenchSchema(url, SCHEMA, count, (m) => console.log(m));
+    const data = benchData(Boolean(process.env.DATABASE_URL));
+    console.log(`data: ${data === 'demo' ? 'demo region generator (geodata/demo, seed 1)' : 'clustered points made in SQL (tiles-bench-data.ts)'}`);
+    await prepareBenchSchema(url, SCHEMA, count, (m) => console.log(m), data);
     await run(url, count, engineName);
   } finally {
     await Promise.all(children.map(stopChild));
@@ -77,31 +81,43 @@ async function run(url: string, count: number, engineName: string) {
     const serverMs: number[] = [];
     const rawMs: number[] = [];
     for (let round = -1; round < ROUNDS; round++) {
-      for (const t of list) {
+      for (const [i, t] of list.entries()) {
         const path = `/tiles/sources/${t.z}/${t.x}/${t.y}.mvt`;
-        const s0 = performance.now();
-        const bytes = await httpGet(uncached + path, agent);
-        const s1 = performance.now();
         // The count that picks sources vs fine cells is part of what the server runs.
-        const { statement, values, encoding, probe } = await service.statementFor('sources', t, {});
+        const { statement, values, probe } = await service.statementFor('sources', t, {});
         const q: pg.QueryConfig = { text: statement.text, values };
         if (real) q.name = statement.name;
-        const r0 = performance.now();
-        if (probe) await raw.query(probe);
-        await raw.query(q);
-        const r1 = performance.now();
-        if (round >= 0) {
-          serverMs.push(s1 - s0);
-          rawMs.push(r1 - r0);
+        const viaServer = async () => {
+          const s0 = performance.now();
+          sizes.set(path, await httpGet(uncached + path, agent));
+          return performance.now() - s0;
+        };
+        const direct = async () => {
+          const r0 = performance.now();
+          if (probe) await raw.query(probe);
+          await raw.query(q);
+          return performance.now() - r0;
+        };
+        // Alternate which goes first, so neither always finds the pages the other just read.
+        let sm: number;
+        let rm: number;
+        if ((round + i) % 2 === 0) {
+          sm = await viaServer();
+          rm = await direct();
+        } else {
+          rm = await direct();
+          sm = await viaServer();
         }
-        sizes.set(path, bytes);
-        void encoding;
+        if (round >= 0) {
+          serverMs.push(sm);
+          rawMs.push(rm);
+        }
       }
     }
     const zs = list.map((t) => sizes.get(`/tiles/sources/${t.z}/${t.x}/${t.y}.mvt`)!.length);
     const p95s = pct(serverMs, 95);
     const p95r = pct(rawMs, 95);
-    rows.push([`z${z}`, String(list.length), ms(pct(serverMs, 50)), ms(p95s), ms(pct(rawMs, 50)), ms(p95r), (p95s / p95r).toFixed(2),
+    rows.push([`z${z}`, String(new Set(list.map((t) => `${t.x}/${t.y}`)).size), ms(pct(serverMs, 50)), ms(p95s), ms(pct(rawMs, 50)), ms(p95r), (p95s / p95r).toFixed(2),
       kb(Math.max(...zs)), kb(zs.reduce((a, b) => a + b, 0) / zs.length)]);
   }
   agent.destroy();
@@ -141,29 +157,73 @@ async function run(url: string, count: number, engineName: string) {
   void count;
 }
 
-/** Individual-feature tile sizes per zoom and grid-cell tile sizes per cell size, around the densest spot. */
+/**
+ * Around the densest spot: (1) the two low-zoom paths, pre-aggregated cells vs on the fly
+ * (unfiltered, and with a type filter, which always aggregates on the fly); (2) detail tiles
+ * without the byte budget vs with it; (3) grid tile sizes per cell size.
+ */
 async function tuning(pool: pg.Pool, url: string, real: boolean, dense: { lon: number; lat: number }) {
-  const rows: string[][] = [];
-  const detailEverywhere = await createTileService({ pool, schema: SCHEMA, databaseUrl: real ? url : undefined, options: { cacheBytes: 0, detailZoom: 0 } });
-  for (const z of [10, 11, 12, 13, 14]) {
-    const t = tileAt(dense.lon, dense.lat, z);
-    const t0 = performance.now();
-    const r = await detailEverywhere.tile({ layer: 'sources', z: String(z), x: String(t.x), y: String(t.y), query: {} });
-    rows.push([`z${z}`, 'individual', kb(r.bytes.length), ms(performance.now() - t0)]);
-  }
-  await detailEverywhere.close();
-  for (const cell of [64, 128, 256]) {
-    const svc = await createTileService({ pool, schema: SCHEMA, databaseUrl: real ? url : undefined, options: { cacheBytes: 0, cellSize: cell, detailZoom: 30 } });
-    for (const z of [6, 9, 12]) {
-      const t = tileAt(dense.lon, dense.lat, z);
+  const databaseUrl = real ? url : undefined;
+  const timed = async (svc: TileService, t: TileAddress, query: Record<string, unknown> = {}, rounds = 3) => {
+    const times: number[] = [];
+    let size = 0;
+    let layer = '';
+    for (let i = 0; i < rounds; i++) {
       const t0 = performance.now();
-      const r = await svc.tile({ layer: 'sources', z: String(z), x: String(t.x), y: String(t.y), query: {} });
-      rows.push([`z${z}`, `grid ${cell}`, kb(r.bytes.length), ms(performance.now() - t0)]);
+      const r = await svc.tile({ layer: 'sources', z: String(t.z), x: String(t.x), y: String(t.y), query });
+      times.push(performance.now() - t0);
+      size = r.bytes.length;
+      layer = r.bytes.length > 0 ? Object.keys(decodeLayers(r.bytes)).join(',') : '(empty)';
+    }
+    return { ms: pct(times, 50), size, layer };
+  };
+
+  const paths: string[][] = [];
+  const stored = await createTileService({ pool, schema: SCHEMA, databaseUrl, options: { cacheBytes: 0, storedCells: true } });
+  const live = await createTileService({ pool, schema: SCHEMA, databaseUrl, options: { cacheBytes: 0, storedCells: false } });
+  for (const z of [6, 9, 12]) {
+    const t = tileAt(dense.lon, dense.lat, z);
+    const a = await timed(stored, t);
+    const b = await timed(live, t);
+    const c = await timed(stored, t, { type: 'industrial' });
+    paths.push([`z${z}`, ms(a.ms), ms(b.ms), (b.ms / a.ms).toFixed(1) + 'x', ms(c.ms), kb(a.size)]);
+  }
+  await stored.close();
+  await live.close();
+  console.log('\n## Low zooms: pre-aggregated source_cell vs on the fly (densest tile, median of 3 uncached requests)');
+  table(['zoom', 'stored cells', 'on the fly', 'speed-up', 'type=industrial (on the fly)', 'size'], paths);
+
+  const rows: string[][] = [];
+  const unbudgeted = await createTileService({ pool, schema: SCHEMA, databaseUrl, options: { cacheBytes: 0, maxTileBytes: 2 ** 40 } });
+  const budgeted = await createTileService({ pool, schema: SCHEMA, databaseUrl, options: { cacheBytes: 0 } });
+  for (const z of [13, 14, 15, 16]) {
+    const t = tileAt(dense.lon, dense.lat, z);
+    const count = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM source WHERE geom && ST_Transform(ST_TileEnvelope($1::int, $2::int, $3::int), 4326)`, [t.z, t.x, t.y]);
+    const a = await timed(unbudgeted, t, {}, 1);
+    const b = await timed(budgeted, t, {}, 1);
+    rows.push([`z${z}`, String(count.rows[0]!.n), kb(a.size), (a.size / Math.max(1, count.rows[0]!.n)).toFixed(0), ms(a.ms), `${b.layer}`, kb(b.size), ms(b.ms)]);
+  }
+  await unbudgeted.close();
+  await budgeted.close();
+  console.log('\n## Detail tiles at the densest spot: no budget vs the 500 KB budget (one uncached request each)');
+  table(['zoom', 'sources in tile', 'individual size', 'bytes/source', 'time', 'budgeted layer', 'budgeted size', 'time'], rows);
+
+  const grid: string[][] = [];
+  for (const cell of [64, 128, 256]) {
+    const svc = await createTileService({ pool, schema: SCHEMA, databaseUrl, options: { cacheBytes: 0, cellSize: cell, detailZoom: 30 } });
+    for (const z of [6, 9, 12]) {
+      const r = await timed(svc, tileAt(dense.lon, dense.lat, z), {}, 1);
+      grid.push([`z${z}`, `grid ${cell}`, kb(r.size), ms(r.ms)]);
     }
     await svc.close();
   }
-  console.log('\n## Tuning: densest tile per zoom, individual features vs grid cells (one uncached request each)');
-  table(['zoom', 'content', 'size', 'time'], rows);
+  console.log('\n## Grid cell size (densest tile, one uncached request each)');
+  table(['zoom', 'content', 'size', 'time'], grid);
+}
+
+function decodeLayers(bytes: Buffer): Record<string, unknown> {
+  return new VectorTile(new PbfReader(bytes)).layers;
 }
 
 async function densestSpot(pool: pg.Pool): Promise<{ lon: number; lat: number }> {
@@ -184,7 +244,8 @@ function tilesAround(spot: { lon: number; lat: number }, z: number): TileAddress
     const y = c.y + dy;
     if (x >= 0 && y >= 0 && x < n && y < n) out.push({ z, x, y });
   }
-  return z <= 6 ? [c] : out;
+  // A single tile is timed nine times per round, like the 3x3 sets.
+  return z <= 6 ? out.map(() => c) : out;
 }
 
 async function startChild(url: string, env: Record<string, string>): Promise<string> {
