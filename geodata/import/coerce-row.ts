@@ -3,7 +3,7 @@ import gcoordModule from 'gcoord';
 import type { ColumnSpec, LayerSpec, Row, Value } from '../model/layers.ts';
 import { checkGeometry, coordinateProblem } from './check-geometry.ts';
 import { coerceValue, parseDecimal, scalarText } from './coerce-value.ts';
-import { completeRow, constraintProblems } from './complete-row.ts';
+import { completeRow } from './complete-row.ts';
 import { parseDms } from './dms.ts';
 import type { FieldMap } from './map-fields.ts';
 import { ImportFileError, type FieldProblem, type SourceRecord } from './types.ts';
@@ -71,8 +71,7 @@ export function coerceRow(plan: RowPlan, fields: FieldMap, record: SourceRecord)
   if (problems.length > 0) return { problems };
   if (layer.kind === 'source') toWgs84(row);
   completeRow(layer.kind, row);
-  const refused = constraintProblems(layer.kind, row);
-  return refused.length > 0 ? { problems: refused } : { row };
+  return { row };
 }
 
 function fallback(plan: RowPlan, column: ColumnSpec, line: number): unknown {

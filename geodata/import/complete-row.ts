@@ -28,19 +28,6 @@ export function completeRow(kind: LayerKind, row: Row): void {
   }
 }
 
-/**
- * CHECK constraints of the schema that the layer specs do not express, tested before the
- * insert: a refused batch costs a round of row-by-row inserts on PostgreSQL, and on the
- * embedded engine an error in a parameterised statement can desynchronise the connection
- * (pglite-socket answers it with an early ReadyForQuery, electric-sql/pglite#958).
- */
-export function constraintProblems(kind: LayerKind, row: Row): { field: string; reason: string }[] {
-  if (kind === 'section' && typeof row.target_class === 'string' && Number(row.target_class) > 5) {
-    return [{ field: 'target_class', reason: `a target class must be I..V; ${row.target_class === '6' ? '劣Ⅴ (6)' : row.target_class} is not a target` }];
-  }
-  return [];
-}
-
 export function divisionHierarchy(code: string): { level: string; parent: string | null } | null {
   if (/^\d{9}$/.test(code)) return { level: 'township', parent: code.slice(0, 6) };
   if (!/^\d{6}$/.test(code)) return null;

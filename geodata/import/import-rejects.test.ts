@@ -150,7 +150,7 @@ describe('import rejections: nothing of a bad file is stored', () => {
   it('a section may not target 劣Ⅴ, though it is a water class', async () => {
     const path = files.file('target.csv', 'code,name,level,target_class,lon,lat\nD1,a,国控,Ⅲ,114,22\nD2,b,国控,劣Ⅴ,114,22\n');
     const report = await importFile(db.pool, { kind: 'section', files: [path], actor: 'test' });
-    expect(report.errors.map((e) => e.message)).toEqual(['line 3, target_class: a target class must be I..V; 劣Ⅴ (6) is not a target']);
+    expect(report.errors.map((e) => e.message)).toEqual(['line 3, target_class: "劣Ⅴ" is not one of 1, 2, 3, 4, 5 (or their Chinese names)']);
     await expectNothingStored('section');
   });
 

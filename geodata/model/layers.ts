@@ -81,6 +81,11 @@ export const WATER_CLASSES: Readonly<Record<string, string>> = {
   '4': '4', IV: '4', Ⅳ: '4', '5': '5', V: '5', Ⅴ: '5', '6': '6', 劣V: '6', 劣Ⅴ: '6',
 };
 
+/** A section's target is one of I..V; 劣V is a reading, never a target. */
+export const TARGET_CLASSES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(WATER_CLASSES).filter(([, v]) => v !== '6'),
+);
+
 export const LAYERS: Readonly<Record<LayerKind, LayerSpec>> = {
   division: {
     kind: 'division', table: 'division', key: 'code', geometry: 'geom', csv: false,
@@ -169,7 +174,7 @@ export const LAYERS: Readonly<Record<LayerKind, LayerSpec>> = {
       { name: 'code', type: 'text', required: true, aliases: ['断面编码', '断面代码', '编码'] },
       { name: 'name', type: 'text', required: true, aliases: ['断面名称', '名称'] },
       { name: 'level', type: 'text', required: true, values: SECTION_LEVELS, aliases: ['断面级别', '级别'] },
-      { name: 'target_class', type: 'text', sqlType: 'smallint', required: true, values: WATER_CLASSES, aliases: ['目标水质', '水质目标'] },
+      { name: 'target_class', type: 'text', sqlType: 'smallint', required: true, values: TARGET_CLASSES, aliases: ['目标水质', '水质目标'] },
       { name: 'river_name', type: 'text', aliases: ['所在河流', '河流名称'] },
       { name: 'reach_id', type: 'integer', min: 1, aliases: ['河段编号'] },
       { name: 'geom', type: 'point', required: true },

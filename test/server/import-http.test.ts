@@ -1,8 +1,12 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start-server.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { startTestServer } from '../support/test-server.ts';
 
+const REAL = process.env.YZT_REAL_GEODATA ?? fileURLToPath(new URL('../../../shared/geodata/real', import.meta.url));
 const HEADER = '普查编号,单位名称,污染源类型,行业代码,经度,纬度,化学需氧量\n';
 
 describe('POST /api/import/{kind}', () => {
@@ -61,5 +65,17 @@ describe('POST /api/import/{kind}', () => {
     const res = await post('source', 's.csv', HEADER, { colour: 'red' });
     expect(res.status).toBe(400);
     expect(JSON.stringify(await res.json())).toMatch(/colour/);
+  });
+
+  it.skipIf(!existsSync(REAL))('imports the real Shenzhen districts when asked to repair their self-touching outlines', async () => {
+    const geojson = readFileSync(join(REAL, 'shenzhen-districts.geojson'), 'utf8');
+    const refused = await post('division', 'shenzhen-districts.geojson', geojson);
+    expect(refused.status).toBe(422);
+    const res = await post('division', 'shenzhen-districts.geojson', geojson, { repairGeometry: 'true' });
+    expect(res.status).toBe(200);
+    expect((await res.json()).rowsStored).toBe(8);
+    const { rows } = await db.pool.query(
+      `SELECT count(*)::int AS n, bool_and(ST_IsValid(geom)) AS valid FROM division WHERE code LIKE '4403%'`);
+    expect(rows[0]).toEqual({ n: 8, valid: true });
   });
 });
