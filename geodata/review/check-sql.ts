@@ -102,16 +102,17 @@ cent AS (
   ORDER BY id, level DESC
 ),
 stk AS (
-  SELECT f.source_id AS id FROM review_finding f
-  WHERE f.check_code = 'stacked_point' AND f.run_id = $1 AND f.source_id IN (SELECT id FROM src)
+  SELECT f.source_id AS id FROM review_finding f WHERE f.check_code = 'stacked_point' AND f.run_id = $1
 ),
 -- Points with a valid position, in the region, that no correction or placeholder explains.
+-- (NOT IN over the small explained sets is always a hashed subplan; an anti-join on a CTE
+-- estimated at one row can turn into a nested loop over every source.)
 plain AS (
   SELECT p.* FROM p
   WHERE p.validity = 'ok' AND p.in_region
-    AND NOT EXISTS (SELECT 1 FROM fix WHERE fix.id = p.id)
-    AND NOT EXISTS (SELECT 1 FROM cent WHERE cent.id = p.id)
-    AND NOT EXISTS (SELECT 1 FROM stk WHERE stk.id = p.id)
+    AND p.id NOT IN (SELECT id FROM fix)
+    AND p.id NOT IN (SELECT id FROM cent)
+    AND p.id NOT IN (SELECT id FROM stk)
 ),
 -- Outside the declared area, or no area declared at all.
 astray AS (
@@ -125,10 +126,10 @@ findings AS (
   SELECT id, 'coord_zero', NULL, NULL, jsonb_build_object('x', ST_X(g), 'y', ST_Y(g)) FROM v WHERE validity = 'zero'
   UNION ALL
   SELECT id, 'coord_out_of_range', NULL, NULL, jsonb_build_object('x', ST_X(g), 'y', ST_Y(g))
-  FROM v WHERE validity = 'range' AND NOT EXISTS (SELECT 1 FROM fix WHERE fix.id = v.id)
+  FROM v WHERE validity = 'range' AND v.id NOT IN (SELECT id FROM fix)
   UNION ALL
   SELECT id, 'outside_region', NULL, NULL, jsonb_build_object('x', ST_X(g), 'y', ST_Y(g))
-  FROM p WHERE validity = 'ok' AND NOT in_region AND NOT EXISTS (SELECT 1 FROM fix WHERE fix.id = p.id)
+  FROM p WHERE validity = 'ok' AND NOT in_region AND p.id NOT IN (SELECT id FROM fix)
   UNION ALL
   SELECT id, code,
     CASE WHEN validity = 'ok' THEN ST_Length(ST_ShortestLine(tg, g)::geography) END,
@@ -161,7 +162,7 @@ findings AS (
   SELECT p.id, 'source_far_from_outfall', ST_Length(ST_MakeLine(o.geom, p.g)::geography), NULL, jsonb_build_object('outfall', o.code)
   FROM p JOIN outfall o ON o.code = p.outfall_code
   WHERE p.validity = 'ok' AND o.geom IS NOT NULL
-    AND NOT EXISTS (SELECT 1 FROM fix WHERE fix.id = p.id)
+    AND p.id NOT IN (SELECT id FROM fix)
     -- A degree of latitude is at most 111.7 km, so nothing within the limit is dropped here.
     AND NOT ST_DWithin(o.geom, p.g, $7::float8 / 111700.0)
     AND ST_Length(ST_MakeLine(o.geom, p.g)::geography) > $7::float8

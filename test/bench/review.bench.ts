@@ -57,11 +57,14 @@ try {
   const warm = await bare();
   const before = await bare();
   t = performance.now();
-  const run = await runReview(pool, 'bench');
+  let last = performance.now();
+  const unitMs: number[] = [];
+  const run = await runReview(pool, 'bench', {}, () => { const now = performance.now(); unitMs.push(now - last); last = now; });
   const runMs = performance.now() - t;
   const after = await bare();
   const bareMs = Math.min(before.ms, after.ms);
   console.log(`bare point-in-zone join (zones driving ST_Intersects): ${s(before.ms)} / ${s(after.ms)} (warm-up ${s(warm.ms)}), ${before.n} pairs`);
+  console.log(`units (stacks, counties…, outfalls, patterns): ${unitMs.map((m) => (m / 1000).toFixed(1)).join(' ')} s`);
   console.log(`full check run: ${s(runMs)} over ${run.totalUnits} units, ${run.findings} findings; ratio ${(runMs / bareMs).toFixed(2)}x (target <= 3x)`);
 
   const found = new Map<string, Set<string>>();
