@@ -7,3 +7,4 @@ export {
   type HistoryEntry, type ReviewAction, type ReviewResult,
 } from './review-actions.ts';
 export { ERROR_RATE_TARGET, qualityFigures, type QualityRow } from './quality.ts';
+export { importCensusForm, type CensusFormOptions, type CensusFormReport } from './census-form.ts';

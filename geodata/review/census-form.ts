@@ -1,0 +1,98 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import type pg from 'pg';
+import { importFile, type ImportReport, type RowError } from '../import/index.ts';
+import { decodeBytes, isValidUtf8File } from '../import/decode-text.ts';
+import { isValidCreditCode } from '../model/credit-code.ts';
+
+/**
+ * Census-form import: a CSV of sources as census software exports it. Coordinates in decimal
+ * degrees or degrees-minutes-seconds text, in a declared CRS (converted to WGS-84 by the import
+ * library, the entered text kept); the unified social credit code checked by its check
+ * character (GB 32100-2015). A file with errors stores nothing, unless `keepValidRows` asks to
+ * import the valid rows and return the others as a rejected-rows CSV.
+ */
+export interface CensusFormOptions {
+  readonly file: string;
+  /** Declared CRS of the coordinates: wgs84, cgcs2000, gcj02 or bd09 (a per-row 坐标系 column wins). */
+  readonly crs: 'wgs84' | 'cgcs2000' | 'gcj02' | 'bd09';
+  readonly actor: string;
+  readonly keepValidRows?: boolean;
+}
+
+export interface CensusFormReport {
+  /** Rows stored (0 when the file had errors and keepValidRows was not set). */
+  readonly rowsStored: number;
+  readonly rowsRead: number;
+  /** Every error, naming the CSV line (header = 1) and the field. */
+  readonly errors: readonly RowError[];
+  /** With keepValidRows: the rejected rows as CSV (UTF-8, the original header plus 错误原因). */
+  readonly rejectedCsv: string | null;
+  readonly batchId: number | null;
+}
+
+const CREDIT_HEADERS = ['统一社会信用代码', '信用代码', 'credit_code'];
+/** Rounds of "import, drop the rows it rejects" before giving up (each round names new lines). */
+const MAX_ROUNDS = 5;
+
+export async function importCensusForm(pool: pg.Pool, options: CensusFormOptions): Promise<CensusFormReport> {
+  const bytes = readFileSync(options.file);
+  const text = decodeBytes(bytes, (await isValidUtf8File(options.file)) ? 'utf8' : 'gb18030').replace(/^\uFEFF/, '');
+  const records = parse(text, { relax_column_count: true, relax_quotes: true, skip_empty_lines: false }) as string[][];
+  const [header = [], ...rows] = records;
+  const errors: RowError[] = [...creditCodeErrors(header, rows)];
+  const dir = mkdtempSync(join(tmpdir(), 'yzt-census-form-'));
+  try {
+    const run = (lines: number[]) => {
+      const path = join(dir, basename(options.file));
+      writeFileSync(path, toCsv([header, ...lines.map((l) => rows[l - 2]!)]));
+      return importFile(pool, { kind: 'source', files: [path], actor: options.actor, defaults: { entered_crs: options.crs }, fileName: basename(options.file) });
+    };
+    let kept = rows.map((_, i) => i + 2).filter((line) => !errors.some((e) => e.line === line));
+    if (!options.keepValidRows) {
+      if (errors.length > 0) return { rowsStored: 0, rowsRead: rows.length, errors, rejectedCsv: null, batchId: null };
+      const report = await run(kept);
+      return { rowsStored: report.rowsStored, rowsRead: rows.length, errors: report.errors, rejectedCsv: null, batchId: report.batchId };
+    }
+    let report: ImportReport | null = null;
+    for (let round = 0; round < MAX_ROUNDS && kept.length > 0; round++) {
+      report = await run(kept);
+      if (report.errors.length === 0) break;
+      // The import names lines of the file it was given: map them back to the original lines.
+      const bad = new Set(report.errors.map((e) => kept[e.line - 2]!));
+      for (const e of report.errors) {
+        const line = kept[e.line - 2]!;
+        errors.push({ ...e, line, at: `line ${line}`, message: `line ${line}, ${e.field}: ${e.reason}` });
+      }
+      kept = kept.filter((l) => !bad.has(l));
+      report = null;
+    }
+    const rejectedLines = [...new Set(errors.map((e) => e.line))].sort((a, b) => a - b);
+    const rejectedCsv = toCsv([[...header, '错误原因'], ...rejectedLines.map((l) => [...rows[l - 2]!,
+      errors.filter((e) => e.line === l).map((e) => `${e.field}: ${e.reason}`).join('; ')])]);
+    return { rowsStored: report?.rowsStored ?? 0, rowsRead: rows.length, errors, rejectedCsv, batchId: report?.batchId ?? null };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function creditCodeErrors(header: string[], rows: string[][]): RowError[] {
+  const col = header.findIndex((h) => CREDIT_HEADERS.includes(h.trim().toLowerCase()) || CREDIT_HEADERS.includes(h.trim()));
+  if (col < 0) return [];
+  const field = header[col]!.trim();
+  const errors: RowError[] = [];
+  rows.forEach((r, i) => {
+    const code = (r[col] ?? '').trim().toUpperCase();
+    if (code === '' || isValidCreditCode(code)) return;
+    const line = i + 2;
+    const reason = `"${code}" is not a valid unified social credit code (GB 32100-2015 check character)`;
+    errors.push({ line, at: `line ${line}`, field, reason, message: `line ${line}, ${field}: ${reason}` });
+  });
+  return errors;
+}
+
+function toCsv(rows: readonly (readonly string[])[]): string {
+  return rows.map((r) => r.map((v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(',')).join('\n') + '\n';
+}
