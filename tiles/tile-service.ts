@@ -4,7 +4,7 @@ import { encodeRows } from './node-encoder.ts';
 import { parseTileAddress, tileLonLatBox, TILE_BUFFER, TILE_EXTENT, type TileAddress } from './tile-address.ts';
 import { etagMatches, strongEtag, TileCache, type CachedTile, type DataChange } from './tile-cache.ts';
 import { filterKey, parseTileFilters, type TileFilters } from './tile-filters.ts';
-import { SOURCE_CELLS_LAYER, TILE_LAYERS, tablesRead, type TileLayer } from './tile-layers.ts';
+import { SOURCE_CELLS_LAYER, TILE_LAYERS, tablesRead, type Aggregation, type TileLayer } from './tile-layers.ts';
 import { featureCountStatement, storedCellLevel, tileStatement, type Encoding, type TileStatement, type TileVariant } from './tile-queries.ts';
 import { catalogJson, tileJson } from './tile-json.ts';
 
@@ -200,17 +200,28 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
     return { ...(dense ? chosen({ kind: 'cells', agg: 'grid' }, budget.fineCellSize) : chosen({ kind: 'features' })), probe };
   };
 
-  const render = async (layer: TileLayer, tile: TileAddress, filters: TileFilters): Promise<CachedTile> => {
-    const { statement, values } = await plan(layer, tile, filters);
+  const run = async (statement: TileStatement, values: unknown[]): Promise<Buffer> => {
     const config: pg.QueryConfig = { text: statement.text, values };
     if (!embedded) config.name = statement.name;
-    let bytes: Buffer;
     if (encoding === 'mvt') {
       const { rows } = await pool.query<{ tile: Buffer }>(config);
-      bytes = rows[0]?.tile ?? Buffer.alloc(0);
-    } else {
-      const { rows } = await pool.query<Record<string, unknown>>(config);
-      bytes = encodeRows(statement, rows);
+      return rows[0]?.tile ?? Buffer.alloc(0);
+    }
+    const { rows } = await pool.query<Record<string, unknown>>(config);
+    return encodeRows(statement, rows);
+  };
+
+  const render = async (layer: TileLayer, tile: TileAddress, filters: TileFilters): Promise<CachedTile> => {
+    const { statement, values } = await plan(layer, tile, filters);
+    let bytes = await run(statement, values);
+    // A low-zoom tile holds as many census units as the data has (zones over a whole region
+    // measured 870 KB at z6): over the budget, the next coarser unit answers instead, down
+    // to grid cells, which stay within it by construction. The codes show which unit it is.
+    let agg = filters.agg;
+    while (layer.id === 'sources' && tile.z < options.detailZoom && bytes.length > options.maxTileBytes && agg !== 'grid') {
+      agg = COARSER_UNIT[agg];
+      const coarser = tileStatement(layer, { kind: 'cells', agg }, encoding);
+      bytes = await run(coarser, coarser.values(tile, filters, options.cellSize));
     }
     return {
       bytes,
@@ -286,6 +297,8 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
 }
 
 export { SOURCE_CELLS_LAYER };
+
+const COARSER_UNIT: Readonly<Record<Exclude<Aggregation, 'grid'>, Aggregation>> = { zone: 'township', township: 'county', county: 'grid' };
 
 /** No filter narrows the sources (the pre-aggregated cells count exactly those). */
 function unfiltered(f: TileFilters): boolean {

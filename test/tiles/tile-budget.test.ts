@@ -102,6 +102,25 @@ describe('sources tile budget', () => {
   });
 });
 
+describe('census-unit tiles over the budget', () => {
+  it('answer with the next coarser unit that fits, with counts still adding up', async () => {
+    const t = tileAt(114.0, 22.65, 9);
+    const roomy = await service({});
+    const zones = await tile(roomy, t, { agg: 'zone' });
+    const townships = await tile(roomy, t, { agg: 'township' });
+    expect(townships.bytes.length).toBeLessThan(zones.bytes.length);
+    // A budget between the two sizes: zones do not fit, townships do.
+    const budget = Math.floor((zones.bytes.length + townships.bytes.length) / 2);
+    const tight = await service({ maxTileBytes: budget });
+    const res = await tile(tight, t, { agg: 'zone' });
+    expect(res.bytes.length).toBeLessThanOrEqual(budget);
+    const cells = features(res.layers.source_cells);
+    expect(new Set(cells.map((c) => String(c.properties.code).length))).toEqual(new Set([9]));
+    expect(cells.map((c) => c.properties.code).sort()).toEqual(features(townships.layers.source_cells).map((c) => c.properties.code).sort());
+    expect(cells.reduce((a, c) => a + Number(c.properties.count), 0)).toBe(countedIn(t).length);
+  });
+});
+
 describe('pre-aggregated source cells', () => {
   const lowTiles = () => [3, 5, 6, 8, 9, 10, 11, 12].flatMap((z) => {
     const a = tileAt(AREA.west + 0.01, AREA.north - 0.01, z);
