@@ -57,7 +57,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 export function createPool(url: string, schema: string, max: number): pg.Pool {
   const searchPath = `SET search_path TO ${pg.escapeIdentifier(schema)}, public`;
-  const pool = new DiscardOnErrorPool({
+  const pool = new pg.Pool({
     connectionString: url,
     max,
     connectionTimeoutMillis: 15_000,
@@ -88,45 +88,6 @@ export async function ensurePostgis(pool: pg.Pool): Promise<void> {
         'run CREATE EXTENSION postgis as a superuser',
       { cause: err },
     );
-  }
-}
-
-/**
- * A pool that closes a connection on which a query failed instead of reusing it. pglite-socket
- * may answer a failed extended-protocol query with two ReadyForQuery messages; a query queued
- * behind it on the same connection then receives the stray one, and every later answer on that
- * connection is shifted by one (reproduced in test/server/failed-query-connection.test.ts). A
- * closed socket makes the embedded engine roll back that connection's open transaction. On a
- * real server the cost is one reconnect after an error.
- */
-class DiscardOnErrorPool extends pg.Pool {
-  readonly #failed = new WeakSet<pg.ClientBase>();
-
-  constructor(config: pg.PoolConfig) {
-    super(config);
-    this.on('connect', (client) => this.#watch(client));
-  }
-
-  // pool.query() releases with the query's error itself; this covers checked-out clients.
-  override connect(): Promise<pg.PoolClient>;
-  override connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
-  override connect(callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): Promise<pg.PoolClient> | void {
-    if (callback) return super.connect(callback as never);
-    return super.connect().then((client) => {
-      const release = client.release;
-      client.release = (err?: Error | boolean) => release.call(client, err || (this.#failed.has(client) ? true : undefined));
-      return client;
-    });
-  }
-
-  #watch(client: pg.ClientBase): void {
-    const failed = this.#failed;
-    const query = client.query;
-    client.query = function watchedQuery(this: pg.ClientBase, ...args: unknown[]) {
-      const result = (query as (...a: unknown[]) => unknown).apply(this, args);
-      if (result instanceof Promise) result.catch(() => failed.add(client));
-      return result;
-    } as typeof client.query;
   }
 }
 

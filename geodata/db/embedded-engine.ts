@@ -3,6 +3,7 @@ import { postgis } from '@electric-sql/pglite-postgis';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { resolve } from 'node:path';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
+import { SequencedQueryQueue } from './sequenced-query-queue.ts';
 
 export interface EmbeddedEngine {
   /** A postgres:// URL on loopback that any pg client can use. */
@@ -32,6 +33,8 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
     db = await PGlite.create({ dataDir: `${dataDir}/pgdata`, extensions: { postgis } });
     await db.exec('CREATE EXTENSION IF NOT EXISTS postgis');
     server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: options.port ?? 0, maxConnections: 200 });
+    // Each connection's handler takes the server's queue when it attaches (see the class).
+    (server as unknown as { queryQueue: SequencedQueryQueue }).queryQueue = new SequencedQueryQueue(db);
     await server.start();
   } catch (err) {
     await server?.stop().catch(() => {});

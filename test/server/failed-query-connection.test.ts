@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 // A failed parameterised query must not leave its connection answering later queries with
-// the wrong results (pglite-socket can send a stray ReadyForQuery after an error).
+// the wrong results (pglite-socket's own queue sent a stray ReadyForQuery after an error; see
+// geodata/db/sequenced-query-queue.ts). Through the pool, on both engines.
 describe('a connection whose query failed', () => {
   let db: TestDatabase;
   beforeAll(async () => {
@@ -10,7 +11,7 @@ describe('a connection whose query failed', () => {
   });
   afterAll(() => db.close());
 
-  it('is not reused: the next checkout answers its own queries', async () => {
+  it('does not shift the answers of later queries on the pool', async () => {
     for (let round = 0; round < 5; round++) {
       const client = await db.pool.connect();
       const failing = client.query('SELECT 1 / $1::int AS x', [0]).catch((e: Error) => e.message);
