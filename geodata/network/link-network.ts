@@ -81,10 +81,10 @@ async function linkWith(client: pg.PoolClient, o: Required<LinkOptions>): Promis
         SELECT r.id FROM river_reach r
          WHERE stored.id IS NULL AND o.receiving_water IS NOT NULL AND r.name = o.receiving_water AND o.geom IS NOT NULL
          ORDER BY r.geom <-> o.geom LIMIT 1) n0 ON true
-      LEFT JOIN river_reach by_name ON by_name.id = n0.id AND ST_DWithin(by_name.geom::geography, o.geom::geography, $2)
+      LEFT JOIN river_reach by_name ON by_name.id = n0.id AND ST_DistanceSphere(o.geom, ST_ClosestPoint(by_name.geom, o.geom)) <= $2
       LEFT JOIN LATERAL (
         SELECT r.id FROM river_reach r WHERE stored.id IS NULL AND o.geom IS NOT NULL ORDER BY r.geom <-> o.geom LIMIT 1) n1 ON true
-      LEFT JOIN river_reach near ON near.id = n1.id AND ST_DWithin(near.geom::geography, o.geom::geography, $1)`,
+      LEFT JOIN river_reach near ON near.id = n1.id AND ST_DistanceSphere(o.geom, ST_ClosestPoint(near.geom, o.geom)) <= $1`,
   [o.outfallToleranceM, o.nameToleranceM]);
   await placeOn(client, 'network_outfall', 'outfall_code', 'outfall', 'code');
 
@@ -96,7 +96,7 @@ async function linkWith(client: pg.PoolClient, o: Required<LinkOptions>): Promis
       FROM section s
       LEFT JOIN river_reach stored ON stored.id = s.reach_id
       LEFT JOIN LATERAL (SELECT r.id FROM river_reach r WHERE stored.id IS NULL ORDER BY r.geom <-> s.geom LIMIT 1) n1 ON true
-      LEFT JOIN river_reach near ON near.id = n1.id AND ST_DWithin(near.geom::geography, s.geom::geography, $1)`,
+      LEFT JOIN river_reach near ON near.id = n1.id AND ST_DistanceSphere(s.geom, ST_ClosestPoint(near.geom, s.geom)) <= $1`,
   [o.sectionToleranceM]);
   await placeOn(client, 'network_section', 'section_code', 'section', 'code');
 
@@ -140,12 +140,12 @@ async function linkSourcesDirect(client: pg.PoolClient, o: Required<LinkOptions>
       LEFT JOIN network_outfall no ON no.outfall_code = s.outfall_code AND no.reach_id IS NOT NULL
       LEFT JOIN LATERAL (
         SELECT r.id FROM river_reach r WHERE no.reach_id IS NULL AND s.geom IS NOT NULL ORDER BY r.geom <-> s.geom LIMIT 1) n1 ON true
-      LEFT JOIN river_reach near ON near.id = n1.id AND ST_DWithin(near.geom::geography, s.geom::geography, $1)
+      LEFT JOIN river_reach near ON near.id = n1.id AND ST_DistanceSphere(s.geom, ST_ClosestPoint(near.geom, s.geom)) <= $1
      WHERE ${WATER_EMITTING} AND ${where}`, [o.sourceToleranceM]);
   await client.query(`UPDATE network_source SET note = NULL WHERE note = ''`);
   // Sources placed on the nearest reach get their own position along it.
   await client.query(`
-    UPDATE network_source n SET pre = nr.pre, dist_m = ${DIST_EXPR('s.geom')}, offset_m = ST_Distance(r.geom::geography, s.geom::geography)
+    UPDATE network_source n SET pre = nr.pre, dist_m = ${DIST_EXPR('s.geom')}, offset_m = ST_DistanceSphere(s.geom, ST_ClosestPoint(r.geom, s.geom))
       FROM source s, river_reach r, network_reach nr
      WHERE n.via = 'nearest' AND n.pre IS NULL AND s.id = n.source_id AND r.id = n.reach_id AND nr.reach_id = r.id`);
   await client.query(`
@@ -160,7 +160,7 @@ const DIST_EXPR = (p: string) =>
 async function placeOn(client: pg.PoolClient, table: string, key: string, pointTable: string, pointKey: string): Promise<void> {
   await client.query(`
     UPDATE ${table} n SET pre = nr.pre, dist_m = ${DIST_EXPR('p.geom')},
-           offset_m = ST_Distance(r.geom::geography, p.geom::geography)
+           offset_m = ST_DistanceSphere(p.geom, ST_ClosestPoint(r.geom, p.geom))
       FROM ${pointTable} p, river_reach r, network_reach nr
      WHERE p.${pointKey} = n.${key} AND r.id = n.reach_id AND nr.reach_id = r.id AND p.geom IS NOT NULL`);
   // A stored reach_id with no coordinates: the point is taken to be the reach's downstream end.
