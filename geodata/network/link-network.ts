@@ -132,17 +132,16 @@ async function linkSourcesDirect(client: pg.PoolClient, o: Required<LinkOptions>
     SELECT s.id, coalesce(no.reach_id, near.id), no.pre, no.dist_m,
            CASE WHEN no.reach_id IS NOT NULL THEN 'outfall' WHEN near.id IS NOT NULL THEN 'nearest' ELSE 'unlinked' END,
            CASE WHEN no.reach_id IS NOT NULL THEN s.outfall_code END, true, no.offset_m,
-           concat_ws('; ', ${note ?? 'NULL'},
+           NULLIF(concat_ws('; ', ${note ?? 'NULL'},
              CASE WHEN s.outfall_code IS NOT NULL AND no.reach_id IS NULL THEN 'outfall ' || s.outfall_code || ' not found or not linked' END,
              CASE WHEN no.reach_id IS NULL AND near.id IS NULL THEN
-               CASE WHEN s.geom IS NULL THEN 'no coordinates' ELSE 'no reach within ' || $1::float8 || ' m' END END)
+               CASE WHEN s.geom IS NULL THEN 'no coordinates' ELSE 'no reach within ' || $1::float8 || ' m' END END), '')
       FROM source s
       LEFT JOIN network_outfall no ON no.outfall_code = s.outfall_code AND no.reach_id IS NOT NULL
       LEFT JOIN LATERAL (
         SELECT r.id FROM river_reach r WHERE no.reach_id IS NULL AND s.geom IS NOT NULL ORDER BY r.geom <-> s.geom LIMIT 1) n1 ON true
       LEFT JOIN river_reach near ON near.id = n1.id AND ST_DistanceSphere(s.geom, ST_ClosestPoint(near.geom, s.geom)) <= $1
      WHERE ${WATER_EMITTING} AND ${where}`, [o.sourceToleranceM]);
-  await client.query(`UPDATE network_source SET note = NULL WHERE note = ''`);
   // Sources placed on the nearest reach get their own position along it.
   await client.query(`
     UPDATE network_source n SET pre = nr.pre, dist_m = ${DIST_EXPR('s.geom')}, offset_m = ST_DistanceSphere(s.geom, ST_ClosestPoint(r.geom, s.geom))
