@@ -8,9 +8,11 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { importFile } from '../../geodata/import/index.ts';
 import { isLayerKind } from '../../geodata/model/layers.ts';
+import { importCensusForm } from '../../geodata/review/census-form.ts';
 import { refreshAfterImport } from '../../geodata/network/index.ts';
 import type { AppContext } from '../app.ts';
 import { HttpError } from '../http-errors.ts';
+import { actorOf } from '../request-actor.ts';
 
 const Options = z.object({
   format: z.enum(['csv', 'geojson', 'shapefile']).optional(),
@@ -32,29 +34,70 @@ const SAFE_NAME = /^[^/\\\0]{1,200}$/;
  */
 export function importRouter(ctx: AppContext): Router {
   const router = Router();
+  // A census-form CSV (sources as census software exports them; DMS or decimal coordinates in a
+  // declared CRS; credit codes checked). Fields: crs, keepValidRows ('true': store the valid rows
+  // and return the rejected ones as CSV in the report's rejectedCsv).
+  router.post('/import/census_form', async (req, res) => {
+    await withUpload(req, ctx.config.maxUploadBytes, async ({ files, fields }) => {
+      if (files.length !== 1) throw new HttpError(400, 'send exactly one CSV file as multipart field "file"');
+      const options = parse(CensusFormFields, fields);
+      const report = await importCensusForm(ctx.db.pool, {
+        file: files[0]!,
+        crs: options.crs,
+        keepValidRows: options.keepValidRows === 'true',
+        actor: actorOf(req) ?? 'anonymous',
+      });
+      const network = report.rowsStored > 0 ? await refreshAfterImport(ctx.db.pool, 'source') : null;
+      const status = report.errors.length > 0 && report.rowsStored === 0 ? 422 : 200;
+      res.status(status).json(network ? { ...report, network } : report);
+    });
+  });
+
   router.post('/import/:kind', async (req, res) => {
     const kind = req.params.kind;
     if (!isLayerKind(kind)) throw new HttpError(404, `unknown import kind "${kind}"`);
-    const dir = await mkdtemp(join(tmpdir(), 'yzt-upload-'));
-    try {
-      const upload = await receiveUpload(req, dir, ctx.config.maxUploadBytes);
-      if (upload.files.length === 0) throw new HttpError(400, 'no file in the upload (send it as multipart field "file")');
+    await withUpload(req, ctx.config.maxUploadBytes, async (upload) => {
       const options = parseOptions(upload.fields);
       const report = await importFile(ctx.db.pool, {
         kind,
         files: upload.files,
         ...options,
-        actor: 'anonymous',
+        actor: actorOf(req) ?? 'anonymous',
         fileName: upload.files.map((f) => basename(f)).join(', '),
       });
       // River lines, outfalls, sections and sources move the network index: refresh it now.
       const network = report.rowsStored > 0 ? await refreshAfterImport(ctx.db.pool, kind) : null;
       res.status(report.rejected > 0 ? 422 : 200).json(network ? { ...report, network } : report);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
   return router;
+}
+
+const CensusFormFields = z
+  .object({
+    crs: z.enum(['wgs84', 'cgcs2000', 'gcj02', 'bd09']).default('wgs84'),
+    keepValidRows: z.enum(['true', 'false']).optional(),
+  })
+  .strict();
+
+function parse<T>(schema: z.ZodType<T>, fields: Record<string, unknown>): T {
+  const parsed = schema.safeParse(fields);
+  if (!parsed.success) {
+    throw new HttpError(400, 'invalid import options', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  return parsed.data;
+}
+
+/** Streams the upload into a temporary folder, runs `use`, and removes the folder. */
+async function withUpload(req: Request, maxBytes: number, use: (upload: Upload) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'yzt-upload-'));
+  try {
+    const upload = await receiveUpload(req, dir, maxBytes);
+    if (upload.files.length === 0) throw new HttpError(400, 'no file in the upload (send it as multipart field "file")');
+    await use(upload);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 function parseOptions(fields: Record<string, string>) {
@@ -70,11 +113,7 @@ function parseOptions(fields: Record<string, string>) {
       raw[key] = value;
     }
   }
-  const parsed = Options.strict().safeParse(raw);
-  if (!parsed.success) {
-    throw new HttpError(400, 'invalid import options', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
-  return parsed.data;
+  return parse(Options.strict(), raw);
 }
 
 interface Upload {

@@ -5,6 +5,7 @@ import {
   qualityFigures, ReviewActionBody, type RunSummary, ReviewConflictError, ReviewInputError, ReviewRunBusyError, sourceHistory, startReviewRun,
 } from '../../geodata/review/index.ts';
 import type { AppContext } from '../app.ts';
+import { actorOf } from '../request-actor.ts';
 import { HttpError } from '../http-errors.ts';
 
 const Id = z.coerce.number().int().positive();
@@ -111,22 +112,6 @@ export function reviewRouter(ctx: AppContext): Router {
   });
 
   return router;
-}
-
-function actorOf(req: Request): string | undefined {
-  const header = req.get('x-yzt-user');
-  // Header values are Latin-1 on the wire: a Chinese name arrives percent-encoded.
-  const fromHeader = header ? safeDecode(header).trim() : '';
-  const fromBody = typeof req.body?.actor === 'string' ? req.body.actor.trim() : '';
-  return (fromHeader || fromBody || undefined)?.slice(0, 100);
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {

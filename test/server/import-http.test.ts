@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { creditCodeCheckChar } from '../../geodata/model/credit-code.ts';
 import type { RunningServer } from '../../server/start-server.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { startTestServer } from '../support/test-server.ts';
@@ -77,5 +78,29 @@ describe('POST /api/import/{kind}', () => {
     const { rows } = await db.pool.query(
       `SELECT count(*)::int AS n, bool_and(ST_IsValid(geom)) AS valid FROM division WHERE code LIKE '4403%'`);
     expect(rows[0]).toEqual({ n: 8, valid: true });
+  });
+
+  it('imports a census form with DMS coordinates and a GCJ-02 CRS, and returns rejected rows when asked', async () => {
+    const body = '91440300MA5F0XXX0'.replace(/X/g, '1');
+    const good = body + creditCodeCheckChar(body);
+    const bad = body + (creditCodeCheckChar(body) === '1' ? '2' : '1');
+    const csv = '普查编号,单位名称,污染源类型,统一社会信用代码,经度,纬度\n' +
+      `F1,甲厂,工业源,${good},113度56分12.3秒,"22°32'24"""\n` + `F2,乙厂,工业源,${bad},114.06,22.55\n`;
+    const refused = await post('census_form', 'form.csv', csv, { crs: 'gcj02' });
+    expect(refused.status).toBe(422);
+    const report = await refused.json();
+    expect(report.rowsStored).toBe(0);
+    expect(report.errors).toEqual([expect.objectContaining({ line: 3, field: expect.stringMatching(/credit_code|信用代码/) })]);
+
+    const kept = await post('census_form', 'form.csv', csv, { crs: 'gcj02', keepValidRows: 'true' });
+    expect(kept.status).toBe(200);
+    const partial = await kept.json();
+    expect(partial.rowsStored).toBe(1);
+    expect(partial.rejectedCsv).toMatch(/F2,乙厂/);
+    const { rows } = await db.pool.query(`SELECT entered_x, entered_crs, ST_X(geom) AS x FROM source WHERE census_id = 'F1'`);
+    expect(rows[0].entered_x).toBe('113度56分12.3秒');
+    // GCJ-02 → WGS-84 moves a point in Shenzhen a few hundred metres west of 113.9368°
+    expect(rows[0].x).toBeLessThan(113 + 56 / 60 + 12.3 / 3600);
+    expect(rows[0].x).toBeGreaterThan(113.92);
   });
 });
