@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { refreshWith, type IndexReport } from './network-index.ts';
+import { inTransaction } from '../db/transaction.ts';
 
 export type DirectionSource = 'stored' | 'attribute' | 'outlet';
 
@@ -59,21 +60,13 @@ export class NetworkBuildError extends Error {
  * 'stored'), refreshes the pre-order index and stores the report. One transaction.
  */
 export async function buildRiverNetwork(pool: pg.Pool, options: BuildOptions): Promise<NetworkReport> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const report = await buildWith(client, options);
     await client.query(
       `INSERT INTO network_report (kind, report) VALUES ('build', $1)
        ON CONFLICT (kind) DO UPDATE SET report = excluded.report, at = now()`, [JSON.stringify(report)]);
-    await client.query('COMMIT');
     return report;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 interface Reach {

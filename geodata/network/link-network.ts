@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inTransaction } from '../db/transaction.ts';
 
 export interface LinkOptions {
   /** Farthest an outfall may lie from its receiving reach (metres). Default 500. */
@@ -42,21 +43,13 @@ const WATER_EMITTING = `s.status = 'active' AND coalesce(s.cod, 0) + coalesce(s.
  */
 export async function linkNetwork(pool: pg.Pool, options: LinkOptions = {}): Promise<LinkReport> {
   const o = { ...DEFAULT_LINK_OPTIONS, ...options };
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const report = await linkWith(client, o);
     await client.query(
       `INSERT INTO network_report (kind, report) VALUES ('link', $1)
        ON CONFLICT (kind) DO UPDATE SET report = excluded.report, at = now()`, [JSON.stringify(report)]);
-    await client.query('COMMIT');
     return report;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 async function linkWith(client: pg.PoolClient, o: Required<LinkOptions>): Promise<LinkReport> {

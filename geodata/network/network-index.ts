@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inTransaction } from '../db/transaction.ts';
 
 export interface IndexReport {
   /** Reaches written to network_reach (they drain to an outlet). */
@@ -17,18 +18,7 @@ export interface IndexReport {
  * to the outlet and the direction of each line. Runs in one transaction on its own client.
  */
 export async function refreshNetworkIndex(pool: pg.Pool): Promise<IndexReport> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const report = await refreshWith(client);
-    await client.query('COMMIT');
-    return report;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  return inTransaction(pool, refreshWith);
 }
 
 /** The same, inside a transaction the caller holds. */

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inTransaction } from '../db/transaction.ts';
 import {
   OUTFALL_SQL, PATTERN_SQL, STALE_GROUP_SQL, sourceChecksSql, stackSql, staleSourceFindingsSql, staleStackSql, type SourceScope,
 } from './check-sql.ts';
@@ -194,20 +195,12 @@ async function unit(
   onProgress: ((run: RunSummary) => void) | undefined,
   work: (client: pg.ClientBase) => Promise<void>,
 ): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     // Compiling these statements costs seconds and saves nothing on scans of this size.
     await client.query('SET LOCAL jit = off');
     await work(client);
     await client.query('UPDATE review_run SET done_units = done_units + 1 WHERE id = $1', [runId]);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
   if (onProgress) {
     const run = await getRun(pool, runId);
     if (run) onProgress(run);
