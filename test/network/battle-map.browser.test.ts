@@ -1,17 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { pino } from 'pino';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../../server/config.ts';
-import { startServer, type RunningServer } from '../../server/start-server.ts';
-import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
-import { colourShareOf, HAS_CHROMIUM, launchBrowser, openPage } from '../web/browser.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/start-server.ts';
+import type { TestDatabase } from '../support/test-database.ts';
+import { ARTIFACTS, colourShareOf, HAS_CHROMIUM, openPage, startDemoInBrowser, type DemoInBrowser } from '../web/browser.ts';
 
-const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const ARC_SOURCE: [number, number, number] = [255, 159, 67];
 
 describe.skipIf(!HAS_CHROMIUM)('the basin battle map in a browser, on the demo region', () => {
+  let demo: DemoInBrowser;
   let db: TestDatabase;
   let server: RunningServer;
   let browser: Browser;
@@ -30,12 +26,8 @@ describe.skipIf(!HAS_CHROMIUM)('the basin battle map in a browser, on the demo r
   const viewMonth = () => page.evaluate(() => (window as any).__battle.state.view?.month as string | undefined);
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const build = spawnSync(process.execPath, ['--import', 'tsx', 'web/build-if-stale.ts'], { stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('web client build failed');
-    db = await openTestDatabase('battle_browser', { migrate: false });
-    const config = loadConfig({ PORT: '0', DATABASE_URL: inject('databaseUrl'), YZT_DB_SCHEMA: db.schema, YZT_DEMO: 'on', YZT_DEMO_SOURCES: '5000', LOG_LEVEL: 'warn' });
-    server = await startServer(config, pino({ level: 'warn' }));
+    demo = await startDemoInBrowser('battle_browser');
+    ({ db, server, browser } = demo);
     const rebuild = await fetch(`${server.url}/api/network/rebuild`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(rebuild.status).toBe(200);
     // The basin with the most failing sections in the latest month, and the months on record.
@@ -45,15 +37,12 @@ describe.skipIf(!HAS_CHROMIUM)('the basin battle map in a browser, on the demo r
          JOIN section_reading r ON r.section_code = s.code AND r.month = (SELECT max(month) FROM section_reading)
         WHERE r.water_class > s.target_class GROUP BY b.code ORDER BY n DESC, b.code LIMIT 1`);
     basin = rows[0].code;
-    browser = await launchBrowser();
     ({ page, errors, close: closePage } = await openPage(browser, { width: 1600, height: 900 }));
   }, 600_000);
 
   afterAll(async () => {
     await closePage?.();
-    await browser?.close();
-    await server?.close();
-    await db?.close();
+    await demo?.close();
   });
 
   it('picking a basin shows its failing sections in the ranking and draws arcs from their contributors', async () => {

@@ -1,4 +1,10 @@
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { pino } from 'pino';
+import { inject } from 'vitest';
+import { loadConfig } from '../../server/config.ts';
+import { startServer, type RunningServer } from '../../server/start-server.ts';
+import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium; browser tests skip with a message when it is absent. */
@@ -56,3 +62,37 @@ export async function colourShareOf(page: Page, png: Buffer, rgb: [number, numbe
     return hit / (c.width * c.height);
   }, { b64: png.toString('base64'), rgb, tolerance });
 }
+
+export const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
+
+export interface DemoInBrowser {
+  readonly db: TestDatabase;
+  readonly server: RunningServer;
+  readonly browser: Browser;
+  close(): Promise<void>;
+}
+
+/**
+ * What every browser suite starts with: the built client (rebuilt when stale), the real server
+ * on a fresh schema with a 5,000-source demo region, and Chromium.
+ */
+export async function startDemoInBrowser(label: string): Promise<DemoInBrowser> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const build = spawnSync(process.execPath, ['--import', 'tsx', 'web/build-if-stale.ts'], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('web client build failed');
+  const db = await openTestDatabase(label, { migrate: false });
+  const config = loadConfig({ PORT: '0', DATABASE_URL: inject('databaseUrl'), YZT_DB_SCHEMA: db.schema, YZT_DEMO: 'on', YZT_DEMO_SOURCES: '5000', LOG_LEVEL: 'warn' });
+  const server = await startServer(config, pino({ level: 'warn' }));
+  const browser = await launchBrowser();
+  return {
+    db,
+    server,
+    browser,
+    async close() {
+      await browser.close();
+      await server.close();
+      await db.close();
+    },
+  };
+}
+

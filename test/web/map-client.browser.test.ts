@@ -1,19 +1,15 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { pino } from 'pino';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../../server/config.ts';
-import { startServer, type RunningServer } from '../../server/start-server.ts';
-import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
-import { colourShareOf, HAS_CHROMIUM, launchBrowser, openPage, waitIdle } from './browser.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/start-server.ts';
+import type { TestDatabase } from '../support/test-database.ts';
+import { ARTIFACTS, colourShareOf, HAS_CHROMIUM, openPage, startDemoInBrowser, waitIdle, type DemoInBrowser } from './browser.ts';
 
-const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const CELL_COLOR: [number, number, number] = [199, 54, 89];
 
 if (!HAS_CHROMIUM) console.warn('browser tests skipped: /usr/bin/chromium is absent (apt-get install chromium fonts-noto-cjk)');
 
 describe.skipIf(!HAS_CHROMIUM)('the map client in a browser, on the demo region', () => {
+  let demo: DemoInBrowser;
   let db: TestDatabase;
   let server: RunningServer;
   let browser: Browser;
@@ -35,21 +31,14 @@ describe.skipIf(!HAS_CHROMIUM)('the map client in a browser, on the demo region'
   const statsTotal = async () => Number(await page.locator('[data-testid=stats-total]').getAttribute('data-count'));
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const build = spawnSync(process.execPath, ['--import', 'tsx', 'web/build-if-stale.ts'], { stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('web client build failed');
-    db = await openTestDatabase('web_browser', { migrate: false });
-    const config = loadConfig({ PORT: '0', DATABASE_URL: inject('databaseUrl'), YZT_DB_SCHEMA: db.schema, YZT_DEMO: 'on', YZT_DEMO_SOURCES: '5000', LOG_LEVEL: 'warn' });
-    server = await startServer(config, pino({ level: 'warn' }));
-    browser = await launchBrowser();
+    demo = await startDemoInBrowser('web_browser');
+    ({ db, server, browser } = demo);
     ({ page, errors, offMachine, close: closePage } = await openPage(browser));
   }, 600_000);
 
   afterAll(async () => {
     await closePage?.();
-    await browser?.close();
-    await server?.close();
-    await db?.close();
+    await demo?.close();
   });
 
   it('reaches idle with no console errors and no request leaving the machine', async () => {
