@@ -18,7 +18,17 @@ export interface QualityRow {
   readonly reviewProgress: number;
 }
 
-export async function qualityFigures(pool: pg.Pool): Promise<{ target: number; rows: QualityRow[] }> {
+export interface QualityFigures {
+  readonly target: number;
+  /** When the last full check run finished; null before any: the figures then say nothing yet. */
+  readonly checkedAt: string | null;
+  readonly rows: QualityRow[];
+}
+
+export async function qualityFigures(pool: pg.Pool): Promise<QualityFigures> {
+  const checked = await pool.query<{ at: Date | null }>(
+    `SELECT max(finished_at) AS at FROM review_run WHERE scope = 'all' AND status = 'done'`);
+  const checkedAt = checked.rows[0]?.at ? checked.rows[0].at.toISOString() : null;
   const { rows } = await pool.query<{ level: 'city' | 'county'; code: string; name: string | null; sources: string; open_err: string; findings: string; reviewed: string }>(`
     WITH f AS (
       SELECT source_id,
@@ -40,6 +50,7 @@ export async function qualityFigures(pool: pg.Pool): Promise<{ target: number; r
     SELECT g.*, d.name FROM g LEFT JOIN division d ON d.code = g.code ORDER BY g.code, g.level`);
   return {
     target: ERROR_RATE_TARGET,
+    checkedAt,
     rows: rows.map((r) => {
       const sources = Number(r.sources);
       const errorRate = sources === 0 ? 0 : Number(r.open_err) / sources;

@@ -28,6 +28,7 @@ describe('review API: run, suspected-error list, exports, actions, history, qual
   });
 
   it('starts a run with POST /api/review/run and reports its progress until done', async () => {
+    expect((await (await api('/quality')).json()).checkedAt).toBeNull();
     const res = await api('/run', { method: 'POST', headers: { 'x-yzt-user': 'runner' } });
     const started = await res.json();
     expect({ status: res.status, started }).toMatchObject({ status: 202, started: {} });
@@ -136,6 +137,7 @@ describe('review API: run, suspected-error list, exports, actions, history, qual
     expect((await act(far.id, { action: 'field_check', reason: '需现场核实', rowVersion: far.rowVersion })).status).toBe(200);
     const quality = await (await api('/quality')).json();
     expect(quality.target).toBe(0.02);
+    expect(Date.parse(quality.checkedAt)).toBeGreaterThan(Date.now() - 3_600_000);
     const nanshan = quality.rows.find((r: { level: string; code: string }) => r.level === 'county' && r.code === '440305');
     const city = quality.rows.find((r: { level: string; code: string }) => r.level === 'city' && r.code === '440300');
     // S-out (open) and S-far (field check) still have an error; S-swap, S-out2 were fixed, S-zero accepted.

@@ -129,10 +129,13 @@ async function act(action: string): Promise<void> {
 }
 
 async function loadQuality(): Promise<void> {
-  const { rows } = await api<{ rows: { level: string; code: string; name: string | null; sources: number; withOpenError: number; errorRate: number; meetsTarget: boolean; reviewProgress: number }[] }>('/quality');
+  const { rows, checkedAt } = await api<{ checkedAt: string | null; rows: { level: string; code: string; name: string | null; sources: number; withOpenError: number; errorRate: number; meetsTarget: boolean; reviewProgress: number }[] }>('/quality');
+  // Before the first full run there is nothing to count: say so rather than show 0% and 100%.
+  $('quality-checked').textContent = checkedAt ? `最近全量检查 ${new Date(checkedAt).toLocaleString('zh-CN')}` : '尚未运行全量检查，点击“全量检查”';
   $('quality').querySelector('tbody')!.replaceChildren(...rows.map((r) => {
-    const tr = row([r.level === 'city' ? '市' : '区县', r.code, r.name ?? '', r.sources, r.withOpenError, `${(r.errorRate * 100).toFixed(2)}%`, `${(r.reviewProgress * 100).toFixed(0)}%`]);
-    if (!r.meetsTarget) tr.children[5]!.className = 'bad';
+    const tr = row([r.level === 'city' ? '市' : '区县', r.code, r.name ?? '', r.sources,
+      checkedAt ? r.withOpenError : '—', checkedAt ? `${(r.errorRate * 100).toFixed(2)}%` : '—', checkedAt ? `${(r.reviewProgress * 100).toFixed(0)}%` : '—']);
+    if (checkedAt && !r.meetsTarget) tr.children[5]!.className = 'bad';
     return tr;
   }));
 }
