@@ -56,6 +56,11 @@ describe.skipIf(!HAS_CHROMIUM)('review page in a browser', () => {
   });
 
   const rowOf = (census: string, check: string) => page.locator(`#items tbody tr[data-census="${census}"][data-check="${check}"]`);
+  // Detail panel and map show the previous item until this one's detail arrives; they change together.
+  const openRow = async (census: string, check: string) => {
+    await rowOf(census, check).click();
+    await page.waitForFunction((t) => document.getElementById('d-title')!.textContent!.startsWith(t), `${census} · ${check}`);
+  };
   const statusOf = async (census: string, check: string) => (await rowOf(census, check).locator('td').nth(7).textContent())!;
   const history = () => page.locator('#history li').allTextContents();
   const saved = () => page.waitForFunction(() => document.getElementById('d-message')!.textContent === '已保存');
@@ -69,7 +74,7 @@ describe.skipIf(!HAS_CHROMIUM)('review page in a browser', () => {
   });
 
   it('applies a suggestion: the map shows zone, division and the suggested point, and the point moves there', async () => {
-    await rowOf('S-swap', 'swapped_lat_lon').click();
+    await openRow('S-swap', 'swapped_lat_lon');
     await page.waitForSelector('#map circle.suggested');
     expect(await page.locator('#map path.zone').count()).toBe(1);
     expect(await page.locator('#map path.division').count()).toBe(1);
@@ -83,7 +88,7 @@ describe.skipIf(!HAS_CHROMIUM)('review page in a browser', () => {
   });
 
   it('accepts a point as it is only with a reason', async () => {
-    await rowOf('S-zero', 'coord_zero').click();
+    await openRow('S-zero', 'coord_zero');
     await page.waitForFunction(() => document.getElementById('d-title')!.textContent!.includes('S-zero'));
     await page.click('button[data-action="accept"]');
     await page.waitForFunction(() => /reason/.test(document.getElementById('d-message')!.textContent!));
@@ -95,7 +100,7 @@ describe.skipIf(!HAS_CHROMIUM)('review page in a browser', () => {
   });
 
   it('drags a point into its zone and saves it', async () => {
-    await rowOf('S-out2', 'outside_declared_zone').click();
+    await openRow('S-out2', 'outside_declared_zone');
     await page.waitForSelector('#map circle.point');
     const point = (await page.locator('#map circle.point').boundingBox())!;
     const zone = (await page.locator('#map path.zone').boundingBox())!;
@@ -115,7 +120,7 @@ describe.skipIf(!HAS_CHROMIUM)('review page in a browser', () => {
   });
 
   it('sends an item to a field check', async () => {
-    await rowOf('S-far', 'outside_declared_division').click();
+    await openRow('S-far', 'outside_declared_division');
     await page.waitForFunction(() => document.getElementById('d-title')!.textContent!.includes('S-far'));
     await page.click('button[data-action="field_check"]');
     await saved();
