@@ -48,6 +48,10 @@ describe.skipIf(!HAS_CHROMIUM)('the basin battle map in a browser, on the demo r
   it('picking a basin shows its failing sections in the ranking and draws arcs from their contributors', async () => {
     await page.goto(`${server.url}/src/battle/index.html`);
     await page.waitForFunction(() => (window as any).__battle !== undefined && document.querySelectorAll('#basin option').length > 1);
+    // Opened without ?basin=, it shows the main basin with the most sections rather than nothing.
+    const { basins } = await (await fetch(`${server.url}/api/battle/basins`)).json() as { basins: { code: string; level: number; sections: number }[] };
+    const biggest = basins.filter((b) => b.level === 1).sort((a, b) => b.sections - a.sections)[0]!.code;
+    await page.waitForFunction((code) => (window as any).__battle.state.view?.basin.code === code, biggest);
     await page.selectOption('#basin', basin);
     await page.waitForFunction((code) => (window as any).__battle.state.view?.basin.code === code, basin);
     await page.evaluate(() => (window as any).__battle.whenLoaded());

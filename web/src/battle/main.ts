@@ -90,6 +90,11 @@ async function loadBasins(): Promise<void> {
     o.textContent = `${'　'.repeat(b.level - 1)}${b.name}（${b.sections}个断面）`;
     select.append(o);
   }
+  // A wall screen opens on something: without ?basin=, the main basin with the most sections.
+  if (!state.basin) {
+    const main = basins.filter((b) => b.level === 1).sort((a, b) => b.sections - a.sections)[0];
+    state.basin = main?.code ?? '';
+  }
   select.value = state.basin;
   select.onchange = () => {
     state.basin = select.value;
