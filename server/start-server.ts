@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { openDatabase, type Database } from '../geodata/db/database.ts';
 import { migrate } from '../geodata/db/migrate.ts';
+import { refreshAfterImport } from '../geodata/network/index.ts';
 import { databaseStatus, isEmpty } from '../geodata/status/database-status.ts';
 import { createTileService, tileOptionsFromEnv, type TileService } from '../tiles/tile-service.ts';
 import { createApp } from './app.ts';
@@ -86,4 +87,9 @@ async function loadDemoRegion(db: Database, config: Config, logger: Logger): Pro
     { counts: result.counts, seededErrors: result.seededErrors.length, elapsedMs: result.elapsedMs },
     `demo region loaded in ${(result.elapsedMs / 1000).toFixed(1)} s`,
   );
+  // The same step an import of rivers takes: the reach index and the links of outfalls, sources
+  // and sections, so tracing and the battle map work on the demo from the first request.
+  const started = Date.now();
+  const network = await refreshAfterImport(db.pool, 'river_reach');
+  logger.info({ link: network?.link, elapsedMs: Date.now() - started }, 'demo river network indexed and linked');
 }

@@ -25,6 +25,10 @@ describe('start-up on the embedded engine', () => {
       expect(health.rowCounts[table], table).toBeGreaterThan(0);
     }
     expect(first.output()).toMatch(/database ready: embedded PGlite .*PostGIS 3\.\d+.*data in /);
+    // The demo's river network is indexed and linked at start-up: sections have upstream loads.
+    const loads = await (await fetch(`${url}/api/sections/loads`)).json();
+    expect(loads.sections.length).toBe(health.rowCounts.section);
+    expect(loads.sections.some((s: { sources: number; plain: { cod: number } }) => s.sources > 0 && s.plain.cod > 0)).toBe(true);
   }, 180_000);
 
   it('refuses a second server on the same data folder with a clear error and leaves the first intact', async () => {
