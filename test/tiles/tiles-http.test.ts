@@ -6,6 +6,7 @@ import { tileAt } from '../../tiles/tile-address.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { AREA, BASIN_WEST_LON, EDGE_TILE, loadFixture, tileUnits, type FixtureSource } from './fixture.ts';
 import { features, fetchTile } from './tile-client.ts';
+import { eventually } from '../support/eventually.ts';
 
 // One in-process server over a fixture schema, on whichever engine the suite runs against.
 let db: TestDatabase;
@@ -254,14 +255,4 @@ function ringArea(ring: { x: number; y: number }[]): number {
   let sum = 0;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) sum += ring[j]!.x * ring[i]!.y - ring[i]!.x * ring[j]!.y;
   return sum;
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }

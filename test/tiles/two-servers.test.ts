@@ -6,6 +6,7 @@ import { tileAt } from '../../tiles/tile-address.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { loadFixture, type FixtureSource } from './fixture.ts';
 import { features, fetchTile } from './tile-client.ts';
+import { eventually } from '../support/eventually.ts';
 
 // Two server processes (tsx server/main.ts) on one database: an edit made through SQL shows
 // in the next tile from both. On a real PostgreSQL the poll interval is set to 10 minutes,
@@ -82,14 +83,4 @@ async function startChild(pollMs: string): Promise<string> {
       }
     });
   });
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
