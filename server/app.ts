@@ -1,10 +1,13 @@
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { Database } from '../geodata/db/database.ts';
 import type { Config } from './config.ts';
+import { authenticate, signedIn } from './auth.ts';
 import { errorHandler, HttpError } from './http-errors.ts';
+import { authRouter } from './routes/auth.ts';
 import { exploreRouter } from './routes/explore.ts';
 import { healthRouter } from './routes/health.ts';
 import { importRouter } from './routes/import.ts';
@@ -28,11 +31,17 @@ export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders());
+  // Every request learns who it acts for before any route runs; routes reach the database
+  // through that principal's scope (server/auth.ts, geodata/access/scoped-pool.ts).
+  app.use(['/api', '/tiles'], authenticate(ctx.config, ctx.db.pool));
   // Tiles come before request logging: a map view asks for hundreds a minute, and a log line
   // per cached tile would cost more than serving it.
-  if (ctx.tiles) app.use('/tiles', tilesRouter(ctx.tiles));
+  if (ctx.tiles) app.use('/tiles', signedIn, tilesRouter(ctx.tiles));
   app.use(pinoHttp({ logger: ctx.logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
   app.use('/api', healthRouter(ctx));
+  app.use('/api', authRouter(ctx));
+  app.use('/api', signedIn);
   app.use('/api', importRouter(ctx));
   app.use('/api', exploreRouter(ctx));
   app.use('/api', reviewRouter(ctx));
@@ -43,4 +52,31 @@ export function createApp(ctx: AppContext): Express {
   }
   app.use(errorHandler(ctx.logger));
   return app;
+}
+
+/**
+ * Helmet's defaults, with a content policy that fits the map: MapLibre's worker and deck.gl's
+ * buffers come as blob: and data: URLs, and styles are set from script. Optional online base
+ * maps (Tianditu, an XYZ URL) are https images, the only outside address allowed.
+ */
+function securityHeaders() {
+  return helmet({
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
+        workerSrc: ["'self'", 'blob:'],
+        childSrc: ["'self'", 'blob:'],
+        imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
+        connectSrc: ["'self'", 'data:', 'blob:', 'https:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // The map's tiles and glyphs are fetched by workers; same-origin resource policy is enough.
+    crossOriginEmbedderPolicy: false,
+  });
 }

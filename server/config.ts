@@ -11,6 +11,15 @@ export interface Config {
   logLevel: string;
   maxUploadBytes: number;
   poolSize: number;
+  auth: {
+    /** Requests without a session act as this role (read-only demo), or are refused (null). */
+    anonymous: { role: 'viewer'; region: string | null } | null;
+    /** Password of the admin the first start creates; generated and printed once when unset. */
+    adminPassword: string | undefined;
+    sessionHours: number;
+    /** Login attempts per client address per 15 minutes. */
+    loginAttempts: number;
+  };
 }
 
 const onOff = z.enum(['on', 'off']);
@@ -31,6 +40,12 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   YZT_MAX_UPLOAD_MB: positiveInt.max(10_240).default(512),
   YZT_POOL_SIZE: positiveInt.max(200).default(10),
+  // Default: anonymous read-only viewing on the embedded demo, sign-in required on a real server.
+  YZT_ANONYMOUS: z.enum(['viewer', 'off']).optional(),
+  YZT_ANONYMOUS_REGION: z.string().regex(/^[0-9]{2,12}$/, 'must be a division-code prefix of 2-12 digits').optional(),
+  YZT_ADMIN_PASSWORD: z.string().min(10, 'must have at least 10 characters').max(200).optional(),
+  YZT_SESSION_HOURS: positiveInt.max(24 * 90).default(12),
+  YZT_LOGIN_ATTEMPTS: positiveInt.max(10_000).default(10),
 });
 
 /** The variables the server reads, for the README and for error messages. */
@@ -57,5 +72,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     maxUploadBytes: e.YZT_MAX_UPLOAD_MB * 1024 * 1024,
     poolSize: e.YZT_POOL_SIZE,
+    auth: {
+      anonymous: (e.YZT_ANONYMOUS ?? (e.DATABASE_URL ? 'off' : 'viewer')) === 'viewer'
+        ? { role: 'viewer', region: e.YZT_ANONYMOUS_REGION ?? null }
+        : null,
+      adminPassword: e.YZT_ADMIN_PASSWORD,
+      sessionHours: e.YZT_SESSION_HOURS,
+      loginAttempts: e.YZT_LOGIN_ATTEMPTS,
+    },
   };
 }

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { openDatabase, type Database } from '../geodata/db/database.ts';
+import { ensureFirstAdmin } from '../geodata/access/index.ts';
 import { migrate } from '../geodata/db/migrate.ts';
 import { refreshAfterImport } from '../geodata/network/index.ts';
 import { databaseStatus, isEmpty } from '../geodata/status/database-status.ts';
@@ -37,6 +38,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       `database ready: ${db.engine === 'embedded' ? 'embedded PGlite' : 'PostgreSQL'} ${status.postgresVersion}, ` +
         `PostGIS ${status.postgisVersion}, data in ${db.location}`,
     );
+    const admin = await ensureFirstAdmin(db.pool, config.auth.adminPassword);
+    if (admin?.generated) {
+      // Shown once, here: the hash is all the database keeps.
+      logger.warn({ username: admin.username }, `first start: created user "${admin.username}" with password ${admin.password} (change it after signing in)`);
+    } else if (admin) {
+      logger.info({ username: admin.username }, `first start: created user "${admin.username}" with the password from YZT_ADMIN_PASSWORD`);
+    }
     if (config.demo.enabled && (await isEmpty(db.pool))) {
       await loadDemoRegion(db, config, logger);
     }

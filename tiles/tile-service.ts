@@ -7,6 +7,9 @@ import { filterKey, parseTileFilters, type TileFilters } from './tile-filters.ts
 import { SOURCE_CELLS_LAYER, TILE_LAYERS, tablesRead, type Aggregation, type TileLayer } from './tile-layers.ts';
 import { featureCountStatement, storedCellLevel, tileStatement, type Encoding, type TileStatement, type TileVariant } from './tile-queries.ts';
 import { catalogJson, tileJson } from './tile-json.ts';
+import { inScope, isNational, narrowDivision, NATIONAL, type Scope } from '../geodata/access/index.ts';
+
+type Queryable = pg.Pool | pg.PoolClient;
 
 export interface TileServiceOptions {
   /** Sources are individual features from this zoom on, aggregated below it. */
@@ -76,6 +79,12 @@ export interface TileRequest {
   readonly y: string;
   readonly query: Record<string, unknown>;
   readonly ifNoneMatch?: string | undefined;
+  /**
+   * The caller's region scope ('*' national, or a division-code prefix; default national).
+   * A scoped tile is rendered in a transaction running as the request role with that scope,
+   * so row-level security keeps other regions out of it, and it is cached under its scope.
+   */
+  readonly scope?: Scope;
 }
 
 export interface TileResponse {
@@ -182,7 +191,7 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
   };
 
   const budget = detailBudget(options.maxTileBytes);
-  const plan = async (layer: TileLayer, tile: TileAddress, filters: TileFilters): Promise<TilePlan> => {
+  const plan = async (layer: TileLayer, tile: TileAddress, filters: TileFilters, db: Queryable = pool): Promise<TilePlan> => {
     const chosen = (variant: TileVariant, cellSize = options.cellSize) => {
       const statement = tileStatement(layer, variant, encoding);
       return { statement, values: statement.values(tile, filters, cellSize) };
@@ -195,25 +204,25 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
     // Detail zoom: individual sources unless the tile holds more than its byte budget allows.
     const count = featureCountStatement(layer);
     const probe = { text: count.text, values: count.values(tile, filters, budget.maxFeatures + 1) };
-    const { rows } = await pool.query<{ n: number }>(probe);
+    const { rows } = await db.query<{ n: number }>(probe);
     const dense = rows[0]!.n > budget.maxFeatures;
     return { ...(dense ? chosen({ kind: 'cells', agg: 'grid' }, budget.fineCellSize) : chosen({ kind: 'features' })), probe };
   };
 
-  const run = async (statement: TileStatement, values: unknown[]): Promise<Buffer> => {
+  const run = async (statement: TileStatement, values: unknown[], db: Queryable): Promise<Buffer> => {
     const config: pg.QueryConfig = { text: statement.text, values };
     if (!embedded) config.name = statement.name;
     if (encoding === 'mvt') {
-      const { rows } = await pool.query<{ tile: Buffer }>(config);
+      const { rows } = await db.query<{ tile: Buffer }>(config);
       return rows[0]?.tile ?? Buffer.alloc(0);
     }
-    const { rows } = await pool.query<Record<string, unknown>>(config);
+    const { rows } = await db.query<Record<string, unknown>>(config);
     return encodeRows(statement, rows);
   };
 
-  const render = async (layer: TileLayer, tile: TileAddress, filters: TileFilters): Promise<CachedTile> => {
-    const { statement, values } = await plan(layer, tile, filters);
-    let bytes = await run(statement, values);
+  const draw = async (layer: TileLayer, tile: TileAddress, filters: TileFilters, db: Queryable): Promise<Buffer> => {
+    const { statement, values } = await plan(layer, tile, filters, db);
+    let bytes = await run(statement, values, db);
     // A low-zoom tile holds as many census units as the data has (zones over a whole region
     // measured 870 KB at z6): over the budget, the next coarser unit answers instead, down
     // to grid cells, which stay within it by construction. The codes show which unit it is.
@@ -221,8 +230,21 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
     while (layer.id === 'sources' && tile.z < options.detailZoom && bytes.length > options.maxTileBytes && agg !== 'grid') {
       agg = COARSER_UNIT[agg];
       const coarser = tileStatement(layer, { kind: 'cells', agg }, encoding);
-      bytes = await run(coarser, coarser.values(tile, filters, options.cellSize));
+      bytes = await run(coarser, coarser.values(tile, filters, options.cellSize), db);
     }
+    return bytes;
+  };
+
+  // A filter for a division outside the caller's scope: nothing to show, nothing to ask.
+  const emptyTile = async (): Promise<CachedTile> => {
+    const bytes = Buffer.alloc(0);
+    return { bytes, etag: strongEtag(bytes), box: [0, 0, 0, 0], tables: [] };
+  };
+
+  const render = async (layer: TileLayer, tile: TileAddress, filters: TileFilters, scope: Scope): Promise<CachedTile> => {
+    const bytes = isNational(scope)
+      ? await draw(layer, tile, filters, pool)
+      : await inScope(pool, scope, (client) => draw(layer, tile, filters, client));
     return {
       bytes,
       etag: strongEtag(bytes),
@@ -236,8 +258,19 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
     options,
     cache,
     async tile(request) {
-      const { layer, tile, filters } = resolve(request.layer, request.z, request.x, request.y, request.query);
-      const key = `${layer.id}/${tile.z}/${tile.x}/${tile.y}?${filterKey(filters)}`;
+      const resolved = resolve(request.layer, request.z, request.x, request.y, request.query);
+      const { layer, tile } = resolved;
+      const scope = request.scope ?? NATIONAL;
+      // Sources outside the scope are filtered out by the division prefix too, which also keeps
+      // scoped grid tiles off the national pre-aggregated cells.
+      let filters = resolved.filters;
+      let outside = false;
+      if (!isNational(scope) && layer.id === 'sources') {
+        const narrowed = narrowDivision(scope, filters.division);
+        filters = { ...filters, division: narrowed.division };
+        if (narrowed.empty) outside = true;
+      }
+      const key = `${scope}|${outside ? 'outside|' : ''}${layer.id}/${tile.z}/${tile.x}/${tile.y}?${filterKey(filters)}`;
       let entry = cache.get(key);
       let hit = true;
       if (!entry) {
@@ -245,7 +278,7 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
         let pending = inflight.get(key);
         if (!pending) {
           const generation = cache.generation;
-          pending = render(layer, tile, filters).then(
+          pending = (outside ? emptyTile() : render(layer, tile, filters, scope)).then(
             (t) => {
               inflight.delete(key);
               cache.set(key, t, generation);
@@ -271,7 +304,7 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
     },
     async statementFor(layerId, tile, query) {
       const { layer, filters } = resolve(layerId, String(tile.z), String(tile.x), String(tile.y), query);
-      return { ...(await plan(layer, tile, filters)), encoding };
+      return { ...(await plan(layer, tile, filters, pool)), encoding };
     },
     async tileJson(layerId, baseUrl, query) {
       const layer = TILE_LAYERS.get(layerId);

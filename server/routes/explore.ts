@@ -5,7 +5,8 @@ import {
   searchFeatures, sourceStatistics, sourcesToCsv, sourcesToGeoJson, type Area,
 } from '../../geodata/explore/index.ts';
 import type { AppContext } from '../app.ts';
-import { HttpError } from '../http-errors.ts';
+import { dbFor } from '../auth.ts';
+import { HttpError, parseInput as parse } from '../http-errors.ts';
 
 /** Most rows one export writes; a larger selection is cut and says so in a header. */
 export const EXPORT_LIMIT = 200_000;
@@ -26,24 +27,28 @@ const ExportBody = AreaQueryBody.omit({ limit: true }).extend({ format: z.enum([
  */
 export function exploreRouter(ctx: AppContext): Router {
   const router = Router();
-  const pool = ctx.db.pool;
+  const owner = ctx.db.pool;
   // Drawn polygons can be large; 5 MB of JSON is far above any hand-drawn shape.
   router.use('/explore', express.json({ limit: '5mb' }));
 
   router.get('/explore/search', async (req, res) => {
+    const pool = dbFor(req, owner);
     const q = parse(SearchQuery, req.query, 'query');
     res.json({ hits: await searchFeatures(pool, q.q, q.limit) });
   });
 
-  router.get('/explore/monitoring', async (_req, res) => {
+  router.get('/explore/monitoring', async (req, res) => {
+    const pool = dbFor(req, owner);
     res.set('Cache-Control', 'no-cache').json(await monitoringStatus(pool));
   });
 
-  router.get('/explore/options', async (_req, res) => {
+  router.get('/explore/options', async (req, res) => {
+    const pool = dbFor(req, owner);
     res.set('Cache-Control', 'no-cache').json(await filterOptions(pool));
   });
 
   router.get('/explore/stats', async (req, res) => {
+    const pool = dbFor(req, owner);
     const filter = filterFromQuery(parse(FilterQuery, pickFilter(req.query), 'query'));
     const q = parse(StatsQuery, req.query, 'query');
     const area: Area = q.bbox ? { kind: 'bbox', bbox: q.bbox as [number, number, number, number] } : { kind: 'all' };
@@ -51,6 +56,7 @@ export function exploreRouter(ctx: AppContext): Router {
   });
 
   router.post('/explore/query', async (req, res) => {
+    const pool = dbFor(req, owner);
     const body = parse(AreaQueryBody, req.body, 'body');
     const filter = filterFromQuery(parse(FilterQuery, body.filter, 'body.filter'));
     const area = body.area as Area;
@@ -60,6 +66,7 @@ export function exploreRouter(ctx: AppContext): Router {
   });
 
   router.post('/explore/export', async (req, res) => {
+    const pool = dbFor(req, owner);
     const body = parse(ExportBody, req.body, 'body');
     const filter = filterFromQuery(parse(FilterQuery, body.filter, 'body.filter'));
     const rows = await listSources(pool, filter, body.area as Area, { limit: EXPORT_LIMIT + 1, orderBy: body.orderBy });
@@ -75,6 +82,7 @@ export function exploreRouter(ctx: AppContext): Router {
   });
 
   router.get('/explore/feature/:layer/:id', async (req, res) => {
+    const pool = dbFor(req, owner);
     const layer = req.params.layer as (typeof FEATURE_LAYERS)[number];
     if (!FEATURE_LAYERS.includes(layer)) {
       throw new HttpError(400, `layer must be one of ${FEATURE_LAYERS.join(', ')} (got "${req.params.layer}")`);
@@ -97,11 +105,3 @@ function pickFilter(query: Request['query']): Record<string, unknown> {
   return out;
 }
 
-function parse<T extends z.ZodType>(schema: T, input: unknown, where: string): z.infer<T> {
-  const parsed = schema.safeParse(input ?? {});
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${[where, ...i.path].join('.')}: ${i.message}`);
-    throw new HttpError(400, `invalid request: ${issues.join('; ')}`, parsed.error.issues);
-  }
-  return parsed.data;
-}

@@ -11,8 +11,8 @@ import { isLayerKind } from '../../geodata/model/layers.ts';
 import { importCensusForm } from '../../geodata/review/census-form.ts';
 import { refreshAfterImport } from '../../geodata/network/index.ts';
 import type { AppContext } from '../app.ts';
+import { dbFor, principal, requireRole } from '../auth.ts';
 import { HttpError } from '../http-errors.ts';
-import { actorOf } from '../request-actor.ts';
 
 const Options = z.object({
   format: z.enum(['csv', 'geojson', 'shapefile']).optional(),
@@ -34,6 +34,9 @@ const SAFE_NAME = /^[^/\\\0]{1,200}$/;
  */
 export function importRouter(ctx: AppContext): Router {
   const router = Router();
+  // Imports write as the admin's scope: row-level security refuses rows outside its region.
+  // The network refresh after it is system work on every row, so it runs on the owner pool.
+  router.use('/import', requireRole('admin'));
   // A census-form CSV (sources as census software exports them; DMS or decimal coordinates in a
   // declared CRS; credit codes checked). Fields: crs, keepValidRows ('true': store the valid rows
   // and return the rejected ones as CSV in the report's rejectedCsv).
@@ -41,11 +44,11 @@ export function importRouter(ctx: AppContext): Router {
     await withUpload(req, ctx.config.maxUploadBytes, async ({ files, fields }) => {
       if (files.length !== 1) throw new HttpError(400, 'send exactly one CSV file as multipart field "file"');
       const options = parse(CensusFormFields, fields);
-      const report = await importCensusForm(ctx.db.pool, {
+      const report = await importCensusForm(dbFor(req, ctx.db.pool), {
         file: files[0]!,
         crs: options.crs,
         keepValidRows: options.keepValidRows === 'true',
-        actor: actorOf(req) ?? 'anonymous',
+        actor: principal(req).name,
       });
       const network = report.rowsStored > 0 ? await refreshAfterImport(ctx.db.pool, 'source') : null;
       const status = report.errors.length > 0 && report.rowsStored === 0 ? 422 : 200;
@@ -58,11 +61,11 @@ export function importRouter(ctx: AppContext): Router {
     if (!isLayerKind(kind)) throw new HttpError(404, `unknown import kind "${kind}"`);
     await withUpload(req, ctx.config.maxUploadBytes, async (upload) => {
       const options = parseOptions(upload.fields);
-      const report = await importFile(ctx.db.pool, {
+      const report = await importFile(dbFor(req, ctx.db.pool), {
         kind,
         files: upload.files,
         ...options,
-        actor: actorOf(req) ?? 'anonymous',
+        actor: principal(req).name,
         fileName: upload.files.map((f) => basename(f)).join(', '),
       });
       // River lines, outfalls, sections and sources move the network index: refresh it now.

@@ -6,6 +6,7 @@ import {
   traceUpstream, type Loads,
 } from '../../geodata/network/index.ts';
 import type { AppContext } from '../app.ts';
+import { dbFor, requireRole } from '../auth.ts';
 import { HttpError } from '../http-errors.ts';
 
 const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM');
@@ -54,9 +55,11 @@ const RebuildBody = z.object({
  */
 export function qualityRouter(ctx: AppContext): Router {
   const router = Router();
-  const pool = ctx.db.pool;
+  const owner = ctx.db.pool;
 
-  router.post('/network/rebuild', express.json({ limit: '1mb' }), async (req, res) => {
+  router.post('/network/rebuild', requireRole('admin'), express.json({ limit: '1mb' }), async (req, res) => {
+    // Rebuilding indexes every reach and links every source: system work on the owner pool.
+    const pool = owner;
     const body = parse(RebuildBody, req.body ?? {}, 'body');
     try {
       const build = await buildRiverNetwork(pool, body);
@@ -68,32 +71,38 @@ export function qualityRouter(ctx: AppContext): Router {
     }
   });
 
-  router.get('/network/report', async (_req, res) => {
+  router.get('/network/report', async (req, res) => {
+    const pool = dbFor(req, owner);
     const { rows } = await pool.query(`SELECT kind, at, report FROM network_report ORDER BY kind`);
     res.set('Cache-Control', 'no-store').json(Object.fromEntries(rows.map((r) => [r.kind, { at: r.at, ...r.report }])));
   });
 
   router.get('/sections/problems', async (req, res) => {
+    const pool = dbFor(req, owner);
     const q = parse(ProblemQuery, req.query, 'query');
     res.set('Cache-Control', 'no-cache').json(await problemList(pool, { month: q.month, top: q.top, rankBy: q.rank, scope: q.scope, basin: q.basin, decayPerKm: decay(q) }));
   });
 
   router.get('/sections/response-indicator', async (req, res) => {
+    const pool = dbFor(req, owner);
     const q = parse(IndicatorQuery, req.query, 'query');
     res.set('Cache-Control', 'no-cache').json(await responseIndicator(pool, { pollutant: q.pollutant, from: q.from, to: q.to, decayPerKm: decay(q) }));
   });
 
   router.get('/sections/loads', async (req, res) => {
+    const pool = dbFor(req, owner);
     const q = parse(LoadsQuery, req.query, 'query');
     res.set('Cache-Control', 'no-cache').json({ scope: q.scope, sections: await allSectionLoads(pool, { scope: q.scope, decayPerKm: decay(q) }) });
   });
 
   router.get('/sections/:code/upstream', async (req, res) => {
+    const pool = dbFor(req, owner);
     const q = parse(UpstreamQuery, req.query, 'query');
     res.set('Cache-Control', 'no-cache').json(await lookup(() => traceUpstream(pool, req.params.code, { scope: q.scope, rankBy: q.rank, limit: q.limit, decayPerKm: decay(q) })));
   });
 
   router.get('/sections/:code/response', async (req, res) => {
+    const pool = dbFor(req, owner);
     const q = parse(DecayQuery, req.query, 'query');
     const result = await sectionResponse(pool, req.params.code, decay(q));
     if (!result) throw new HttpError(404, `no section ${req.params.code}`);
@@ -101,17 +110,20 @@ export function qualityRouter(ctx: AppContext): Router {
   });
 
   router.get('/sources/:id/downstream', async (req, res) => {
+    const pool = dbFor(req, owner);
     const id = parse(z.coerce.number().int().positive(), req.params.id, 'source id');
     const q = parse(DecayQuery, req.query, 'query');
     res.set('Cache-Control', 'no-cache').json(await lookup(() => traceDownstreamFromSource(pool, id, decay(q))));
   });
 
   router.get('/outfalls/:code/downstream', async (req, res) => {
+    const pool = dbFor(req, owner);
     const q = parse(DecayQuery, req.query, 'query');
     res.set('Cache-Control', 'no-cache').json(await lookup(() => traceDownstreamFromOutfall(pool, req.params.code, decay(q))));
   });
 
   router.get('/air/stations/:code/contributors', async (req, res) => {
+    const pool = dbFor(req, owner);
     const q = parse(AirQuery, req.query, 'query');
     const result = await airContributors(pool, req.params.code, {
       radiusKm: q.radius_km, pollutant: q.pollutant, windFromDeg: q.wind_from, sectorDeg: q.sector, offSectorWeight: q.off_sector_weight, limit: q.limit,
@@ -120,11 +132,13 @@ export function qualityRouter(ctx: AppContext): Router {
     res.set('Cache-Control', 'no-cache').json(result);
   });
 
-  router.get('/battle/basins', async (_req, res) => {
+  router.get('/battle/basins', async (req, res) => {
+    const pool = dbFor(req, owner);
     res.set('Cache-Control', 'no-cache').json({ basins: await battleBasins(pool) });
   });
 
   router.get('/battle/basins/:code', async (req, res) => {
+    const pool = dbFor(req, owner);
     const q = parse(z.object({ month: Month.optional(), top: z.coerce.number().int().min(1).max(20).default(5) }), req.query, 'query');
     const view = await battleView(pool, req.params.code, q);
     if (!view) throw new HttpError(404, `no basin ${req.params.code}`);

@@ -5,7 +5,7 @@ import {
   qualityFigures, ReviewActionBody, type RunSummary, ReviewConflictError, ReviewInputError, ReviewRunBusyError, sourceHistory, startReviewRun,
 } from '../../geodata/review/index.ts';
 import type { AppContext } from '../app.ts';
-import { actorOf } from '../request-actor.ts';
+import { dbFor, principal, requireRole } from '../auth.ts';
 import { HttpError } from '../http-errors.ts';
 
 const Id = z.coerce.number().int().positive();
@@ -15,12 +15,13 @@ const EXPORT_LIMIT = 200_000;
 
 /**
  * Geolocation review: check runs, the suspected-error list (疑似错误清单) and its exports,
- * review actions with the edit log, source history and quality figures. No accounts yet:
- * the reviewer is named by the X-Yzt-User header (or an `actor` body field).
+ * review actions with the edit log, source history and quality figures. Reading needs a
+ * viewer, acting a reviewer; every read and edit runs in the caller's region scope. Check runs
+ * are system work over every region (the findings they write are then read in scope).
  */
 export function reviewRouter(ctx: AppContext): Router {
   const router = Router();
-  const pool = ctx.db.pool;
+  const owner = ctx.db.pool;
   // Progress of the runs this process started, kept as they report it: polling them costs no
   // query, and on the embedded engine no statement races the run's own.
   const running = new Map<number, RunSummary>();
@@ -30,12 +31,12 @@ export function reviewRouter(ctx: AppContext): Router {
     res.json({ checks: CHECKS });
   });
 
-  router.post('/review/run', async (req, res) => {
+  router.post('/review/run', requireRole('reviewer'), async (req, res) => {
     try {
       // The run goes on in the background; its first state comes from the INSERT itself (the
       // embedded engine does not take a second statement racing the run's first one well).
       let id = 0;
-      const { runId, run, done } = await startReviewRun(pool, actorOf(req) ?? 'anonymous', {}, (p) => running.set(id, p));
+      const { runId, run, done } = await startReviewRun(owner, principal(req).name, {}, (p) => running.set(id, p));
       id = runId;
       running.set(runId, run);
       done.then(
@@ -49,15 +50,15 @@ export function reviewRouter(ctx: AppContext): Router {
     }
   });
 
-  router.get('/review/runs/latest', async (_req, res) => {
-    const run = await latestRun(pool);
+  router.get('/review/runs/latest', async (req, res) => {
+    const run = await latestRun(dbFor(req, owner));
     if (!run) throw new HttpError(404, 'no review run yet; POST /api/review/run starts one');
     res.set('Cache-Control', 'no-store').json(run);
   });
 
   router.get('/review/runs/:id', async (req, res) => {
     const runId = parse(Id, req.params.id, 'run id');
-    const run = running.get(runId) ?? (await getRun(pool, runId));
+    const run = running.get(runId) ?? (await getRun(dbFor(req, owner), runId));
     if (!run) throw new HttpError(404, `no review run ${req.params.id}`);
     res.set('Cache-Control', 'no-store').json(run);
   });
@@ -71,7 +72,7 @@ export function reviewRouter(ctx: AppContext): Router {
       query.offset ??= '0';
     }
     const filter = parse(ItemsQuery, query, 'query');
-    const page = await listFindings(pool, filter);
+    const page = await listFindings(dbFor(req, owner), filter);
     res.set('Cache-Control', 'no-store');
     if (format === 'csv') {
       res.type('text/csv; charset=utf-8').attachment('review-items.csv').send(findingsToCsv(page.items));
@@ -84,18 +85,17 @@ export function reviewRouter(ctx: AppContext): Router {
   });
 
   router.get('/review/items/:id', async (req, res) => {
-    const item = await findingForMap(pool, parse(Id, req.params.id, 'finding id'));
+    const item = await findingForMap(dbFor(req, owner), parse(Id, req.params.id, 'finding id'));
     if (!item) throw new HttpError(404, `no finding ${req.params.id}`);
     res.set('Cache-Control', 'no-store').json(item);
   });
 
-  router.post('/review/items/:id/actions', async (req, res) => {
+  router.post('/review/items/:id/actions', requireRole('reviewer'), async (req, res) => {
     const id = parse(Id, req.params.id, 'finding id');
-    const actor = actorOf(req);
-    if (!actor) throw new HttpError(400, 'name the reviewer in the X-Yzt-User header (or an actor field)');
+    const actor = principal(req).name;
     const action = parse(ReviewActionBody, req.body, 'body');
     try {
-      res.json(await applyReviewAction(pool, id, action, actor));
+      res.json(await applyReviewAction(dbFor(req, owner), id, action, actor));
     } catch (err) {
       if (err instanceof ReviewConflictError) throw new HttpError(409, err.message, { rowVersion: err.currentVersion });
       if (err instanceof ReviewInputError) throw new HttpError(err.status, err.message);
@@ -104,11 +104,11 @@ export function reviewRouter(ctx: AppContext): Router {
   });
 
   router.get('/review/sources/:id/history', async (req, res) => {
-    res.set('Cache-Control', 'no-store').json({ history: await sourceHistory(pool, parse(Id, req.params.id, 'source id')) });
+    res.set('Cache-Control', 'no-store').json({ history: await sourceHistory(dbFor(req, owner), parse(Id, req.params.id, 'source id')) });
   });
 
-  router.get('/review/quality', async (_req, res) => {
-    res.set('Cache-Control', 'no-store').json(await qualityFigures(pool));
+  router.get('/review/quality', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await qualityFigures(dbFor(req, owner)));
   });
 
   return router;

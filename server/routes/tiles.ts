@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import { TileAddressError } from '../../tiles/tile-address.ts';
 import { TileFilterError } from '../../tiles/tile-filters.ts';
 import { TileNotFoundError, type TileService } from '../../tiles/tile-service.ts';
+import { principal } from '../auth.ts';
 import { HttpError } from '../http-errors.ts';
 
 /** /tiles/catalog.json, /tiles/{layer}.json and /tiles/{layer}/{z}/{x}/{y}.mvt; the work is in tiles/. */
@@ -17,9 +18,14 @@ export function tilesRouter(tiles: TileService): Router {
   router.get('/:layer/:z/:x/:y.mvt', async (req, res) => {
     const p = req.params;
     const tile = await answer(() =>
-      tiles.tile({ layer: p.layer, z: p.z, x: p.x, y: p.y, query: req.query as Record<string, unknown>, ifNoneMatch: req.get('if-none-match') }),
+      tiles.tile({
+        layer: p.layer, z: p.z, x: p.x, y: p.y, query: req.query as Record<string, unknown>, ifNoneMatch: req.get('if-none-match'),
+        scope: principal(req).scope,
+      }),
     );
-    res.set({ ETag: tile.etag, 'Cache-Control': tile.cacheControl, 'X-Tile-Cache': tile.cache, Vary: 'Accept-Encoding' });
+    // A signed-in user's tiles are cut to their region: no shared cache may hand them on.
+    const cacheControl = principal(req).user ? tile.cacheControl.replace(/\bpublic\b/, 'private') : tile.cacheControl;
+    res.set({ ETag: tile.etag, 'Cache-Control': cacheControl, 'X-Tile-Cache': tile.cache, Vary: 'Accept-Encoding, Cookie, Authorization' });
     if (tile.status === 304) {
       res.status(304).end();
       return;

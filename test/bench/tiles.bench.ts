@@ -251,7 +251,7 @@ function tilesAround(spot: { lon: number; lat: number }, z: number): TileAddress
 async function startChild(url: string, env: Record<string, string>): Promise<string> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: url, YZT_DB_SCHEMA: SCHEMA, PORT: '0', YZT_DEMO: 'off', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, DATABASE_URL: url, YZT_DB_SCHEMA: SCHEMA, PORT: '0', YZT_DEMO: 'off', LOG_LEVEL: 'info', YZT_ANONYMOUS: 'viewer', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start-server.ts';
+import { testUser } from '../support/auth.ts';
 import type { TestDatabase } from '../support/test-database.ts';
 import { ARTIFACTS, colourShareOf, HAS_CHROMIUM, openPage, startDemoInBrowser, type DemoInBrowser } from '../web/browser.ts';
 
@@ -28,7 +29,8 @@ describe.skipIf(!HAS_CHROMIUM)('the basin battle map in a browser, on the demo r
   beforeAll(async () => {
     demo = await startDemoInBrowser('battle_browser');
     ({ db, server, browser } = demo);
-    const rebuild = await fetch(`${server.url}/api/network/rebuild`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const admin = await testUser(db.pool, 'admin');
+    const rebuild = await fetch(`${server.url}/api/network/rebuild`, { method: 'POST', headers: { 'content-type': 'application/json', ...admin.headers }, body: '{}' });
     expect(rebuild.status).toBe(200);
     // The basin with the most failing sections in the latest month, and the months on record.
     months = (await db.pool.query(`SELECT DISTINCT to_char(month, 'YYYY-MM') AS m FROM section_reading ORDER BY m`)).rows.map((r) => r.m);

@@ -1,19 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start-server.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { testUser, type TestUser } from '../support/auth.ts';
 import { startTestServer } from '../support/test-server.ts';
 
 describe('importing through the server refreshes the network index', () => {
   let db: TestDatabase;
   let server: RunningServer;
+  let admin: TestUser;
   const post = (kind: string, name: string, body: string) => {
     const form = new FormData();
     form.append('file', new Blob([body]), name);
-    return fetch(`${server.url}/api/import/${kind}`, { method: 'POST', body: form });
+    return fetch(`${server.url}/api/import/${kind}`, { method: 'POST', body: form, headers: admin.headers });
   };
   beforeAll(async () => {
     db = await openTestDatabase('network_import');
     server = await startTestServer(db);
+    admin = await testUser(db.pool, 'admin');
   });
   afterAll(async () => {
     await server?.close();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allSectionLoads, spearman, traceUpstream } from '../../geodata/network/index.ts';
 import type { RunningServer } from '../../server/start-server.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { testUser } from '../support/auth.ts';
 import { startTestServer } from '../support/test-server.ts';
 import { EQUATOR_DEG_M, loadHandNetwork, sourceIds } from './hand-network.ts';
 
@@ -42,7 +43,7 @@ describe('quality API on the hand-built network', () => {
 
   it('rebuilds the network from a declared outlet and reports what it linked', async () => {
     const res = await fetch(`${server.url}/api/network/rebuild`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ direction: 'outlet', outlets: [1], toleranceM: 10 }),
+      method: 'POST', headers: { 'content-type': 'application/json', ...(await testUser(db.pool, 'admin')).headers }, body: JSON.stringify({ direction: 'outlet', outlets: [1], toleranceM: 10 }),
     });
     expect(res.status).toBe(200);
     const { build, link } = await res.json();

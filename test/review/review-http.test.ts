@@ -2,6 +2,7 @@ import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start-server.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { testUser, type TestUser } from '../support/auth.ts';
 import { startTestServer } from '../support/test-server.ts';
 import { loadSmallFixture } from './small-fixture.ts';
 
@@ -11,8 +12,9 @@ describe('review API: run, suspected-error list, exports, actions, history, qual
   let db: TestDatabase;
   let server: RunningServer;
   const api = (path: string, init: RequestInit = {}) => fetch(`${server.url}/api/review${path}`, init);
-  const act = (id: number, body: unknown, user: string | null = encodeURIComponent('审核员甲')) =>
-    api(`/items/${id}/actions`, { method: 'POST', headers: { 'content-type': 'application/json', ...(user ? { 'x-yzt-user': user } : {}) }, body: JSON.stringify(body) });
+  const users = new Map<string, TestUser>();
+  const act = (id: number, body: unknown, user: string | null = '审核员甲') =>
+    api(`/items/${id}/actions`, { method: 'POST', headers: { 'content-type': 'application/json', ...(user ? users.get(user)!.headers : {}) }, body: JSON.stringify(body) });
   const items = async (query = ''): Promise<{ total: number; items: Item[]; byDistrict: { code: string; findings: number; open: number }[] }> =>
     (await api(`/items?limit=500${query}`)).json();
   const find = async (censusId: string, check: string) => (await items()).items.find((i) => i.censusId === censusId && i.checkCode === check)!;
@@ -21,6 +23,7 @@ describe('review API: run, suspected-error list, exports, actions, history, qual
     db = await openTestDatabase('review_http');
     await loadSmallFixture(db.pool);
     server = await startTestServer(db);
+    for (const name of ['审核员甲', 'reviewer-b', 'runner']) users.set(name, await testUser(db.pool, 'reviewer', null, name));
   });
   afterAll(async () => {
     await server?.close();
@@ -29,7 +32,8 @@ describe('review API: run, suspected-error list, exports, actions, history, qual
 
   it('starts a run with POST /api/review/run and reports its progress until done', async () => {
     expect((await (await api('/quality')).json()).checkedAt).toBeNull();
-    const res = await api('/run', { method: 'POST', headers: { 'x-yzt-user': 'runner' } });
+    expect((await api('/run', { method: 'POST' })).status).toBe(401);
+    const res = await api('/run', { method: 'POST', headers: users.get('runner')!.headers });
     const started = await res.json();
     expect({ status: res.status, started }).toMatchObject({ status: 202, started: {} });
     expect(started.totalUnits).toBeGreaterThan(2);
@@ -90,7 +94,7 @@ describe('review API: run, suspected-error list, exports, actions, history, qual
   it('accepts a finding only with a reason and a named reviewer, and logs who, before, after and why', async () => {
     const zero = await find('S-zero', 'coord_zero');
     expect((await act(zero.id, { action: 'accept', rowVersion: zero.rowVersion })).status).toBe(400);
-    expect((await act(zero.id, { action: 'accept', reason: '企业已注销' }, null)).status).toBe(400);
+    expect((await act(zero.id, { action: 'accept', reason: '企业已注销' }, null)).status).toBe(401);
     const res = await act(zero.id, { action: 'accept', reason: '企业已注销', rowVersion: zero.rowVersion });
     expect(res.status).toBe(200);
     expect((await res.json()).finding).toMatchObject({ status: 'accepted', reviewedBy: '审核员甲' });
@@ -149,7 +153,7 @@ describe('review API: run, suspected-error list, exports, actions, history, qual
   });
 
   it('keeps reviewers\' decisions through a new full run', async () => {
-    const res = await api('/run', { method: 'POST' });
+    const res = await api('/run', { method: 'POST', headers: users.get('runner')!.headers });
     const { runId } = await res.json();
     let run;
     for (let i = 0; i < 100; i++) {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningServer } from '../../server/start-server.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { testUser } from '../support/auth.ts';
 import { startTestServer } from '../support/test-server.ts';
 import { HAS_CHROMIUM, launchBrowser, openPage } from '../web/browser.ts';
 import { loadSmallFixture } from './small-fixture.ts';
@@ -45,8 +46,13 @@ describe.skipIf(!HAS_CHROMIUM)('review page in a browser', () => {
     });
     await page.goto(`${server.url}/src/review/index.html`);
     await page.waitForSelector('body[data-ready="true"]');
-    await page.fill('#reviewer', '审核员乙');
-    await page.dispatchEvent('#reviewer', 'change');
+    // Reading is open to the anonymous viewer; acting needs a reviewer's sign-in.
+    const reviewer = await testUser(db.pool, 'reviewer', null, '审核员乙');
+    await page.click('#sign-in');
+    await page.fill('.yzt-signin input[name=username]', reviewer.username);
+    await page.fill('.yzt-signin input[name=password]', reviewer.password);
+    await page.click('.yzt-signin button[type=submit]');
+    await page.waitForSelector('#account-name');
   }, 180_000);
   afterAll(async () => {
     await closePage?.();

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditCodeCheckChar } from '../../geodata/model/credit-code.ts';
 import type { RunningServer } from '../../server/start-server.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { testUser, type TestUser } from '../support/auth.ts';
 import { startTestServer } from '../support/test-server.ts';
 
 const REAL = process.env.YZT_REAL_GEODATA ?? fileURLToPath(new URL('../../../shared/geodata/real', import.meta.url));
@@ -13,9 +14,11 @@ const HEADER = '普查编号,单位名称,污染源类型,行业代码,经度,�
 describe('POST /api/import/{kind}', () => {
   let db: TestDatabase;
   let server: RunningServer;
+  let admin: TestUser;
   beforeAll(async () => {
     db = await openTestDatabase('import_http');
     server = await startTestServer(db);
+    admin = await testUser(db.pool, 'admin');
   });
   afterAll(async () => {
     await server?.close();
@@ -26,7 +29,7 @@ describe('POST /api/import/{kind}', () => {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
     form.append('file', new Blob([body]), name);
-    return fetch(`${server.url}/api/import/${kind}`, { method: 'POST', body: form });
+    return fetch(`${server.url}/api/import/${kind}`, { method: 'POST', body: form, headers: admin.headers });
   };
 
   it('stores a CSV with Chinese headers and reports the rows', async () => {
@@ -57,7 +60,7 @@ describe('POST /api/import/{kind}', () => {
 
   it('answers an unknown kind with 404 and a body that is not multipart with 400', async () => {
     expect((await post('pizza', 'x.csv', 'a\n1\n')).status).toBe(404);
-    const res = await fetch(`${server.url}/api/import/source`, { method: 'POST', body: 'hello', headers: { 'content-type': 'text/plain' } });
+    const res = await fetch(`${server.url}/api/import/source`, { method: 'POST', body: 'hello', headers: { 'content-type': 'text/plain', ...admin.headers } });
     expect(res.status).toBe(400);
     expect((await res.json()).error).toMatch(/multipart/);
   });

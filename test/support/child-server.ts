@@ -17,7 +17,7 @@ export interface ChildServer {
 export function startChildServer(env: Record<string, string | undefined>): ChildServer {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: REPO,
-    env: { ...process.env, DATABASE_URL: undefined, PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, DATABASE_URL: undefined, PORT: '0', LOG_LEVEL: 'info', YZT_ANONYMOUS: 'viewer', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -11,6 +11,8 @@ export function startTestServer(db: TestDatabase, env: Record<string, string> = 
     YZT_DB_SCHEMA: db.schema,
     YZT_DEMO: 'off',
     YZT_POOL_SIZE: '4',
+    // Read tests act as the anonymous viewer of the public demo; writes sign in (test/support/auth.ts).
+    YZT_ANONYMOUS: 'viewer',
     ...env,
   });
   return startServer(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));

@@ -18,7 +18,7 @@ beforeAll(async () => {
   db = await openTestDatabase('tiles_http');
   sources = await loadFixture(db.pool);
   process.env.YZT_TILE_POLL_MS = '100';
-  const config = loadConfig({ PORT: '0', YZT_DEMO: 'off', DATABASE_URL: db.url, YZT_DB_SCHEMA: db.schema, LOG_LEVEL: 'silent', YZT_POOL_SIZE: '4' });
+  const config = loadConfig({ PORT: '0', YZT_DEMO: 'off', DATABASE_URL: db.url, YZT_DB_SCHEMA: db.schema, LOG_LEVEL: 'silent', YZT_POOL_SIZE: '4', YZT_ANONYMOUS: 'viewer' });
   server = await startServer(config, createLogger('silent'));
 });
 

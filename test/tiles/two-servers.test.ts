@@ -68,7 +68,7 @@ async function startChild(pollMs: string): Promise<string> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: db.url, YZT_DB_SCHEMA: db.schema, PORT: '0', HOST: '127.0.0.1', YZT_DEMO: 'off',
-      LOG_LEVEL: 'info', YZT_TILE_POLL_MS: pollMs, YZT_POOL_SIZE: '3' },
+      LOG_LEVEL: 'info', YZT_TILE_POLL_MS: pollMs, YZT_POOL_SIZE: '3', YZT_ANONYMOUS: 'viewer' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);

@@ -4,6 +4,7 @@
  * outlined, the point, the suggested point, the distance) on which the point can be dragged;
  * the four review actions; the source's history; the quality figures.
  */
+import { ensureSignedIn, mountAccount, type Me } from '../session.ts';
 import { drawFindingMap, type FindingGeometry } from './finding-map.ts';
 
 interface Item {
@@ -18,9 +19,14 @@ const STATUS_ZH: Record<string, string> = { open: '待审核', accepted: '已接
 let selected: Detail | null = null;
 let dragged: [number, number] | null = null;
 
-const reviewer = $<HTMLInputElement>('reviewer');
-reviewer.value = localStorage.getItem('yzt-reviewer') ?? '';
-reviewer.addEventListener('change', () => localStorage.setItem('yzt-reviewer', reviewer.value.trim()));
+const API = '../../api';
+// Acting needs a reviewer's sign-in; reading works for whoever the server lets in.
+let me: Me = await ensureSignedIn(API);
+const canReview = () => me.role === 'reviewer' || me.role === 'admin';
+mountAccount($('account'), API, me, (next) => {
+  if (next) me = next;
+  void Promise.all([loadList(), loadQuality()]);
+});
 
 function query(): URLSearchParams {
   const q = new URLSearchParams();
@@ -107,8 +113,7 @@ async function loadHistory(): Promise<void> {
 async function act(action: string): Promise<void> {
   if (!selected) return;
   const message = $('d-message');
-  const name = reviewer.value.trim();
-  if (!name) { message.textContent = '请先填写审核员姓名'; message.className = 'bad'; return; }
+  if (!canReview()) { message.textContent = '请先以审核员身份登录'; message.className = 'bad'; return; }
   const body: Record<string, unknown> = { action, reason: $<HTMLInputElement>('reason').value.trim() || undefined };
   if (selected.rowVersion !== null) body.rowVersion = selected.rowVersion;
   if (action === 'move') {
@@ -117,7 +122,7 @@ async function act(action: string): Promise<void> {
   }
   try {
     await api(`/items/${selected.id}/actions`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-yzt-user': encodeURIComponent(name) }, body: JSON.stringify(body),
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
     });
     $<HTMLInputElement>('reason').value = '';
     await openItem(selected.id);
@@ -143,7 +148,7 @@ async function loadQuality(): Promise<void> {
 async function runAll(): Promise<void> {
   const status = $('run-status');
   try {
-    let run = await api<{ runId: number; status: string; doneUnits: number; totalUnits: number }>('/run', { method: 'POST', headers: { 'x-yzt-user': encodeURIComponent(reviewer.value.trim() || 'anonymous') } });
+    let run = await api<{ runId: number; status: string; doneUnits: number; totalUnits: number }>('/run', { method: 'POST' });
     while (run.status === 'running') {
       status.textContent = `检查中 ${run.doneUnits}/${run.totalUnits}`;
       await new Promise((r) => setTimeout(r, 500));
