@@ -105,6 +105,27 @@ describe.skipIf(!HAS_CHROMIUM)('the map client in a browser, on the demo region'
     await waitIdle(page);
   });
 
+  it('clicking a bar of the chart (ECharts, loaded after the first idle) narrows the filter to it', async () => {
+    const code = await page.locator('table[data-table=byType] tr.clickable').first().getAttribute('data-code');
+    // The table's first row is the chart's top bar (the chart lists the rows bottom-up).
+    const target = await page.evaluate(() => {
+      const chart = (window as any).__yzt.chart('byType');
+      const opt = chart.getOption();
+      const i = opt.yAxis[0].data.length - 1;
+      const value = opt.series[0].data[i].value;
+      const [x0, y] = chart.convertToPixel({ seriesIndex: 0 }, [0, i]);
+      const [x1] = chart.convertToPixel({ seriesIndex: 0 }, [value, i]);
+      const r = chart.getDom().getBoundingClientRect();
+      return { x: r.left + (x0 + x1) / 2, y: r.top + y };
+    });
+    await page.mouse.click(target.x, target.y);
+    await waitIdle(page);
+    expect(page.url()).toContain(`type=${code}`);
+    expect(await page.locator('table[data-table=byType] tr').count()).toBe(1);
+    await page.locator('button[data-action=clear-filters]').click();
+    await waitIdle(page);
+  });
+
   it('search flies to a known source and opens its panel', async () => {
     const { rows } = await server.db.pool.query<{ census_id: string; name: string; lng: number; lat: number }>(
       `SELECT census_id, name, ST_X(geom) AS lng, ST_Y(geom) AS lat FROM source WHERE geom IS NOT NULL AND status <> 'deleted' ORDER BY id LIMIT 1`);

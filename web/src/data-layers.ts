@@ -74,7 +74,9 @@ export function buildDataLayers(input: DataLayerInput): Layer[] {
         data: `${input.origin}/tiles/sources/{z}/{x}/{y}.mvt${query ? `?${query}` : ''}`,
         binary: true,
         minZoom: 0,
-        maxZoom: 14,
+        // Dense z14 tiles come as fine cells (byte budget); z16 tiles hold single sources, so
+        // zooming in past 14 shows them instead of over-zoomed cells.
+        maxZoom: 16,
         opacity: L.sources.opacity,
         pickable: true,
         uniqueIdProperty: undefined,

@@ -23,9 +23,30 @@ const state: AppState = decodeState(window.location.hash);
 setLang(state.lang);
 const onlineBasemap = localStorage.getItem(BASEMAP_KEY);
 
+/**
+ * The base style with the state's layer switches and opacities already in it: a layer that is
+ * off must not fetch tiles. (Switched after 'load', the first frame would already have asked
+ * for them, e.g. the census zones, which are off by default and are the largest tiles of a
+ * region-wide view.)
+ */
+function initialStyle(): maplibregl.StyleSpecification {
+  const style = baseStyle(origin, onlineBasemap);
+  for (const id of LAYER_IDS) {
+    for (const layerId of MAPLIBRE_LAYERS[id] ?? []) {
+      const layer = style.layers.find((l) => l.id === layerId);
+      if (!layer) continue;
+      layer.layout = { ...layer.layout, visibility: state.layers[id].on ? 'visible' : 'none' } as typeof layer.layout;
+      const paint = (layer.paint ?? {}) as Record<string, unknown>;
+      for (const { prop, base } of OPACITY_PROPS[layerId] ?? []) paint[prop] = base * state.layers[id].opacity;
+      (layer as { paint?: unknown }).paint = paint;
+    }
+  }
+  return style;
+}
+
 const map = new maplibregl.Map({
   container: 'map',
-  style: baseStyle(origin, onlineBasemap),
+  style: initialStyle(),
   center: [state.view.lng, state.view.lat],
   zoom: state.view.zoom,
   bearing: state.view.bearing,
@@ -66,7 +87,7 @@ function renderChrome(): void {
   renderLayerPanel($('layer-panel'), state, !!onlineBasemap, layersChanged);
   renderFilterPanel($('filter-panel'), state, options, filtersChanged);
   renderLegend($('legend'), state, map.getZoom(), DETAIL_ZOOM);
-  stats.render();
+  void stats.render();
 }
 
 function applyLayers(): void {
@@ -79,7 +100,14 @@ function applyLayers(): void {
       }
     }
   }
-  overlay.setProps({ layers: buildDataLayers({ state, origin, sections, stations, highlight, sizeScale: sizeScale() }) });
+  setDeckLayers();
+}
+
+let deckLayerCount = 0;
+function setDeckLayers(): void {
+  const layers = buildDataLayers({ state, origin, sections, stations, highlight, sizeScale: sizeScale() });
+  deckLayerCount = layers.length;
+  overlay.setProps({ layers });
 }
 
 function sizeScale(): Partial<Record<string, number>> {
@@ -129,8 +157,8 @@ function scheduleStats(delay = 250): void {
     statsAbort = ctrl;
     try {
       lastStats = await api.fetchStatistics(state.filters, viewBbox(), ctrl.signal);
-      stats.render(lastStats);
       applyLayers();
+      await stats.render(lastStats);
     } catch (err) {
       if ((err as Error).name !== 'AbortError') console.warn('statistics failed', err);
     } finally {
@@ -364,31 +392,58 @@ function showMeasure(metres: number): void {
 
 // ---------- boot ----------
 
-map.on('load', async () => {
+// Start-up order. The embedded engine answers one query at a time, so the first view's tiles
+// must not queue behind anything else: the source layer is set up at once (deck.gl does not wait
+// for the base map's style), hidden base layers fetch nothing (initialStyle), and the rest
+// (filter options, monitoring points, the view statistics with ECharts) is fetched once the map
+// is first idle.
+let booted = false;
+/** The statistics follow the view from the first idle on (filters and URL changes ask at once). */
+let statsLive = false;
+let startupDone = false;
+setDeckLayers();
+
+map.on('load', () => {
   draw = new DrawTools(map, {
     onArea: (area) => void runAreaQuery(area),
     onMeasure: (m) => showMeasure(m),
     onModeChange: () => renderTools(),
   });
   setupMapClicks();
-  const [monitoring, opts] = await Promise.all([
-    api.fetchMonitoring<SectionStatus, StationStatus>().catch(() => ({ sections: [], stations: [] })),
-    api.fetchOptions().catch(() => null),
-  ]);
-  sections = monitoring.sections;
-  stations = monitoring.stations;
-  options = opts;
   renderChrome();
   applyLayers();
-  scheduleStats(0);
   booted = true;
+  // A map that never settles (a user panning from the start) still gets its statistics.
+  void whenIdle(15_000, false).then(() => idleCallback(afterFirstIdle), () => idleCallback(afterFirstIdle));
 });
-let booted = false;
+
+function idleCallback(fn: () => void): void {
+  if ('requestIdleCallback' in window) window.requestIdleCallback(fn, { timeout: 500 });
+  else setTimeout(fn, 0);
+}
+
+async function afterFirstIdle(): Promise<void> {
+  try {
+    statsLive = true;
+    scheduleStats(0);
+    const [monitoring, opts] = await Promise.all([
+      api.fetchMonitoring<SectionStatus, StationStatus>().catch(() => ({ sections: [], stations: [] })),
+      api.fetchOptions().catch(() => null),
+    ]);
+    sections = monitoring.sections;
+    stations = monitoring.stations;
+    options = opts;
+    renderFilterPanel($('filter-panel'), state, options, filtersChanged);
+    applyLayers();
+  } finally {
+    startupDone = true;
+  }
+}
 
 map.on('moveend', () => {
   writeUrl();
   renderLegend($('legend'), state, map.getZoom(), DETAIL_ZOOM);
-  if (booted) scheduleStats();
+  if (statsLive) scheduleStats();
 });
 
 $('lang-switch').addEventListener('click', () => setLang(lang() === 'zh' ? 'en' : 'zh'));
@@ -415,8 +470,9 @@ function whenIdle(timeoutMs = 60_000, withStatistics = true): Promise<void> {
     const check = () => {
       const deck = (overlay as unknown as { _deck?: { props: { layers: { isLoaded: boolean }[] }; layerManager?: { getLayers(): { isLoaded: boolean }[] } } })._deck;
       const deckLayers = deck?.layerManager?.getLayers() ?? [];
-      const deckLoaded = deckLayers.every((l) => l.isLoaded);
-      if (booted && map.loaded() && map.areTilesLoaded() && !map.isMoving() && deckLoaded && (!withStatistics || statsPending === 0)) {
+      // Deck creates its layers once its WebGL device is up; until then nothing of it is drawn.
+      const deckLoaded = (deckLayers.length > 0 || deckLayerCount === 0) && deckLayers.every((l) => l.isLoaded);
+      if (booted && map.loaded() && map.areTilesLoaded() && !map.isMoving() && deckLoaded && (!withStatistics || (startupDone && statsPending === 0))) {
         resolve();
       } else if (performance.now() - started > timeoutMs) {
         reject(new Error('map did not become idle'));
@@ -433,5 +489,6 @@ Object.assign(window, {
     map, overlay, state, whenIdle,
     runAreaQuery: (area: api.Area) => { draw.show(area); return runAreaQuery(area); },
     stats: () => lastStats,
+    chart: (id: string) => stats.chart(id),
   },
 });

@@ -1,14 +1,25 @@
-import { BarChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
+import type { ECharts } from 'echarts/core';
 import type { GroupCount, Statistics } from './api.ts';
 import { fmt, lang, t, type MessageKey } from './i18n.ts';
 import { industryName } from './industries.ts';
 import { POLLUTANTS, type Pollutant } from './state.ts';
 import { TYPE_COLORS } from './data-layers.ts';
 
-echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
+type EchartsCore = Pick<typeof import('echarts/core'), 'init'>;
+let echartsLoading: Promise<EchartsCore> | null = null;
+
+/** ECharts is loaded on first use (its own chunks), so it does not hold up the map's start. */
+export function loadEcharts(): Promise<EchartsCore> {
+  echartsLoading ??= (async () => {
+    const [{ use, init }, { BarChart }, { GridComponent, TooltipComponent }, { CanvasRenderer }] = await Promise.all([
+      import('echarts/core'), import('echarts/charts'), import('echarts/components'), import('echarts/renderers'),
+    ]);
+    use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
+    return { init };
+  })();
+  echartsLoading.catch(() => { echartsLoading = null; });
+  return echartsLoading;
+}
 
 /**
  * Bar charts (ECharts, which these users know from their own reporting systems; bars compare
@@ -22,19 +33,30 @@ export interface StatsPanelEvents {
 }
 
 export class StatsPanel {
-  private charts = new Map<string, echarts.ECharts>();
+  private charts = new Map<string, ECharts>();
   private last: Statistics | null = null;
+  /** Bumped by every render, so charts of an older render that finish loading late are dropped. */
+  private generation = 0;
+  private pendingCharts: ((ec: EchartsCore) => void)[] = [];
 
   constructor(private readonly root: HTMLElement, private readonly events: StatsPanelEvents, private sizeBy: () => Pollutant | null) {}
 
-  render(stats: Statistics | null = this.last): void {
+  /** The ECharts instance of one block (for tests), once drawn. */
+  chart(id: string): ECharts | undefined {
+    return this.charts.get(id);
+  }
+
+  /** Renders the tables at once; the returned promise settles when the charts are drawn too. */
+  render(stats: Statistics | null = this.last): Promise<void> {
     this.last = stats;
+    const generation = ++this.generation;
     for (const c of this.charts.values()) c.dispose();
     this.charts.clear();
+    this.pendingCharts = [];
     this.root.innerHTML = '';
     const h = el('h2', t('statistics'));
     this.root.append(h);
-    if (!stats) return;
+    if (!stats) return Promise.resolve();
     const total = el('div', `${fmt(stats.count, 0)} ${t('sources')}`);
     total.className = 'total';
     total.dataset.testid = 'stats-total';
@@ -50,6 +72,11 @@ export class StatsPanel {
     this.block('emissions', t('emissions'), emissionRows, 'count', null);
     this.block('divisions', `${t('byDivision')} · ${t(`pol.${pol}` as MessageKey)}`, stats.byDivision.map((g) => ({ g, label: g.name ?? g.code })), pol,
       (g) => this.events.onPickDivision(g.code));
+    const draws = this.pendingCharts;
+    this.pendingCharts = [];
+    return loadEcharts().then((ec) => {
+      if (generation === this.generation) for (const drawChart of draws) drawChart(ec);
+    }, (err) => console.warn('charts failed to load', err));
   }
 
   private block(
@@ -66,26 +93,28 @@ export class StatsPanel {
     chartEl.className = 'chart';
     chartEl.dataset.chart = id;
     this.root.append(h, chartEl);
-    const chart = echarts.init(chartEl, undefined, { renderer: 'canvas' });
     const data = [...rows].reverse();
-    chart.setOption({
-      animation: false,
-      grid: { left: 8, right: 40, top: 4, bottom: 4, containLabel: true },
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-      xAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmt(v, 0) } },
-      yAxis: { type: 'category', data: data.map((r) => truncate(r.label, 12)), axisLabel: { fontSize: 11 } },
-      series: [{
-        type: 'bar',
-        data: data.map((r) => {
-          const c = color?.(r.g);
-          return { value: value(r.g), itemStyle: c ? { color: `rgba(${c[0]},${c[1]},${c[2]},1)` } : undefined };
-        }),
-        itemStyle: { color: '#0f4c81' },
-        label: { show: true, position: 'right', formatter: (p: { value: number }) => fmt(p.value, metric === 'count' ? 0 : 1), fontSize: 10 },
-      }],
+    this.pendingCharts.push((ec) => {
+      const chart = ec.init(chartEl, undefined, { renderer: 'canvas' });
+      chart.setOption({
+        animation: false,
+        grid: { left: 8, right: 40, top: 4, bottom: 4, containLabel: true },
+        tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+        xAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmt(v, 0) } },
+        yAxis: { type: 'category', data: data.map((r) => truncate(r.label, 12)), axisLabel: { fontSize: 11 } },
+        series: [{
+          type: 'bar',
+          data: data.map((r) => {
+            const c = color?.(r.g);
+            return { value: value(r.g), itemStyle: c ? { color: `rgba(${c[0]},${c[1]},${c[2]},1)` } : undefined };
+          }),
+          itemStyle: { color: '#0f4c81' },
+          label: { show: true, position: 'right', formatter: (p: { value: number }) => fmt(p.value, metric === 'count' ? 0 : 1), fontSize: 10 },
+        }],
+      });
+      if (onPick) chart.on('click', (p) => onPick(data[p.dataIndex]!.g));
+      this.charts.set(id, chart);
     });
-    if (onPick) chart.on('click', (p) => onPick(data[p.dataIndex]!.g));
-    this.charts.set(id, chart);
     const table = el('table');
     table.className = 'numbers';
     table.dataset.table = id;
