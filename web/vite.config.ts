@@ -19,6 +19,7 @@ export default defineConfig({
         main: fileURLToPath(new URL('index.html', import.meta.url)),
         review: fileURLToPath(new URL('src/review/index.html', import.meta.url)),
         battle: fileURLToPath(new URL('src/battle/index.html', import.meta.url)),
+        admin: fileURLToPath(new URL('src/admin/index.html', import.meta.url)),
       },
     },
   },

@@ -4,6 +4,7 @@ import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { baseStyle, LABEL_FONT } from '../basemap-style.ts';
+import { ensureSignedIn } from '../session.ts';
 import './battle.css';
 
 /**
@@ -219,4 +220,5 @@ setTimeout(() => window.location.reload(), RELOAD_MS);
   arcCount: () => state.arcs.length,
 };
 
-void loadBasins().then(() => refresh(true)).catch((err: Error) => { $('status').textContent = `加载失败：${err.message}`; });
+// A wall screen signs in once (the session cookie outlives the page's reloads); a public demo needs none.
+void ensureSignedIn('/api').then(loadBasins).then(() => refresh(true)).catch((err: Error) => { $('status').textContent = `加载失败：${err.message}`; });
