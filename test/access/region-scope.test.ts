@@ -169,6 +169,13 @@ describe('region scope (row-level security)', () => {
       expect(res.status).toBe(404);
       const log = await db.pool.query(`SELECT 1 FROM edit_log WHERE reason = '越权'`);
       expect(log.rowCount).toBe(0);
+      // A national reviewer's decision on it is in the source's history, which Nanshan cannot read.
+      const ok = await post(`/api/review/items/${foreign!.id}/actions`, national, { action: 'accept', reason: '已核实', rowVersion: foreign!.rowVersion });
+      expect(ok.status).toBe(200);
+      const sourceId = (await db.pool.query<{ source_id: string }>('SELECT source_id FROM review_finding WHERE id = $1', [foreign!.id])).rows[0]!.source_id;
+      const history = async (user: TestUser) => ((await (await get(`/api/review/sources/${sourceId}/history`, user)).json()) as { history: unknown[] }).history;
+      expect((await history(national)).length).toBe(1);
+      expect(await history(nanshan)).toEqual([]);
     });
 
     it('imports: a Nanshan admin cannot store a Luohu source, and nothing of the file is kept', async () => {
