@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AGGREGATIONS, POLLUTANTS, SOURCE_STATUSES, SOURCE_TYPES, type Aggregation, type FilterName, type Pollutant, type TileLayer } from './tile-layers.ts';
+import { AGGREGATIONS, POLLUTANTS, REVIEW_FLAGS, SOURCE_STATUSES, SOURCE_TYPES, type Aggregation, type FilterName, type Pollutant, type TileLayer } from './tile-layers.ts';
 
 /** Validated filters; absent ones are null. Only these values reach the SQL, as parameters. */
 export interface TileFilters {
@@ -10,11 +10,12 @@ export interface TileFilters {
   readonly pollutant: Pollutant | null;
   readonly min: number | null;
   readonly status: readonly string[] | null;
+  readonly review: (typeof REVIEW_FLAGS)[number] | null;
   readonly agg: Aggregation;
 }
 
 export const NO_FILTERS: TileFilters = {
-  type: null, industry: null, division: null, basin: null, pollutant: null, min: null, status: null, agg: 'grid',
+  type: null, industry: null, division: null, basin: null, pollutant: null, min: null, status: null, review: null, agg: 'grid',
 };
 
 export class TileFilterError extends Error {
@@ -30,6 +31,7 @@ export const FILTER_DOCS: Readonly<Record<FilterName, { description: string; exa
   pollutant: { description: 'pollutant for `min`', example: 'cod', values: POLLUTANTS },
   min: { description: 'minimum emission of `pollutant` (needs `pollutant`)', example: '10.5' },
   status: { description: 'source statuses, comma-separated (default: all but deleted)', example: 'active', values: SOURCE_STATUSES },
+  review: { description: 'review flag: open (a finding awaits a decision) or clean (none does)', example: 'open', values: REVIEW_FLAGS },
   agg: { description: 'aggregation below the detail zoom: grid cells or census units', example: 'county', values: AGGREGATIONS },
 };
 
@@ -53,6 +55,7 @@ const FilterSchema = z
     pollutant: z.enum(POLLUTANTS).optional(),
     min: z.string().regex(/^[0-9]+(\.[0-9]+)?$/, 'must be a non-negative number').transform(Number).optional(),
     status: commaList(SOURCE_STATUSES as unknown as [string, ...string[]]).optional(),
+    review: z.enum(REVIEW_FLAGS).optional(),
     agg: z.enum(AGGREGATIONS).optional(),
   })
   .strict();
@@ -86,11 +89,12 @@ export function parseTileFilters(layer: TileLayer, query: Record<string, unknown
     pollutant: f.pollutant ?? null,
     min: f.min ?? null,
     status: f.status ?? null,
+    review: f.review ?? null,
     agg: f.agg ?? 'grid',
   };
 }
 
 /** A stable text form, for cache keys: equal filters give equal keys whatever the parameter order. */
 export function filterKey(filters: TileFilters): string {
-  return JSON.stringify([filters.type, filters.industry, filters.division, filters.basin, filters.pollutant, filters.min, filters.status, filters.agg]);
+  return JSON.stringify([filters.type, filters.industry, filters.division, filters.basin, filters.pollutant, filters.min, filters.status, filters.review, filters.agg]);
 }

@@ -5,7 +5,7 @@
  */
 export type FieldType = 'String' | 'Number' | 'Boolean';
 export type GeometryKind = 'point' | 'line' | 'polygon';
-export type FilterName = 'type' | 'industry' | 'division' | 'basin' | 'pollutant' | 'min' | 'status' | 'agg';
+export type FilterName = 'type' | 'industry' | 'division' | 'basin' | 'pollutant' | 'min' | 'status' | 'review' | 'agg';
 
 export interface TileLayer {
   /** URL name and MVT layer name. */
@@ -33,6 +33,10 @@ export type Pollutant = (typeof POLLUTANTS)[number];
 export const SOURCE_TYPES = ['industrial', 'agricultural', 'domestic', 'centralized', 'mobile', 'other'] as const;
 export const SOURCE_STATUSES = ['active', 'closed', 'merged', 'deleted'] as const;
 export const AGGREGATIONS = ['grid', 'county', 'township', 'zone'] as const;
+/** Review flag of a source: `open` has a finding awaiting a decision (open or field check), `clean` has none. */
+export const REVIEW_FLAGS = ['open', 'clean'] as const;
+/** The SQL of "this source (alias t) has a finding awaiting a decision". */
+export const OPEN_FINDING_SQL = `EXISTS (SELECT 1 FROM review_finding f WHERE f.source_id = t.id AND f.status IN ('open', 'field_check'))`;
 export type Aggregation = (typeof AGGREGATIONS)[number];
 
 /** The MVT layer name of aggregated sources (below the detail zoom). */
@@ -60,9 +64,11 @@ const SOURCES: TileLayer = {
     type: { sql: 't.source_type', type: 'String' },
     industry: { sql: 't.industry_code', type: 'String' },
     status: { sql: 't.status', type: 'String' },
+    // For the popup: whether a reviewer still has to look at this source (待审核).
+    review: { sql: `CASE WHEN ${OPEN_FINDING_SQL} THEN 'open' ELSE 'clean' END`, type: 'String' },
     ...emissionAttributes,
   },
-  filters: ['type', 'industry', 'division', 'basin', 'pollutant', 'min', 'status', 'agg'],
+  filters: ['type', 'industry', 'division', 'basin', 'pollutant', 'min', 'status', 'review', 'agg'],
 };
 
 function divisionLayer(level: 'province' | 'city' | 'county' | 'township', minzoom: number): TileLayer {
@@ -200,5 +206,7 @@ export const CELL_ATTRIBUTES: Readonly<Record<string, FieldType>> = {
 
 /** Tables whose changes can alter a layer's tiles (the basin filter reads basin polygons). */
 export function tablesRead(layer: TileLayer, usesBasinFilter: boolean): string[] {
-  return usesBasinFilter && layer.table !== 'basin' ? [layer.table, 'basin'] : [layer.table];
+  const tables = usesBasinFilter && layer.table !== 'basin' ? [layer.table, 'basin'] : [layer.table];
+  // Source features carry their review flag: a decision or a new finding changes the tile.
+  return layer.table === 'source' ? [...tables, 'review_finding'] : tables;
 }

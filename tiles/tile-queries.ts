@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { escapeLiteral } from 'pg';
 import { TILE_BUFFER, TILE_EXTENT, type TileAddress } from './tile-address.ts';
 import type { TileFilters } from './tile-filters.ts';
-import { POLLUTANTS, SOURCE_CELLS_LAYER, type Aggregation, type FilterName, type TileLayer } from './tile-layers.ts';
+import { OPEN_FINDING_SQL, POLLUTANTS, SOURCE_CELLS_LAYER, type Aggregation, type FilterName, type TileLayer } from './tile-layers.ts';
 
 /**
  * The SQL behind every tile. Each statement is built once per (layer, variant, encoding)
@@ -160,6 +160,10 @@ function filterSql(layer: TileLayer, firstParam: number): FilterSql {
   if (has('status')) {
     const p = param('text[]', (f) => f.status);
     clauses.push(`(CASE WHEN ${p} IS NULL THEN t.status <> 'deleted' ELSE t.status = ANY(${p}) END)`);
+  }
+  if (has('review')) {
+    const p = param('text', (f) => f.review);
+    clauses.push(`(${p} IS NULL OR (${p} = 'open') = ${OPEN_FINDING_SQL})`);
   }
   return { clauses, bind: (f) => binders.map((b) => b(f)) };
 }

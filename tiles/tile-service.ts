@@ -335,7 +335,7 @@ const COARSER_UNIT: Readonly<Record<Exclude<Aggregation, 'grid'>, Aggregation>> 
 
 /** No filter narrows the sources (the pre-aggregated cells count exactly those). */
 function unfiltered(f: TileFilters): boolean {
-  return f.type === null && f.industry === null && f.division === null && f.basin === null && f.pollutant === null && f.min === null && f.status === null;
+  return f.type === null && f.industry === null && f.division === null && f.basin === null && f.pollutant === null && f.min === null && f.status === null && f.review === null;
 }
 
 /** ST_AsMVT may exist but be built without protobuf (the embedded engine's is): try it. */

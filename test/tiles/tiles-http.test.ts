@@ -58,7 +58,7 @@ describe('tile endpoints', () => {
     expect(tj.vector_layers.map((l: { id: string }) => l.id)).toEqual(['source_cells', 'sources']);
     expect(tj.vector_layers[1].fields).toMatchObject({ name: 'String', type: 'String', industry: 'String', status: 'String', cod: 'Number' });
     expect(tj.vector_layers[0].fields).toMatchObject({ count: 'Number', cod: 'Number', vocs: 'Number' });
-    expect(Object.keys(tj.filters).sort()).toEqual(['agg', 'basin', 'division', 'industry', 'min', 'pollutant', 'status', 'type']);
+    expect(Object.keys(tj.filters).sort()).toEqual(['agg', 'basin', 'division', 'industry', 'min', 'pollutant', 'review', 'status', 'type']);
     // Bounds come from the data: the fixture's sources lie in AREA.
     expect(tj.bounds[0]).toBeGreaterThanOrEqual(AREA.west);
     expect(tj.bounds[2]).toBeLessThanOrEqual(AREA.east + 0.01);
