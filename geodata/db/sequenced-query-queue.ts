@@ -26,6 +26,10 @@ export class SequencedQueryQueue {
   #owner: number | null = null;
   #inSequence = false;
   #skippingToSync = false;
+  /** The message PGlite is running now. */
+  #current: QueuedMessage | null = null;
+  /** Connections that closed while one of their messages was running. */
+  readonly #closedWhileRunning = new Set<number>();
 
   constructor(db: PGlite) {
     this.#db = db;
@@ -50,15 +54,28 @@ export class SequencedQueryQueue {
     });
   }
 
-  /** A closed connection gives the session back, rolling back what it left open. */
+  /**
+   * A closed connection gives the session back, rolling back what it left open. When one of
+   * its messages is still running, that message would take the session again when it finishes
+   * (its transaction or extended-protocol sequence still open, with no client left to end it),
+   * so the give-back waits for it (see #process).
+   */
   async clearTransactionIfNeeded(handlerId: number): Promise<void> {
+    if (this.#current?.handlerId === handlerId) {
+      this.#closedWhileRunning.add(handlerId);
+      return;
+    }
     if (this.#owner !== handlerId) return;
+    await this.#giveBack();
+    void this.#process();
+  }
+
+  async #giveBack(): Promise<void> {
     // exec takes PGlite's own lock; wrapping it in runExclusive would wait for itself.
-    if (this.#db.isInTransaction()) await this.#db.exec('ROLLBACK');
+    if (this.#db.isInTransaction()) await this.#db.exec('ROLLBACK').catch(() => {});
     this.#owner = null;
     this.#inSequence = false;
     this.#skippingToSync = false;
-    void this.#process();
   }
 
   async #process(): Promise<void> {
@@ -69,7 +86,13 @@ export class SequencedQueryQueue {
         const index = this.#owner === null ? 0 : this.#queue.findIndex((item) => item.handlerId === this.#owner);
         if (index < 0 || this.#queue.length === 0) return;
         const [item] = this.#queue.splice(index, 1);
-        await this.#run(item!);
+        this.#current = item!;
+        try {
+          await this.#run(item!);
+        } finally {
+          this.#current = null;
+        }
+        if (this.#closedWhileRunning.delete(item!.handlerId)) await this.#giveBack();
       }
     } finally {
       this.#processing = false;
