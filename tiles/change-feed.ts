@@ -105,10 +105,7 @@ export async function startChangeFeed(options: ChangeFeedOptions): Promise<Chang
     return running;
   };
 
-  let listener: pg.Client | null = null;
-  if (options.listenUrl) {
-    listener = await openListener(options.listenUrl, options.schema, poll, options.onError);
-  }
+  const listener = options.listenUrl ? await startListener(options.listenUrl, options.schema, poll, options.onError) : null;
   const timer = setInterval(() => void poll(), options.pollMs);
   timer.unref();
 
@@ -118,18 +115,79 @@ export async function startChangeFeed(options: ChangeFeedOptions): Promise<Chang
       stopped = true;
       clearInterval(timer);
       await running;
-      await listener?.end().catch(() => {});
+      await listener?.stop();
     },
   };
 }
 
-async function openListener(url: string, schema: string, poll: () => Promise<void>, onError?: (err: unknown) => void): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url });
-  client.on('error', (err) => onError?.(err));
-  client.on('notification', (n) => {
-    if (n.channel === 'yzt_tile_change' && n.payload === schema) void poll();
-  });
-  await client.connect();
-  await client.query('LISTEN yzt_tile_change');
-  return client;
+interface Listener {
+  stop(): Promise<void>;
+}
+
+const RECONNECT_FIRST_MS = 500;
+const RECONNECT_MAX_MS = 30_000;
+
+/**
+ * A LISTEN connection that comes back by itself: when the database restarts or the network
+ * drops it, it reconnects with a growing delay, and polls once it is back, since every
+ * notification sent in between is lost.
+ */
+async function startListener(url: string, schema: string, poll: () => Promise<void>, onError?: (err: unknown) => void): Promise<Listener> {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let delay = RECONNECT_FIRST_MS;
+  let timer: NodeJS.Timeout | undefined;
+
+  const open = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url });
+    let lost = false;
+    const onLost = (err?: unknown) => {
+      if (lost) return;
+      lost = true;
+      if (err) onError?.(err);
+      if (client === c) client = null;
+      c.end().catch(() => {});
+      if (!stopped) schedule();
+    };
+    c.on('error', onLost);
+    c.on('end', () => onLost());
+    c.on('notification', (n) => {
+      if (n.channel === 'yzt_tile_change' && n.payload === schema) void poll();
+    });
+    try {
+      await c.connect();
+      await c.query('LISTEN yzt_tile_change');
+    } catch (err) {
+      onLost(err);
+      throw err;
+    }
+    client = c;
+    delay = RECONNECT_FIRST_MS;
+  };
+
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (stopped) return;
+      open().then(() => poll(), () => {
+        delay = Math.min(delay * 2, RECONNECT_MAX_MS);
+      });
+    }, delay);
+    timer.unref();
+  };
+
+  try {
+    await open();
+  } catch (err) {
+    stopped = true;
+    clearTimeout(timer);
+    throw err;
+  }
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await client?.end().catch(() => {});
+    },
+  };
 }

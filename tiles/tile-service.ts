@@ -7,6 +7,7 @@ import { filterKey, parseTileFilters, type TileFilters } from './tile-filters.ts
 import { SOURCE_CELLS_LAYER, TILE_LAYERS, tablesRead, type Aggregation, type TileLayer } from './tile-layers.ts';
 import { featureCountStatement, storedCellLevel, tileStatement, type Encoding, type TileStatement, type TileVariant } from './tile-queries.ts';
 import { catalogJson, tileJson } from './tile-json.ts';
+import { ignoreConnectionErrors } from '../geodata/db/database.ts';
 import { inScope, isNational, narrowDivision, NATIONAL, type Scope } from '../geodata/access/index.ts';
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -358,7 +359,7 @@ function tilePool(url: string, schema: string, max: number): pg.Pool {
       await client.query(setup);
     },
   });
-  pool.on('error', () => {});
+  ignoreConnectionErrors(pool);
   return pool;
 }
 

@@ -67,10 +67,21 @@ export function createPool(url: string, schema: string, max: number): pg.Pool {
       await client.query(searchPath);
     },
   });
-  // An idle connection dropped by a restarting server must not crash the process; the next
-  // checkout opens a new one.
-  pool.on('error', () => {});
+  ignoreConnectionErrors(pool);
   return pool;
+}
+
+/**
+ * A connection dropped by a restarting server must not crash the process. pg-pool listens for
+ * errors only on idle clients; a checked-out client between two statements (a transaction in
+ * progress) has no listener, and an 'error' event without one kills Node. The statement that
+ * runs next on it fails on its own, so nothing is swallowed; the next checkout opens anew.
+ */
+export function ignoreConnectionErrors(pool: pg.Pool): void {
+  pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
 }
 
 /**
