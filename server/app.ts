@@ -31,13 +31,15 @@ export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(securityHeaders());
   // Every request learns who it acts for before any route runs; routes reach the database
   // through that principal's scope (server/auth.ts, geodata/access/scoped-pool.ts).
-  app.use(['/api', '/tiles'], authenticate(ctx.config, ctx.db.pool));
-  // Tiles come before request logging: a map view asks for hundreds a minute, and a log line
-  // per cached tile would cost more than serving it.
-  if (ctx.tiles) app.use('/tiles', signedIn, tilesRouter(ctx.tiles));
+  const auth = authenticate(ctx.config, ctx.db.pool);
+  // Tiles come before request logging and the page headers: a map view asks for hundreds a
+  // minute, and a log line or a dozen page-only headers per cached tile cost more than serving
+  // it. Binary tiles need only nosniff and the resource policy.
+  if (ctx.tiles) app.use('/tiles', tileHeaders, auth, signedIn, tilesRouter(ctx.tiles));
+  app.use(securityHeaders());
+  app.use('/api', auth);
   app.use(pinoHttp({ logger: ctx.logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
   app.use('/api', healthRouter(ctx));
   app.use('/api', authRouter(ctx));
@@ -53,6 +55,12 @@ export function createApp(ctx: AppContext): Express {
   app.use(errorHandler(ctx.logger));
   return app;
 }
+
+const tileHeaders: express.RequestHandler = (_req, res, next) => {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+  next();
+};
 
 /**
  * Helmet's defaults, with a content policy that fits the map: MapLibre's worker and deck.gl's
