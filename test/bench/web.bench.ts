@@ -24,7 +24,7 @@ import { HAS_CHROMIUM, launchBrowser, openPage, waitIdle } from '../web/browser.
 const SOURCES = Number(process.env.YZT_BENCH_SOURCES ?? 600_000);
 const NAIVE_POINTS = 100_000;
 const RUNS = Number(process.env.YZT_BENCH_RUNS ?? 3);
-/** YZT_BENCH_TRACE=1 prints the product's requests (finish time, path) up to first idle. */
+/** YZT_BENCH_TRACE=1 prints the product's requests (start → finish, path) up to first idle. */
 const TRACE = process.env.YZT_BENCH_TRACE === '1';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -81,9 +81,11 @@ try {
     const p = await openPage(browser);
     const trace: string[] = [];
     if (TRACE) {
+      const started = new Map<unknown, number>();
+      p.page.on('request', (r) => started.set(r, Date.now() - t0));
       p.page.on('requestfinished', (r) => {
         const u = new URL(r.url());
-        trace.push(`${String(Date.now() - t0).padStart(6)} ms  ${u.pathname}${u.search.slice(0, 60)}`);
+        trace.push(`${String(started.get(r) ?? '?').padStart(6)} → ${String(Date.now() - t0).padStart(6)} ms  ${u.pathname}${u.search.slice(0, 60)}`);
       });
     }
     const t0 = Date.now();

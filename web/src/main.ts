@@ -8,7 +8,7 @@ import { buildDataLayers, pickedFeature, type Highlight, type SectionStatus, typ
 import { DrawTools } from './draw-tools.ts';
 import { attribute, attributeOrder, fmt, fmtTonnes, lang, onLangChange, setLang, t, type MessageKey } from './i18n.ts';
 import { renderFilterPanel, renderLayerPanel, renderLegend } from './panels.ts';
-import { decodeState, encodeState, LAYER_IDS, type AppState } from './state.ts';
+import { decodeState, encodeState, LAYER_IDS, type AppState, type LayerId } from './state.ts';
 import { el, StatsPanel } from './stats-panel.ts';
 import './style.css';
 
@@ -24,24 +24,47 @@ setLang(state.lang);
 const onlineBasemap = localStorage.getItem(BASEMAP_KEY);
 
 /**
- * The base style with the state's layer switches and opacities already in it: a layer that is
- * off must not fetch tiles. (Switched after 'load', the first frame would already have asked
- * for them, e.g. the census zones, which are off by default and are the largest tiles of a
- * region-wide view.)
+ * The base style as the state wants it. Layers that are switched off are left out, and so are
+ * the sources only they use (added when switched on, see showLayerGroup): a source in the style
+ * costs a TileJSON request before the map's first frame, and its tiles, even when its layers are
+ * hidden. The census zones (off by default) cost most: their TileJSON's extent query and 2.5 MB
+ * of z9 tiles on the 600k demo, all before the first idle.
  */
+const fullStyle = baseStyle(origin, onlineBasemap);
+const groupOf = new Map<string, LayerId>(LAYER_IDS.flatMap((id) => (MAPLIBRE_LAYERS[id] ?? []).map((l): [string, LayerId] => [l, id])));
+
+/** A layer of the full style with the state's switch and opacity in it. */
+function layerSpec(spec: maplibregl.LayerSpecification): maplibregl.LayerSpecification {
+  const group = groupOf.get(spec.id);
+  if (!group) return spec;
+  const paint = { ...(spec as { paint?: object }).paint } as Record<string, unknown>;
+  for (const { prop, base } of OPACITY_PROPS[spec.id] ?? []) paint[prop] = base * state.layers[group].opacity;
+  const layout = { ...(spec as { layout?: object }).layout, visibility: state.layers[group].on ? 'visible' : 'none' };
+  return { ...spec, layout, paint } as maplibregl.LayerSpecification;
+}
+
 function initialStyle(): maplibregl.StyleSpecification {
-  const style = baseStyle(origin, onlineBasemap);
-  for (const id of LAYER_IDS) {
-    for (const layerId of MAPLIBRE_LAYERS[id] ?? []) {
-      const layer = style.layers.find((l) => l.id === layerId);
-      if (!layer) continue;
-      layer.layout = { ...layer.layout, visibility: state.layers[id].on ? 'visible' : 'none' } as typeof layer.layout;
-      const paint = (layer.paint ?? {}) as Record<string, unknown>;
-      for (const { prop, base } of OPACITY_PROPS[layerId] ?? []) paint[prop] = base * state.layers[id].opacity;
-      (layer as { paint?: unknown }).paint = paint;
-    }
+  const layers = fullStyle.layers.filter((l) => { const g = groupOf.get(l.id); return !g || state.layers[g].on; }).map(layerSpec);
+  const used = new Set(layers.map((l) => (l as { source?: string }).source));
+  const sources = Object.fromEntries(Object.entries(fullStyle.sources).filter(([id]) => used.has(id)));
+  return { ...fullStyle, sources, layers };
+}
+
+let styleReady = false;
+/** Adds the MapLibre layers (and their sources) of a group switched on after start, in style order. */
+function showLayerGroup(id: LayerId): void {
+  if (!styleReady) return;
+  const order = fullStyle.layers;
+  for (const layerId of MAPLIBRE_LAYERS[id] ?? []) {
+    if (map.getLayer(layerId)) continue;
+    const i = order.findIndex((l) => l.id === layerId);
+    if (i < 0) continue;
+    const spec = order[i]!;
+    const source = (spec as { source?: string }).source;
+    if (source && !map.getSource(source)) map.addSource(source, fullStyle.sources[source]!);
+    const before = order.slice(i + 1).find((l) => map.getLayer(l.id))?.id;
+    map.addLayer(layerSpec(spec), before);
   }
-  return style;
 }
 
 const map = new maplibregl.Map({
@@ -92,6 +115,7 @@ function renderChrome(): void {
 
 function applyLayers(): void {
   for (const id of LAYER_IDS) {
+    if (state.layers[id].on) showLayerGroup(id);
     for (const layerId of MAPLIBRE_LAYERS[id] ?? []) {
       if (!map.getLayer(layerId)) continue;
       map.setLayoutProperty(layerId, 'visibility', state.layers[id].on ? 'visible' : 'none');
@@ -410,6 +434,7 @@ map.on('load', () => {
     onModeChange: () => renderTools(),
   });
   setupMapClicks();
+  styleReady = true;
   renderChrome();
   applyLayers();
   booted = true;
