@@ -28,6 +28,10 @@ export async function openGeoJson(path: string, encoding: string | undefined, co
     pick.asStream({ filter: 'features' }),
     streamArray.asStream(),
   ) as Duplex;
+  // The iterator below reports a parse error as the file's last record. The composed stream
+  // may emit it again after the iterator has let go, and an 'error' event nobody listens to
+  // ends the process: this listener keeps a malformed upload from taking the server down.
+  stream.on('error', () => {});
   return {
     unit: 'feature',
     encoding: chosen.encoding,

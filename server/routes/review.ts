@@ -8,7 +8,8 @@ import type { AppContext } from '../app.ts';
 import { dbFor, principal, requireRole } from '../auth.ts';
 import { HttpError } from '../http-errors.ts';
 
-const Id = z.coerce.number().int().positive();
+// Decimal digits only: Number() would also read '0x1' or '1e0' as 1.
+const Id = z.string().regex(/^[1-9][0-9]{0,17}$/, 'must be a positive whole number').transform(Number);
 const FormatQuery = z.object({ format: z.enum(['json', 'csv', 'xlsx']).default('json') });
 /** Most rows an export writes. */
 const EXPORT_LIMIT = 200_000;

@@ -197,8 +197,7 @@ describe('property: malformed requests get a 4xx with a reason and change nothin
       .map((b) => JSON.stringify(b))
       .filter((t) => !ReviewActionBody.safeParse(JSON.parse(t)).success);
     // Ids that are no finding: not a number, not positive, beyond int4/int8 and JS safe integers.
-    // (Not '0x1' or '1e0': the id is read with Number(), so those name finding 1, which exists.)
-    const wrongId = fc.constantFrom('0', '-1', 'abc', '1.5', '1e3', '2147483648', '9007199254740991', '99999999999999999999', '%20', 'NaN', '-0x1', '1.0e-1');
+    const wrongId = fc.constantFrom('0x1', '1e0', '0', '-1', 'abc', '1.5', '1e3', '2147483648', '9007199254740991', '99999999999999999999', '%20', 'NaN', '-0x1', '1.0e-1');
     const anyValidAction = fc.constantFrom(
       '{"action":"field_check"}', '{"action":"accept","reason":"ok"}', '{"action":"move","lon":113,"lat":22,"rowVersion":1}',
     );
@@ -328,8 +327,7 @@ describe('property: malformed requests get a 4xx with a reason and change nothin
   it('POST /api/import/source (admin): multipart uploads of random bytes', async () => {
     const upload = fc.record({
       bytes: fc.uint8Array({ maxLength: 2000 }),
-      // .geojson/.json uploads of random bytes are left out: see the known bug in import-malformed.test.ts.
-      name: fc.constantFrom('a.csv', 'b.zip', 'c.shp', 'd.dbf', 'e', 'f.txt', 'g.CSV', '../h.csv', '中文.csv', 'x'.repeat(250)),
+      name: fc.constantFrom('a.geojson', 'b.json', 'a.csv', 'b.zip', 'c.shp', 'd.dbf', 'e', 'f.txt', 'g.CSV', '../h.csv', '中文.csv', 'x'.repeat(250)),
       fields: fc.dictionary(fc.constantFrom('format', 'encoding', 'mapping', 'defaults', 'repairGeometry', 'rowNumberAs', 'junk'), fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('csv', 'shapefile', 'gbk', 'utf8', '{"a":"b"}', '{"column":"census_id"}', 'true', '{'))),
       parts: fc.integer({ min: 0, max: 2 }),
     });

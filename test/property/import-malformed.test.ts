@@ -356,14 +356,10 @@ describe('property: malformed imports are refused and store nothing', () => {
     await fc.assert(fc.asyncProperty(wellFormedShapes, (c) => geoJsonCase!(c)), propertyOptions(60));
   });
 
-  // KNOWN PRODUCT BUG (reported, not fixed here): a GeoJSON file that is not valid JSON — truncated,
-  // trailing garbage, a literal NaN, single quotes, even an empty file — or whose "features" is not
-  // a list is refused correctly (row error / ImportFileError), but stream-json's parser inside geodata/import/read-geojson.ts also emits its error
-  // on a stream nobody listens to, so it surfaces as an uncaughtException. server/main.ts has no
-  // handler for that, so one such upload to POST /api/import/{kind} ends the server process.
-  // Vitest counts those exceptions as errors of the run, so this property runs only when asked:
-  // YZT_PROP_GEOJSON_SYNTAX=1 npx vitest run test/property/import-malformed.test.ts
-  it.runIf(process.env.YZT_PROP_GEOJSON_SYNTAX === '1')('GeoJSON that is not valid JSON, or whose features is no list, is refused (and raises no uncaught exception)', async () => {
+  // Found by this property: stream-json's parser emitted its error again on a stream nobody
+  // listened to, an uncaughtException that ended the server on one bad upload (fixed in
+  // geodata/import/read-geojson.ts). The listener below fails the property if it comes back.
+  it('GeoJSON that is not valid JSON, or whose features is no list, is refused (and raises no uncaught exception)', async () => {
     const uncaught: Error[] = [];
     const listener = (err: Error) => uncaught.push(err);
     process.on('uncaughtException', listener);
