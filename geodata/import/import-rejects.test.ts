@@ -27,6 +27,16 @@ describe('import rejections: nothing of a bad file is stored', () => {
     expect(await countRows(db.pool, 'import_batch')).toBe(0);
   }
 
+  it('a quote inside an unquoted field (csv-parse INVALID_OPENING_QUOTE) is a file error, not a crash', async () => {
+    // Found by test/property: a BOM, a quote and a byte that is no UTF-8.
+    const path = files.file('opening-quote.csv', Buffer.from([0xef, 0xbb, 0xbf, 0x22, 0x80]));
+    await expect(importFile(db.pool, { kind: 'source', files: [path], actor: 'test' })).rejects.toThrow(ImportFileError);
+    const inRow = files.file('opening-quote-row.csv', csv(['S1,厂1,industrial,113.1,23.1', 'S2,a"b"c,industrial,113.2,23.2']));
+    // The parser reads ahead, so a small file fails before its first row: the error names the line.
+    await expect(importFile(db.pool, { kind: 'source', files: [inRow], actor: 'test' })).rejects.toThrow(/line 3.*Invalid Opening Quote/);
+    await expectNothingStored('source');
+  });
+
   it('a bad row in the middle stores nothing and names its line and field', async () => {
     const rows = Array.from({ length: 9 }, (_, i) => `S${i},厂${i},industrial,113.${i},23.${i}`);
     rows[4] = 'S4,厂4,industrial,abc,23.4'; // line 6 (header is line 1)

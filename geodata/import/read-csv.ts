@@ -1,4 +1,4 @@
-import { parse, type CsvError, type Options } from 'csv-parse';
+import { CsvError, parse, type Options } from 'csv-parse';
 import { basename } from 'node:path';
 import { assertLooksLike } from './detect-format.ts';
 import { chooseEncoding, encodingProblem, openTextStream, type ChosenEncoding } from './decode-text.ts';
@@ -100,8 +100,10 @@ async function next(iterator: AsyncIterator<ParsedLine>, path: string): Promise<
     const r = await iterator.next();
     return r.done ? null : r.value;
   } catch (err) {
+    // Every csv-parse error is a CsvError, whatever its code (most start with CSV_, but not
+    // INVALID_OPENING_QUOTE: a quote inside an unquoted field).
     const e = err as CsvError & { lines?: number };
-    if (typeof e.code === 'string' && e.code.startsWith('CSV_')) {
+    if (err instanceof CsvError || (typeof e.code === 'string' && /^(CSV_|INVALID_)/.test(e.code))) {
       throw new CsvSyntaxError(e.lines ?? 0, `malformed CSV in ${basename(path)}: ${e.message}`);
     }
     throw err;
