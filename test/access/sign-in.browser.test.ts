@@ -63,6 +63,31 @@ describe.skipIf(!HAS_CHROMIUM)('signing in and managing users in the browser', (
     expect(errors.filter((e) => !/401/.test(e))).toEqual([]);
   });
 
+  it('the map asks for a sign-in too, and then shows only the signed-in user\'s region', async () => {
+    const baoan = await testUser(db.pool, 'viewer', '440306', '宝安浏览');
+    const map = await openPage(browser);
+    try {
+      await map.page.goto(`${server.url}/#`);
+      await map.page.waitForSelector('.yzt-signin-modal');
+      await map.page.fill('.yzt-signin-modal input[name=username]', baoan.username);
+      await map.page.fill('.yzt-signin-modal input[name=password]', baoan.password);
+      await map.page.click('.yzt-signin-modal button[type=submit]');
+      await map.page.waitForSelector('#account-name');
+      expect(await map.page.textContent('#account-name')).toContain('440306');
+      await map.page.waitForFunction(() => (window as any).__yzt?.whenIdle, null, { timeout: 60_000 });
+      await map.page.evaluate(() => (window as any).__yzt.whenIdle(90_000));
+      const shown = await map.page.evaluate(() => (window as any).__yzt.stats()?.count as number);
+      const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM source WHERE status <> 'deleted' AND division_code LIKE '440306%'`);
+      const { rows: all } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM source WHERE status <> 'deleted'`);
+      expect(rows[0]!.n).toBeLessThan(all[0]!.n);
+      expect(shown).toBe(rows[0]!.n);
+      await map.page.screenshot({ path: `${ARTIFACTS}/map-signed-in-district.png` });
+      expect(map.errors.filter((e) => !/401|Unauthorized/.test(e))).toEqual([]);
+    } finally {
+      await map.close();
+    }
+  }, 180_000);
+
   it('signs out, and the session cookie no longer opens anything', async () => {
     await page.click('#sign-out');
     await page.waitForSelector('#sign-in');

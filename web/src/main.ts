@@ -8,6 +8,7 @@ import { buildDataLayers, pickedFeature, type Highlight, type SectionStatus, typ
 import { DrawTools } from './draw-tools.ts';
 import { attribute, attributeOrder, fmt, fmtTonnes, lang, onLangChange, setLang, t, type MessageKey } from './i18n.ts';
 import { renderFilterPanel, renderLayerPanel, renderLegend } from './panels.ts';
+import { ensureSignedIn, mountAccount, whoAmI } from './session.ts';
 import { decodeState, encodeState, LAYER_IDS, type AppState, type LayerId } from './state.ts';
 import { el, StatsPanel } from './stats-panel.ts';
 import './style.css';
@@ -516,4 +517,17 @@ Object.assign(window, {
     stats: () => lastStats,
     chart: (id: string) => stats.chart(id),
   },
+});
+
+// Who is looking, in parallel with the map's start (it must not hold up the first frame). A
+// server without anonymous access answers 401 to tiles too: the sign-in form comes up, and the
+// page reloads once signed in, with its state still in the URL. A change of user reloads too,
+// since tiles, lists and statistics are cut to the new user's region.
+void whoAmI('./api').then(async (me) => {
+  if (!me) {
+    await ensureSignedIn('./api');
+    window.location.reload();
+    return;
+  }
+  mountAccount($('account'), './api', me, () => window.location.reload());
 });
