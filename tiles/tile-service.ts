@@ -3,7 +3,7 @@ import { startChangeFeed, type ChangeFeed } from './change-feed.ts';
 import { encodeRows } from './node-encoder.ts';
 import { parseTileAddress, tileLonLatBox, TILE_BUFFER, TILE_EXTENT, type TileAddress } from './tile-address.ts';
 import { etagMatches, strongEtag, TileCache, type CachedTile, type DataChange } from './tile-cache.ts';
-import { filterKey, parseTileFilters, type TileFilters } from './tile-filters.ts';
+import { filterKey, NO_FILTERS, parseTileFilters, type TileFilters } from './tile-filters.ts';
 import { SOURCE_CELLS_LAYER, TILE_LAYERS, tablesRead, type Aggregation, type TileLayer } from './tile-layers.ts';
 import { featureCountStatement, storedCellLevel, tileStatement, type Encoding, type TileStatement, type TileVariant } from './tile-queries.ts';
 import { catalogJson, tileJson } from './tile-json.ts';
@@ -164,6 +164,16 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
   const inflight = new Map<string, Promise<CachedTile>>();
   const extents = new Map<string, Promise<[number, number, number, number] | null>>();
 
+  const extentOf = (table: string) => {
+    let extent = extents.get(table);
+    if (!extent) {
+      extent = dataExtent(init.pool, table);
+      extents.set(table, extent);
+      extent.catch(() => extents.delete(table));
+    }
+    return extent;
+  };
+
   const onChanges = (changes: DataChange[]) => {
     cache.invalidate(changes);
     for (const c of changes) extents.delete(c.table);
@@ -254,6 +264,20 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
     };
   };
 
+  // A map's first frame waits for the TileJSON of every source in its style, and each carries
+  // its table's extent: a full scan of the sources. Computed here, before the server listens,
+  // the first visitor does not wait for it (nor for PostGIS to load on the embedded engine).
+  await Promise.all([...new Set([...TILE_LAYERS.values()].map((l) => l.table))].map((t) => extentOf(t).catch(() => null)));
+  // The first call of the projection and geometry functions loads their state (PROJ's
+  // tables; on the embedded engine ~0.5 s): make it here rather than in the first tile.
+  await pool.query(WARM_UP_SQL).catch(() => {});
+  // And each layer's statements once, on an empty corner of the world (x = y = 0, near the
+  // pole), so the first real tile finds them planned and its code paths compiled.
+  for (const layer of TILE_LAYERS.values()) {
+    const zooms = layer.id === 'sources' ? [Math.max(layer.minzoom, 9), options.detailZoom] : [Math.max(layer.minzoom, 9)];
+    for (const z of zooms) await draw(layer, { z, x: 0, y: 0 }, NO_FILTERS, pool).catch(() => {});
+  }
+
   return {
     encoder: hasMvt ? 'st_asmvt' : 'node',
     options,
@@ -311,13 +335,7 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
       const layer = TILE_LAYERS.get(layerId);
       if (!layer) throw new TileNotFoundError(`no tile layer "${layerId}" (layers: ${[...TILE_LAYERS.keys()].join(', ')})`);
       parseTileFilters(layer, query);
-      let extent = extents.get(layer.table);
-      if (!extent) {
-        extent = dataExtent(init.pool, layer.table);
-        extents.set(layer.table, extent);
-        extent.catch(() => extents.delete(layer.table));
-      }
-      return tileJson(layer, { baseUrl, query, bounds: await extent, detailZoom: options.detailZoom, cellSize: options.cellSize, maxTileBytes: options.maxTileBytes });
+      return tileJson(layer, { baseUrl, query, bounds: await extentOf(layer.table), detailZoom: options.detailZoom, cellSize: options.cellSize, maxTileBytes: options.maxTileBytes });
     },
     catalog(baseUrl) {
       return catalogJson([...TILE_LAYERS.values()], baseUrl, options.detailZoom);
@@ -362,6 +380,9 @@ function tilePool(url: string, schema: string, max: number): pg.Pool {
   ignoreConnectionErrors(pool);
   return pool;
 }
+
+const WARM_UP_SQL = `SELECT ST_AsGeoJSON(ST_Simplify(ST_Transform(ST_SetSRID(ST_MakePoint(113.5, 22.5), 4326), 3857), 1, true)) AS g,
+  ST_AsText(ST_TileEnvelope(9, 416, 222)) AS e`;
 
 async function dataExtent(pool: pg.Pool, table: string): Promise<[number, number, number, number] | null> {
   // `table` comes from the static layer list, never from a request.
