@@ -49,7 +49,7 @@ export function tileJson(layer: TileLayer, ctx: TileJsonContext): object {
   };
 }
 
-export function catalogJson(layers: readonly TileLayer[], baseUrl: string, detailZoom: number): object {
+export function catalogJson(layers: readonly TileLayer[], baseUrl: string, detailZoom: number, bounds: ReadonlyMap<string, readonly number[] | null> = new Map()): object {
   return {
     detail_zoom: detailZoom,
     layers: layers.map((l) => ({
@@ -58,6 +58,8 @@ export function catalogJson(layers: readonly TileLayer[], baseUrl: string, detai
       geometry: l.geometry,
       minzoom: l.minzoom,
       maxzoom: l.maxzoom,
+      // The data's extent (the table's, whatever the caller's region), so a client can skip tiles outside it.
+      ...(bounds.get(l.table) ? { bounds: bounds.get(l.table) } : {}),
       tilejson: `${baseUrl}/tiles/${l.id}.json`,
       tiles: `${baseUrl}/tiles/${l.id}/{z}/{x}/{y}.mvt`,
       filters: l.filters,

@@ -109,7 +109,7 @@ export interface TileService {
    */
   statementFor(layer: string, tile: TileAddress, query: Record<string, unknown>): Promise<TilePlan & { encoding: Encoding }>;
   tileJson(layer: string, baseUrl: string, query: Record<string, unknown>): Promise<object>;
-  catalog(baseUrl: string): object;
+  catalog(baseUrl: string): Promise<object>;
   /** Reads the change log now (the feed also does so by itself). */
   pollChanges(): Promise<void>;
   close(): Promise<void>;
@@ -337,8 +337,10 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
       parseTileFilters(layer, query);
       return tileJson(layer, { baseUrl, query, bounds: await extentOf(layer.table), detailZoom: options.detailZoom, cellSize: options.cellSize, maxTileBytes: options.maxTileBytes });
     },
-    catalog(baseUrl) {
-      return catalogJson([...TILE_LAYERS.values()], baseUrl, options.detailZoom);
+    async catalog(baseUrl) {
+      const tables = [...new Set([...TILE_LAYERS.values()].map((l) => l.table))];
+      const bounds = new Map(await Promise.all(tables.map(async (t): Promise<[string, number[] | null]> => [t, await extentOf(t).catch(() => null)])));
+      return catalogJson([...TILE_LAYERS.values()], baseUrl, options.detailZoom, bounds);
     },
     pollChanges: () => feed.poll(),
     async close() {

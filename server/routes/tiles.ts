@@ -8,8 +8,8 @@ import { HttpError } from '../http-errors.ts';
 /** /tiles/catalog.json, /tiles/{layer}.json and /tiles/{layer}/{z}/{x}/{y}.mvt; the work is in tiles/. */
 export function tilesRouter(tiles: TileService): Router {
   const router = Router();
-  router.get('/catalog.json', (req, res) => {
-    res.set('Cache-Control', 'public, max-age=60').json(tiles.catalog(baseUrl(req)));
+  router.get('/catalog.json', async (req, res) => {
+    res.set('Cache-Control', 'public, max-age=60').json(await tiles.catalog(baseUrl(req)));
   });
   router.get('/:layer.json', async (req, res) => {
     const json = await answer(() => tiles.tileJson(req.params.layer, baseUrl(req), req.query as Record<string, unknown>));

@@ -45,8 +45,24 @@ export const COLORS = {
   outfall: '#b5541c',
 };
 
-export function baseStyle(origin: string, onlineBasemapUrl: string | null): StyleSpecification {
-  const vector = (id: string): SourceSpecification => ({ type: 'vector', url: `${origin}/tiles/${id}.json` });
+/** What the style needs of /tiles/catalog.json. */
+export interface TileCatalog {
+  layers: { id: string; minzoom: number; maxzoom: number; bounds?: [number, number, number, number]; tiles: string }[];
+}
+
+/**
+ * With the tile catalog (one request), sources name their tile URLs, zoom range and data bounds
+ * directly: per-layer TileJSON requests were a round trip, and on the embedded engine a queue,
+ * before the map could ask for its first tile, and without bounds it asks for empty tiles
+ * beyond the data. Without the catalog (not signed in yet) sources point at their TileJSON.
+ */
+export function baseStyle(origin: string, onlineBasemapUrl: string | null, catalog?: TileCatalog | null): StyleSpecification {
+  const listed = new Map((catalog?.layers ?? []).map((l) => [l.id, l]));
+  const vector = (id: string): SourceSpecification => {
+    const l = listed.get(id);
+    if (!l) return { type: 'vector', url: `${origin}/tiles/${id}.json` };
+    return { type: 'vector', tiles: [`${origin}/tiles/${id}/{z}/{x}/{y}.mvt`], minzoom: l.minzoom, maxzoom: l.maxzoom, ...(l.bounds ? { bounds: l.bounds } : {}) };
+  };
   const sources: Record<string, SourceSpecification> = {
     provinces: vector('divisions_province'),
     cities: vector('divisions_city'),
@@ -80,7 +96,7 @@ export function baseStyle(origin: string, onlineBasemapUrl: string | null): Styl
     { id: 'basins-line', type: 'line', source: 'basins', 'source-layer': 'basins', paint: { 'line-color': '#5c9a52', 'line-width': 1.2, 'line-dasharray': [3, 2] } },
     { id: 'census-zones-line', type: 'line', source: 'zones', 'source-layer': 'census_zones', minzoom: 8,
       paint: { 'line-color': COLORS.zone, 'line-width': 0.8 } },
-    { id: 'divisions-township-line', type: 'line', source: 'townships', 'source-layer': 'divisions_township', minzoom: 9,
+    { id: 'divisions-township-line', type: 'line', source: 'townships', 'source-layer': 'divisions_township', minzoom: 10,
       paint: { 'line-color': COLORS.county, 'line-width': 0.5, 'line-dasharray': [2, 2] } },
     { id: 'divisions-county-line', type: 'line', source: 'counties', 'source-layer': 'divisions_county',
       paint: { 'line-color': COLORS.county, 'line-width': 1.2, 'line-dasharray': [4, 2] } },

@@ -3,7 +3,7 @@ import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import * as api from './api.ts';
-import { baseStyle, LABEL_FONT, MAPLIBRE_LAYERS, OPACITY_PROPS } from './basemap-style.ts';
+import { baseStyle, LABEL_FONT, MAPLIBRE_LAYERS, OPACITY_PROPS, type TileCatalog } from './basemap-style.ts';
 import { buildDataLayers, pickedFeature, type Highlight, type SectionStatus, type StationStatus } from './data-layers.ts';
 import { DrawTools } from './draw-tools.ts';
 import { attribute, attributeOrder, fmt, fmtTonnes, lang, onLangChange, setLang, t, type MessageKey } from './i18n.ts';
@@ -31,7 +31,10 @@ const onlineBasemap = localStorage.getItem(BASEMAP_KEY);
  * hidden. The census zones (off by default) cost most: their TileJSON's extent query and 2.5 MB
  * of z9 tiles on the 600k demo, all before the first idle.
  */
-const fullStyle = baseStyle(origin, onlineBasemap);
+// The tile catalog first (one small request, answered from memory): with it the style names
+// tile URLs directly. Without access yet (401) the style falls back to TileJSON.
+const catalog = await fetch('./tiles/catalog.json').then((r) => (r.ok ? (r.json() as Promise<TileCatalog>) : null), () => null);
+const fullStyle = baseStyle(origin, onlineBasemap, catalog);
 const groupOf = new Map<string, LayerId>(LAYER_IDS.flatMap((id) => (MAPLIBRE_LAYERS[id] ?? []).map((l): [string, LayerId] => [l, id])));
 
 /** A layer of the full style with the state's switch and opacity in it. */
