@@ -100,7 +100,9 @@ export class StatsPanel {
         animation: false,
         grid: { left: 8, right: 40, top: 4, bottom: 4, containLabel: true },
         tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-        xAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmt(v, 0) } },
+        // Few, short axis labels (5万 / 50k), whole steps for counts: a narrow panel otherwise
+        // runs "50,000100,000" together, and a count of 1 gets ticks 0 0 0 1 1 1.
+        xAxis: { type: 'value', splitNumber: 3, minInterval: metric === 'count' ? 1 : 0, axisLabel: { formatter: axisNumber, hideOverlap: true } },
         yAxis: { type: 'category', data: data.map((r) => truncate(r.label, 12)), axisLabel: { fontSize: 11 } },
         series: [{
           type: 'bar',
@@ -143,4 +145,11 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string)
   const e = document.createElement(tag);
   if (text !== undefined) e.textContent = text;
   return e;
+}
+
+/** An axis number in few characters: 5万 / 50k from ten thousand on, one decimal below ten. */
+export function axisNumber(v: number): string {
+  const a = Math.abs(v);
+  if (a >= 10_000) return lang() === 'zh' ? `${fmt(v / 10_000, a >= 100_000 ? 0 : 1)}万` : `${fmt(v / 1000, 0)}k`;
+  return fmt(v, a > 0 && a < 10 && !Number.isInteger(v) ? 1 : 0);
 }
