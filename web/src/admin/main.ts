@@ -84,7 +84,9 @@ $<HTMLFormElement>('create').addEventListener('submit', async (e) => {
   await load();
 });
 
+// The anonymous viewer of a public demo is let in, but only an admin gets the list.
 const me = await ensureSignedIn(API);
-mountAccount($('account'), API, me, () => void load());
-await load();
+mountAccount($('account'), API, me, () => window.location.reload());
+if (me.role === 'admin') await load();
+else say('请以管理员身份登录（右上角“登录”）', true);
 document.body.dataset.ready = 'true';
