@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inTransaction } from '../db/transaction.ts';
 import { type Scope } from './scope.ts';
 
 /** The role requests run as (migration 007); it does not own the tables, so RLS applies. */
@@ -14,20 +15,11 @@ export async function enterScope(client: pg.ClientBase, scope: Scope): Promise<v
 }
 
 /** Runs `work` in one transaction on one connection, as the request role in `scope`. */
-export async function inScope<T>(pool: pg.Pool, scope: Scope, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+export function inScope<T>(pool: pg.Pool, scope: Scope, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return inTransaction(pool, async (client) => {
     await enterScope(client, scope);
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+    return work(client);
+  });
 }
 
 /**
@@ -40,9 +32,8 @@ export async function inScope<T>(pool: pg.Pool, scope: Scope, work: (client: pg.
  */
 export function scopedPool(pool: pg.Pool, scope: Scope): pg.Pool {
   const scoped = {
-    async query(config: string | pg.QueryConfig, values?: unknown[]) {
-      const client = await pool.connect();
-      return runWrapped(client, scope, config, values).finally(() => client.release());
+    query(config: string | pg.QueryConfig, values?: unknown[]) {
+      return inScope(pool, scope, (client) => client.query(config as pg.QueryConfig, values));
     },
     async connect() {
       return scopedClient(await pool.connect(), scope);
