@@ -7,10 +7,12 @@ import { filterKey, NO_FILTERS, parseTileFilters, type TileFilters } from './til
 import { SOURCE_CELLS_LAYER, TILE_LAYERS, tablesRead, type Aggregation, type TileLayer } from './tile-layers.ts';
 import { featureCountStatement, storedCellLevel, tileStatement, type Encoding, type TileStatement, type TileVariant } from './tile-queries.ts';
 import { catalogJson, tileJson } from './tile-json.ts';
-import { ignoreConnectionErrors } from '../geodata/db/database.ts';
+import { createPool } from '../geodata/db/database.ts';
 import { inScope, isNational, narrowDivision, NATIONAL, type Scope } from '../geodata/access/index.ts';
 
 type Queryable = pg.Pool | pg.PoolClient;
+/** The tables the tile layers read, each once. */
+const LAYER_TABLES = [...new Set([...TILE_LAYERS.values()].map((l) => l.table))];
 
 export interface TileServiceOptions {
   /** Sources are individual features from this zoom on, aggregated below it. */
@@ -267,7 +269,7 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
   // A map's first frame waits for the TileJSON of every source in its style, and each carries
   // its table's extent: a full scan of the sources. Computed here, before the server listens,
   // the first visitor does not wait for it (nor for PostGIS to load on the embedded engine).
-  await Promise.all([...new Set([...TILE_LAYERS.values()].map((l) => l.table))].map((t) => extentOf(t).catch(() => null)));
+  await Promise.all(LAYER_TABLES.map((t) => extentOf(t).catch(() => null)));
   // The first call of the projection and geometry functions loads their state (PROJ's
   // tables; on the embedded engine ~0.5 s): make it here rather than in the first tile.
   await pool.query(WARM_UP_SQL).catch(() => {});
@@ -338,8 +340,7 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
       return tileJson(layer, { baseUrl, query, bounds: await extentOf(layer.table), detailZoom: options.detailZoom, cellSize: options.cellSize, maxTileBytes: options.maxTileBytes });
     },
     async catalog(baseUrl) {
-      const tables = [...new Set([...TILE_LAYERS.values()].map((l) => l.table))];
-      const bounds = new Map(await Promise.all(tables.map(async (t): Promise<[string, number[] | null]> => [t, await extentOf(t).catch(() => null)])));
+      const bounds = new Map(await Promise.all(LAYER_TABLES.map(async (t): Promise<[string, number[] | null]> => [t, await extentOf(t).catch(() => null)])));
       return catalogJson([...TILE_LAYERS.values()], baseUrl, options.detailZoom, bounds);
     },
     pollChanges: () => feed.poll(),
@@ -370,17 +371,7 @@ async function canEncodeMvt(pool: pg.Pool): Promise<boolean> {
 }
 
 function tilePool(url: string, schema: string, max: number): pg.Pool {
-  const setup = `SET search_path TO ${pg.escapeIdentifier(schema)}, public; SET max_parallel_workers_per_gather = 0; SET jit = off; SET plan_cache_mode = force_custom_plan`;
-  const pool = new pg.Pool({
-    connectionString: url,
-    max,
-    connectionTimeoutMillis: 15_000,
-    onConnect: async (client: pg.ClientBase) => {
-      await client.query(setup);
-    },
-  });
-  ignoreConnectionErrors(pool);
-  return pool;
+  return createPool(url, schema, max, 'SET max_parallel_workers_per_gather = 0; SET jit = off; SET plan_cache_mode = force_custom_plan');
 }
 
 const WARM_UP_SQL = `SELECT ST_AsGeoJSON(ST_Simplify(ST_Transform(ST_SetSRID(ST_MakePoint(113.5, 22.5), 4326), 3857), 1, true)) AS g,

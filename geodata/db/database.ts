@@ -55,8 +55,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   };
 }
 
-export function createPool(url: string, schema: string, max: number): pg.Pool {
-  const searchPath = `SET search_path TO ${pg.escapeIdentifier(schema)}, public`;
+/**
+ * A pool whose connections have the schema first on their search_path, plus any further
+ * session settings (`sessionSql`, fixed text: the tile pool's planner settings).
+ */
+export function createPool(url: string, schema: string, max: number, sessionSql = ''): pg.Pool {
+  const searchPath = `SET search_path TO ${pg.escapeIdentifier(schema)}, public${sessionSql ? `; ${sessionSql}` : ''}`;
   const pool = new pg.Pool({
     connectionString: url,
     max,
