@@ -165,15 +165,15 @@ async function startListener(url: string, schema: string, poll: () => Promise<vo
     delay = RECONNECT_FIRST_MS;
   };
 
+  // Each retry waits twice as long as the one before; a connection that opens resets it.
   const schedule = () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
       if (stopped) return;
-      open().then(() => poll(), () => {
-        delay = Math.min(delay * 2, RECONNECT_MAX_MS);
-      });
+      open().then(() => poll(), () => {});
     }, delay);
     timer.unref();
+    delay = Math.min(delay * 2, RECONNECT_MAX_MS);
   };
 
   try {
