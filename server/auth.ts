@@ -23,9 +23,14 @@ const auths = new WeakMap<Request, RequestAuth>();
 type SessionCache = LRUCache<string, { user: User; csrfToken: string } | false>;
 const sessionCaches = new WeakMap<pg.Pool, SessionCache>();
 
-/** Drops a token from this process's session cache (after logout or a change of the user). */
-export function forgetSessions(pool: pg.Pool): void {
-  sessionCaches.get(pool)?.clear();
+/**
+ * Drops cached session lookups of this process: one token after its logout, or all of them
+ * after a user changed (their tokens are not known here), so the change applies at once.
+ */
+export function forgetSessions(pool: pg.Pool, token?: string): void {
+  const cache = sessionCaches.get(pool);
+  if (token) cache?.delete(token);
+  else cache?.clear();
 }
 
 /** Who the request acts for; set by authenticate() before any route runs. */

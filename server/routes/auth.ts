@@ -50,8 +50,10 @@ export function authRouter(ctx: AppContext): Router {
 
   router.post('/auth/logout', async (req, res) => {
     const token = sessionToken(req);
-    if (token) await endSession(pool, token);
-    forgetSessions(pool);
+    if (token) {
+      await endSession(pool, token);
+      forgetSessions(pool, token);
+    }
     res.set('Cache-Control', 'no-store').append('Set-Cookie', clearedSessionCookie(req)).json({ ok: true });
   });
 
