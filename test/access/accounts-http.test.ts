@@ -1,18 +1,17 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/config.ts';
-import { startServer, type RunningServer } from '../../server/start-server.ts';
+import type { RunningServer } from '../../server/start-server.ts';
 import { testUser, type TestUser } from '../support/auth.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { startTestServer } from '../support/test-server.ts';
 import { loadSmallFixture } from '../review/small-fixture.ts';
 
 /** The real server on a test schema, with its log lines kept for the test to read. */
 async function serverWithLog(db: TestDatabase, env: Record<string, string>): Promise<{ server: RunningServer; log: string[] }> {
   const log: string[] = [];
   const sink = new Writable({ write(chunk, _enc, cb) { log.push(String(chunk)); cb(); } });
-  const config = loadConfig({ PORT: '0', DATABASE_URL: db.url, YZT_DB_SCHEMA: db.schema, YZT_DEMO: 'off', YZT_POOL_SIZE: '4', ...env });
-  return { server: await startServer(config, pino({ level: 'info' }, sink)), log };
+  return { server: await startTestServer(db, env, pino({ level: 'info' }, sink)), log };
 }
 
 describe('accounts: first admin, sign-in, sessions, CSRF, rate limit, headers', () => {

@@ -1,10 +1,15 @@
 import { loadConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
+import type { Logger } from 'pino';
 import { startServer, type RunningServer } from '../../server/start-server.ts';
 import type { TestDatabase } from './test-database.ts';
 
 /** The real server, in this process, on a test database's schema (demo off unless asked). */
-export function startTestServer(db: TestDatabase, env: Record<string, string> = {}): Promise<RunningServer> {
+export function startTestServer(
+  db: TestDatabase,
+  env: Record<string, string> = {},
+  logger: Logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+): Promise<RunningServer> {
   const config = loadConfig({
     PORT: '0',
     DATABASE_URL: db.url,
@@ -15,5 +20,5 @@ export function startTestServer(db: TestDatabase, env: Record<string, string> = 
     YZT_ANONYMOUS: 'viewer',
     ...env,
   });
-  return startServer(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+  return startServer(config, logger);
 }
