@@ -13,7 +13,7 @@ import { healthRouter } from './routes/health.ts';
 import { importRouter } from './routes/import.ts';
 import { qualityRouter } from './routes/quality.ts';
 import { reviewRouter } from './routes/review.ts';
-import { tilesRouter } from './routes/tiles.ts';
+import { markRequestStart, tilesRouter } from './routes/tiles.ts';
 import type { TileService } from '../tiles/tile-service.ts';
 
 export interface AppContext {
@@ -57,6 +57,7 @@ export function createApp(ctx: AppContext): Express {
 }
 
 const tileHeaders: express.RequestHandler = (_req, res, next) => {
+  markRequestStart(res);
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
   next();

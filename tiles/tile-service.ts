@@ -96,6 +96,8 @@ export interface TileResponse {
   readonly etag: string;
   readonly cacheControl: string;
   readonly cache: 'hit' | 'miss';
+  /** Milliseconds this request waited for the tile to be drawn (0 on a cache hit). */
+  readonly renderMs: number;
 }
 
 export interface TileService {
@@ -300,8 +302,10 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
       const key = `${scope}|${outside ? 'outside|' : ''}${layer.id}/${tile.z}/${tile.x}/${tile.y}?${filterKey(filters)}`;
       let entry = cache.get(key);
       let hit = true;
+      let renderMs = 0;
       if (!entry) {
         hit = false;
+        const started = performance.now();
         let pending = inflight.get(key);
         if (!pending) {
           const generation = cache.generation;
@@ -319,6 +323,7 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
           inflight.set(key, pending);
         }
         entry = await pending;
+        renderMs = performance.now() - started;
       }
       const notModified = etagMatches(request.ifNoneMatch, entry.etag);
       return {
@@ -327,6 +332,7 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
         etag: entry.etag,
         cacheControl: layer.cacheControl,
         cache: hit ? 'hit' : 'miss',
+        renderMs,
       };
     },
     async statementFor(layerId, tile, query) {

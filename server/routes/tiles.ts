@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { TileAddressError } from '../../tiles/tile-address.ts';
 import { TileFilterError } from '../../tiles/tile-filters.ts';
 import { TileNotFoundError, type TileService } from '../../tiles/tile-service.ts';
@@ -25,7 +25,12 @@ export function tilesRouter(tiles: TileService): Router {
     );
     // A signed-in user's tiles are cut to their region: no shared cache may hand them on.
     const cacheControl = principal(req).user ? tile.cacheControl.replace(/\bpublic\b/, 'private') : tile.cacheControl;
-    res.set({ ETag: tile.etag, 'Cache-Control': cacheControl, 'X-Tile-Cache': tile.cache, Vary: 'Accept-Encoding, Cookie, Authorization' });
+    res.set({
+      ETag: tile.etag, 'Cache-Control': cacheControl, 'X-Tile-Cache': tile.cache, Vary: 'Accept-Encoding, Cookie, Authorization',
+      // Where the time went, for the browser's network panel and the benchmark: drawing the
+      // tile (database and encoding) and the whole request inside this process.
+      'Server-Timing': `render;dur=${tile.renderMs.toFixed(2)}, total;dur=${(performance.now() - requestStart(res)).toFixed(2)}`,
+    });
     if (tile.status === 304) {
       res.status(304).end();
       return;
@@ -34,6 +39,15 @@ export function tilesRouter(tiles: TileService): Router {
   });
   router.use((req, _res, next) => next(new HttpError(404, `no tile route ${req.method} /tiles${req.path}: use /tiles/catalog.json, /tiles/{layer}.json or /tiles/{layer}/{z}/{x}/{y}.mvt`)));
   return router;
+}
+
+/** When the request reached the tile middleware (set first thing by server/app.ts). */
+export function markRequestStart(res: Response): void {
+  res.locals.tileStart = performance.now();
+}
+
+function requestStart(res: Response): number {
+  return typeof res.locals.tileStart === 'number' ? res.locals.tileStart : performance.now();
 }
 
 async function answer<T>(work: () => Promise<T>): Promise<T> {

@@ -223,6 +223,21 @@ describe('tile endpoints', () => {
     expect(basins.headers.get('cache-control')).toMatch(/max-age=60/);
   });
 
+  it('says in Server-Timing how long the tile took to draw and the request took in the server', async () => {
+    const timing = (h: Headers) => Object.fromEntries([...String(h.get('server-timing')).matchAll(/(\w+);dur=([\d.]+)/g)].map((m) => [m[1], Number(m[2])]));
+    // A filter value of its own keeps this tile out of what other tests cached.
+    const path = url(`/tiles/sources/${EDGE_TILE.z}/${EDGE_TILE.x}/${EDGE_TILE.y}.mvt?pollutant=cod&min=0.${Date.now()}`);
+    const miss = await fetchTile(path);
+    expect(miss.headers.get('x-tile-cache')).toBe('miss');
+    const drawn = timing(miss.headers);
+    expect(drawn.render).toBeGreaterThan(0);
+    expect(drawn.total).toBeGreaterThanOrEqual(drawn.render!);
+    const hit = await fetchTile(path);
+    expect(hit.headers.get('x-tile-cache')).toBe('hit');
+    expect(timing(hit.headers).render).toBe(0);
+    expect(timing(hit.headers).total).toBeGreaterThanOrEqual(0);
+  });
+
   it('after an edit, serves the changed tiles anew and keeps the untouched ones cached', async () => {
     const edited = sources.find((s) => s.status === 'active' && s.lon > 114.1 && s.lat > 22.7)!;
     const near = tileAt(edited.lon, edited.lat, 14);
