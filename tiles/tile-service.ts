@@ -101,7 +101,7 @@ export interface TileResponse {
 }
 
 export interface TileService {
-  /** 'st_asmvt' where the database encodes, 'node' where vt-pbf does. */
+  /** 'st_asmvt' where the database encodes, 'node' where tiles/node-encoder.ts does. */
   readonly encoder: 'st_asmvt' | 'node';
   readonly options: TileServiceOptions;
   readonly cache: TileCache;

@@ -1,4 +1,4 @@
-// vt-pbf ships no types; this declares the one function the Node encoder uses.
+// vt-pbf ships no types; this declares the one function node-encoder.test.ts compares with.
 declare module 'vt-pbf' {
   interface GeojsonVtLikeTile {
     features: { id?: number; type: 1 | 2 | 3; geometry: unknown; tags: Record<string, unknown> }[];

@@ -11,8 +11,8 @@ import { openTestDatabase, type TestDatabase } from '../support/test-database.ts
 import { EDGE_TILE, loadFixture } from './fixture.ts';
 import { decodeTile, features, type DecodedFeature } from './tile-client.ts';
 
-// The same tiles, encoded by ST_AsMVT on the real PostGIS and by vt-pbf on the embedded
-// engine (and by vt-pbf on the real one), must decode to the same features and attributes.
+// The same tiles, encoded by ST_AsMVT on the real PostGIS and by the Node encoder on the embedded
+// engine (and by the Node encoder on the real one), must decode to the same features and attributes.
 const onPostgres = inject('engine') === 'postgres';
 if (!onPostgres) {
   console.info('engines-agree: skipped; needs the suite on a real PostGIS (DATABASE_URL), where it also starts an embedded engine');
@@ -67,7 +67,7 @@ describe.skipIf(!onPostgres)('ST_AsMVT and the Node encoder agree', () => {
     await real?.close();
   });
 
-  it('uses ST_AsMVT on the real engine and vt-pbf on the embedded one', () => {
+  it('uses ST_AsMVT on the real engine and the Node encoder on the embedded one', () => {
     expect(mvt.encoder).toBe('st_asmvt');
     expect(nodeOnEmbedded.encoder).toBe('node');
   });
