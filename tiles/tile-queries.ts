@@ -22,8 +22,11 @@ export type Encoding = 'mvt' | 'rows';
 export type TileVariant =
   | { kind: 'features' }
   | { kind: 'cells'; agg: Aggregation }
-  /** Grid cells rolled up from the pre-aggregated `source_cell` table (unfiltered sources only). */
-  | { kind: 'stored-cells' };
+  /**
+   * Grid cells rolled up from pre-aggregated cells: `source_cell` for unfiltered sources,
+   * `source_type_cell` (byType) for a type filter and no other.
+   */
+  | { kind: 'stored-cells'; byType?: boolean };
 
 export interface TileStatement {
   /** Prepared-statement name (stable for the text). */
@@ -40,30 +43,31 @@ export interface TileStatement {
 
 /** The statement for one layer/variant/encoding (memoised). */
 export function tileStatement(layer: TileLayer, variant: TileVariant, encoding: Encoding): TileStatement {
-  const key = `${layer.id}|${variant.kind === 'cells' ? variant.agg : variant.kind}|${encoding}`;
+  const key = `${layer.id}|${variant.kind === 'cells' ? variant.agg : variant.kind === 'stored-cells' && variant.byType ? 'stored-type-cells' : variant.kind}|${encoding}`;
   let statement = STATEMENTS.get(key);
   if (!statement) {
     statement =
       variant.kind === 'cells' ? cellStatement(layer, variant.agg, encoding)
-      : variant.kind === 'stored-cells' ? storedCellStatement(encoding)
+      : variant.kind === 'stored-cells' ? storedCellStatement(encoding, variant.byType === true)
       : featureStatement(layer, encoding);
     STATEMENTS.set(key, statement);
   }
   return statement;
 }
 
-/** Levels of `source_cell` (migration 004) and the one a grid tile reads. */
+/** Levels of `source_cell` (migration 004) and of `source_type_cell` (009). */
 export const STORED_CELL_LEVELS = [5, 8, 11, 14, 17] as const;
+export const STORED_TYPE_CELL_LEVELS = [5, 8, 11, 14] as const;
 
 /**
  * The cell level a grid tile needs (cell = 1/2^level of the world) and the stored level it
  * rolls up from; null when the cell size is not a power of two or finer than the finest level.
  */
-export function storedCellLevel(z: number, cellSize: number): { level: number; base: number } | null {
+export function storedCellLevel(z: number, cellSize: number, levels: readonly number[] = STORED_CELL_LEVELS): { level: number; base: number } | null {
   const k = Math.log2(TILE_EXTENT / cellSize);
   if (!Number.isInteger(k) || k < 0) return null;
   const level = z + k;
-  const base = STORED_CELL_LEVELS.find((l) => l >= level);
+  const base = levels.find((l) => l >= level);
   return base === undefined ? null : { level, base };
 }
 
@@ -276,18 +280,20 @@ function cellStatement(layer: TileLayer, agg: Aggregation, encoding: Encoding): 
 }
 
 /**
- * Unfiltered grid cells from `source_cell`: the stored cells of level $5 inside the tile,
- * rolled up ($5 - $4 levels) to the $4-level cells the tile shows. Same columns, ids and
- * placement (mean position from the summed world coordinates) as the on-the-fly grid.
+ * Grid cells from stored cells: those of level $5 inside the tile, rolled up ($5 - $4
+ * levels) to the $4-level cells the tile shows. Same columns, ids and placement (mean
+ * position from the summed world coordinates) as the on-the-fly grid. Unfiltered from
+ * `source_cell`; by type from `source_type_cell`, the types in $6.
  */
-function storedCellStatement(encoding: Encoding): TileStatement {
+function storedCellStatement(encoding: Encoding, byType: boolean): TileStatement {
   const perTile = '(1::bigint << ($4::int - $1::int))';
   const shift = '($5::int - $4::int)';
   const range = (col: string, p: string) => `c.${col} >= (${p}::bigint * ${perTile}) << ${shift} AND c.${col} < ((${p}::bigint + 1) * ${perTile}) << ${shift}`;
   const rolled =
     `SELECT (c.cx >> ${shift}) - $2::bigint * ${perTile} AS lx, (c.cy >> ${shift}) - $3::bigint * ${perTile} AS ly, sum(c.n)::int AS n, ` +
     `sum(c.sx) AS sx, sum(c.sy) AS sy, ${POLLUTANTS.map((p) => `sum(c.${p}) AS ${p}`).join(', ')} ` +
-    `FROM source_cell c WHERE c.level = $5::int AND ${range('cx', '$2')} AND ${range('cy', '$3')} GROUP BY 1, 2 HAVING sum(c.n) > 0`;
+    `FROM ${byType ? 'source_type_cell' : 'source_cell'} c WHERE c.level = $5::int AND ${range('cx', '$2')} AND ${range('cy', '$3')}` +
+    `${byType ? ' AND c.source_type = ANY($6::text[])' : ''} GROUP BY 1, 2 HAVING sum(c.n) > 0`;
   const cells =
     `SELECT (g.ly * ${perTile} + g.lx)::bigint AS fid, g.n AS count, ${POLLUTANTS.map((p) => `g.${p}::float8 AS ${p}`).join(', ')}, ` +
     `round((g.sx / g.n * power(2.0, $1::int) - $2::int) * ${TILE_EXTENT}.0) AS px, round((g.sy / g.n * power(2.0, $1::int) - $3::int) * ${TILE_EXTENT}.0) AS py ` +
@@ -304,10 +310,12 @@ function storedCellStatement(encoding: Encoding): TileStatement {
     geometry: 'point',
     hasFeatureId: true,
     attributes: { count: 'Number', ...Object.fromEntries(POLLUTANTS.map((p) => [p, 'Number' as const])) },
-    values: (tile, _f, cellSize) => {
-      const levels = storedCellLevel(tile.z, cellSize);
+    values: (tile, f, cellSize) => {
+      const levels = storedCellLevel(tile.z, cellSize, byType ? STORED_TYPE_CELL_LEVELS : STORED_CELL_LEVELS);
       if (!levels) throw new Error(`no stored cell level for z${tile.z} with cell ${cellSize}`);
-      return [tile.z, tile.x, tile.y, levels.level, levels.base];
+      if (!byType) return [tile.z, tile.x, tile.y, levels.level, levels.base];
+      if (!f.type) throw new Error('stored type cells need a type filter');
+      return [tile.z, tile.x, tile.y, levels.level, levels.base, f.type];
     },
   };
 }

@@ -5,7 +5,7 @@ import { parseTileAddress, tileLonLatBox, TILE_BUFFER, TILE_EXTENT, type TileAdd
 import { etagMatches, strongEtag, TileCache, type CachedTile, type DataChange } from './tile-cache.ts';
 import { filterKey, NO_FILTERS, parseTileFilters, type TileFilters } from './tile-filters.ts';
 import { SOURCE_CELLS_LAYER, TILE_LAYERS, tablesRead, type Aggregation, type TileLayer } from './tile-layers.ts';
-import { featureCountStatement, storedCellLevel, tileStatement, type Encoding, type TileStatement, type TileVariant } from './tile-queries.ts';
+import { featureCountStatement, storedCellLevel, STORED_TYPE_CELL_LEVELS, tileStatement, type Encoding, type TileStatement, type TileVariant } from './tile-queries.ts';
 import { catalogJson, tileJson } from './tile-json.ts';
 import { createPool } from '../geodata/db/database.ts';
 import { inScope, isNational, narrowDivision, NATIONAL, type Scope } from '../geodata/access/index.ts';
@@ -213,8 +213,11 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
     };
     if (layer.id !== 'sources') return chosen({ kind: 'features' });
     if (tile.z < options.detailZoom) {
-      const stored = options.storedCells && filters.agg === 'grid' && unfiltered(filters) && storedCellLevel(tile.z, options.cellSize) !== null;
-      return chosen(stored ? { kind: 'stored-cells' } : { kind: 'cells', agg: filters.agg });
+      if (options.storedCells && filters.agg === 'grid') {
+        if (unfiltered(filters) && storedCellLevel(tile.z, options.cellSize) !== null) return chosen({ kind: 'stored-cells' });
+        if (filters.type !== null && noFilterButType(filters) && storedCellLevel(tile.z, options.cellSize, STORED_TYPE_CELL_LEVELS) !== null) return chosen({ kind: 'stored-cells', byType: true });
+      }
+      return chosen({ kind: 'cells', agg: filters.agg });
     }
     // Detail zoom: individual sources unless the tile holds more than its byte budget allows.
     const count = featureCountStatement(layer);
@@ -363,7 +366,12 @@ const COARSER_UNIT: Readonly<Record<Exclude<Aggregation, 'grid'>, Aggregation>> 
 
 /** No filter narrows the sources (the pre-aggregated cells count exactly those). */
 function unfiltered(f: TileFilters): boolean {
-  return f.type === null && f.industry === null && f.division === null && f.basin === null && f.pollutant === null && f.min === null && f.status === null && f.review === null;
+  return f.type === null && noFilterButType(f);
+}
+
+/** No filter but perhaps the source type narrows the sources (the stored type cells count those). */
+function noFilterButType(f: TileFilters): boolean {
+  return f.industry === null && f.division === null && f.basin === null && f.pollutant === null && f.min === null && f.status === null && f.review === null;
 }
 
 /** ST_AsMVT may exist but be built without protobuf (the embedded engine's is): try it. */

@@ -84,6 +84,14 @@ describe('region scope (row-level security)', () => {
       await expect(scopedPool(db.pool, '*').query('SELECT token_hash FROM app_session')).rejects.toThrow(/permission denied/);
       await expect(scopedPool(db.pool, '*').query('DELETE FROM edit_log')).rejects.toThrow(/permission denied/);
     });
+
+    it('keeps the national pre-aggregated cells from a scoped user, and lets a national one read them', async () => {
+      for (const table of ['source_cell', 'source_type_cell']) {
+        const scoped = await scopedPool(db.pool, NANSHAN).query(`SELECT count(*)::int AS n FROM ${table}`);
+        const all = await scopedPool(db.pool, '*').query(`SELECT count(*)::int AS n FROM ${table}`);
+        expect({ table, scoped: scoped.rows[0].n, national: all.rows[0].n > 0 }).toEqual({ table, scoped: 0, national: true });
+      }
+    });
   });
 
   describe('through every door of the API', () => {

@@ -128,6 +128,9 @@ describe('pre-aggregated source cells', () => {
     return a.x === b.x && a.y === b.y ? [a] : [a, b];
   });
 
+  // Type filters the stored type cells answer (z <= 9 with the default cell), one or several types.
+  const TYPE_FILTERS = ['industrial', 'agricultural,domestic', 'centralized,industrial,mobile,other'];
+
   async function compareAll() {
     const stored = await service({ storedCells: true });
     const live = await service({ storedCells: false });
@@ -139,6 +142,14 @@ describe('pre-aggregated source cells', () => {
       expect(a.length).toBeGreaterThan(0);
       expectSameCells(a, b);
       expect(a.reduce((n, c) => n + Number(c.properties.count), 0)).toBe(countedIn(t).length);
+      for (const type of TYPE_FILTERS) {
+        const typed = await stored.statementFor('sources', t, { type });
+        expect(typed.statement.text.includes('source_type_cell c')).toBe(t.z <= 9);
+        const types = type.split(',');
+        const c = features((await tile(stored, t, { type })).layers.source_cells);
+        expectSameCells(c, features((await tile(live, t, { type })).layers.source_cells));
+        expect(c.reduce((n, x) => n + Number(x.properties.count), 0)).toBe(countedIn(t).filter((x) => types.includes(x.source_type)).length);
+      }
     }
   }
 
@@ -146,13 +157,16 @@ describe('pre-aggregated source cells', () => {
     await compareAll();
   });
 
-  it('aggregates on the fly when a filter is set, and the stored path is not used', async () => {
+  it('aggregates on the fly when a filter other than the type is set, and no stored path is used', async () => {
     const s = await service({});
     const t = tileAt(114.0, 22.65, 9);
-    expect((await s.statementFor('sources', t, { type: 'industrial' })).statement.text).not.toContain('source_cell c');
-    expect((await s.statementFor('sources', t, { agg: 'county' })).statement.text).not.toContain('source_cell c');
-    const cells = features((await tile(s, t, { type: 'industrial' })).layers.source_cells);
-    expect(cells.reduce((n, c) => n + Number(c.properties.count), 0)).toBe(countedIn(t).filter((x) => x.source_type === 'industrial').length);
+    for (const query of [{ type: 'industrial', industry: '26' }, { industry: '26' }, { status: 'active' }, { agg: 'county' }, { pollutant: 'cod', min: '1' }]) {
+      expect((await s.statementFor('sources', t, query)).statement.text).not.toMatch(/source(_type)?_cell c/);
+    }
+    expect((await s.statementFor('sources', tileAt(114.0, 22.65, 10), { type: 'industrial' })).statement.text).not.toMatch(/source(_type)?_cell c/);
+    const cells = features((await tile(s, t, { type: 'industrial', industry: '26' })).layers.source_cells);
+    expect(cells.reduce((n, c) => n + Number(c.properties.count), 0))
+      .toBe(countedIn(t).filter((x) => x.source_type === 'industrial' && x.industry_code.startsWith('26')).length);
   });
 
   it('follows inserts, moves, emission edits, deletion by status and by row, renames and truncation', async () => {
@@ -187,6 +201,7 @@ describe('pre-aggregated source cells', () => {
     await edit(`UPDATE source SET status = 'deleted' WHERE id = $1`, 12, (s) => { s.status = 'deleted'; });
     await edit(`UPDATE source SET status = 'active' WHERE id = $1`, 50, (s) => { s.status = 'active'; });
     await edit(`UPDATE source SET name = '改名' WHERE id = $1`, 13, (s) => { s.name = '改名'; });
+    await edit(`UPDATE source SET source_type = 'agricultural' WHERE id = $1`, 15, (s) => { s.source_type = 'agricultural'; });
     await db.pool.query(`DELETE FROM source WHERE id = 14`);
     sources = sources.filter((s) => s.id !== 14);
     await compareAll();
@@ -194,6 +209,8 @@ describe('pre-aggregated source cells', () => {
     await db.pool.query('TRUNCATE source');
     const left = await db.pool.query<{ n: string }>('SELECT coalesce(sum(n), 0)::text AS n FROM source_cell');
     expect(left.rows[0]!.n).toBe('0');
+    const leftTyped = await db.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM source_type_cell');
+    expect(leftTyped.rows[0]!.n).toBe('0');
     const s = await service({});
     expect(Object.keys((await tile(s, tileAt(114.0, 22.65, 6))).layers)).toEqual([]);
   });
