@@ -16,20 +16,22 @@ export interface SearchHit {
 export type FeatureLayer = 'source' | 'census_zone' | 'division' | 'outfall' | 'river_reach' | 'basin' | 'section' | 'air_station';
 
 // Exact identifiers (census id, credit code, zone code, section code) rank before name matches;
-// names match anywhere, shortest first, so "石化" finds 某某石化有限公司.
+// names match anywhere, shortest first, so "石化" finds 某某石化有限公司. Source names are found
+// through search_source_ids (migration 010: an index of name bigrams, visited one name length at
+// a time), which applies the request's scope itself; the join back to source runs under RLS.
 const SEARCH_SQL = `
   WITH q AS (SELECT $1::text AS exact, $2::text AS pattern, $3::int AS lim)
   (SELECT 'source' AS layer, s.census_id AS id, s.name, s.source_type AS detail, ST_X(s.geom) AS lng, ST_Y(s.geom) AS lat,
           NULL::float8[] AS bbox, 0 AS rank
-     FROM source s, q
-    WHERE s.status <> 'deleted' AND s.geom IS NOT NULL AND (s.census_id = q.exact OR s.credit_code = upper(q.exact))
-    LIMIT (SELECT lim FROM q))
+     FROM source s
+    WHERE s.status <> 'deleted' AND s.geom IS NOT NULL AND (s.census_id = $1::text OR s.credit_code = upper($1::text))
+    LIMIT $3::int)
   UNION ALL
   (SELECT 'source', s.census_id, s.name, s.source_type, ST_X(s.geom), ST_Y(s.geom), NULL, 2
-     FROM source s, q
-    WHERE s.status <> 'deleted' AND s.geom IS NOT NULL AND s.name ILIKE q.pattern
-    ORDER BY length(s.name), s.census_id
-    LIMIT (SELECT lim FROM q))
+     FROM search_source_ids($1::text, $3::int) WITH ORDINALITY AS h(id, ord)
+     JOIN source s ON s.id = h.id
+    WHERE s.status <> 'deleted' AND s.geom IS NOT NULL
+    ORDER BY h.ord)
   UNION ALL
   (SELECT 'census_zone', z.code, coalesce(z.name, z.code), z.county_code, ST_X(ST_PointOnSurface(z.geom)), ST_Y(ST_PointOnSurface(z.geom)),
           ARRAY[ST_XMin(z.geom), ST_YMin(z.geom), ST_XMax(z.geom), ST_YMax(z.geom)], CASE WHEN z.code = q.exact THEN 0 ELSE 1 END
