@@ -239,3 +239,93 @@ describe('source name search', () => {
     }
   });
 });
+
+/** The zones the plain query lists: code prefix or name, by code, as the owner. */
+async function expectedZones(q: string, limit: number, scope = '*'): Promise<string[]> {
+  const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const { rows } = await db.pool.query<{ code: string }>(
+    `SELECT code FROM census_zone
+      WHERE geom IS NOT NULL AND (left(code, length($1)) = $1 OR name ILIKE $2) AND ($3 = '*' OR county_code LIKE $3 || '%')
+      ORDER BY code LIMIT $4`,
+    [q, pattern, scope, limit],
+  );
+  return rows.map((r) => r.code);
+}
+
+async function foundZones(q: string, limit: number, scope = '*'): Promise<string[]> {
+  const hits = await searchFeatures(scopedPool(db.pool, scope), q, limit);
+  return hits.filter((h) => h.layer === 'census_zone').map((h) => h.id);
+}
+
+async function foundZonesWithBounds(q: string, limit: number, bounds: [probe: number, cap: number], scope = '*'): Promise<string[]> {
+  return inScope(db.pool, scope, async (client) => {
+    const { rows } = await client.query<{ code: string }>('SELECT code FROM search_zone_codes($1, $2, $3, $4) AS code', [q, limit, ...bounds]);
+    return rows.map((r) => r.code);
+  });
+}
+
+const ZONE_QUERIES = [
+  ...QUERIES, '普查小区', '街道', '第007', '桂城', '村普查', EAST, WEST, `${EAST}00`, `${WEST}003`, `${EAST}001000`, `${EAST}900`, '4', '9', '44030',
+];
+
+describe('census zone search', () => {
+  // Zones are stored only now, so that the source tests above see source hits alone.
+  beforeAll(async () => {
+    const rng = seedrandom('zones');
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)]!;
+    const zoneRows: Row[] = [];
+    for (let i = 0; i < 400; i++) {
+      const county = i % 3 === 0 ? WEST : EAST;
+      const township = `${county}${String(1 + (i % 7)).padStart(3, '0')}`;
+      const code = `${township}${String(i).padStart(3, '0')}`;
+      const name = i % 41 === 0 ? null : i % 5 === 0 ? `${pick(TOWNS)}${pick(TRADES)}村普查小区` : `示范区${pick(TOWNS)}街道第${String(i).padStart(3, '0')}普查小区`;
+      const x = 113 + (i % 20) * 0.01, y = 22.5 + Math.floor(i / 20) * 0.01;
+      zoneRows.push({ code, name, township_code: township, county_code: county,
+        geom: { type: 'Polygon', coordinates: [[[x, y], [x + 0.01, y], [x + 0.01, y + 0.01], [x, y + 0.01], [x, y]]] } });
+    }
+    SPECIAL.forEach((name, i) => zoneRows.push({ code: `${EAST}900${String(i).padStart(3, '0')}`, name, township_code: `${EAST}900`, county_code: EAST,
+      geom: { type: 'Polygon', coordinates: [[[114, 23], [114.01, 23], [114.01, 23.01], [114, 23]]] } }));
+    const client = await db.pool.connect();
+    try {
+      await insertRows(client, LAYERS.census_zone, zoneRows, null);
+    } finally {
+      client.release();
+    }
+    // Zones without a geometry are never listed (the import requires one; the table does not).
+    await db.pool.query(`UPDATE census_zone SET geom = NULL WHERE right(code, 2) = '17' AND code NOT LIKE '%900%'`);
+    await db.pool.query('ANALYZE census_zone');
+  });
+
+  it('lists what the code prefix or name ILIKE lists, by code, through every step', async () => {
+    const withoutGeometry = (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM census_zone WHERE geom IS NULL')).rows[0]!.n;
+    expect(withoutGeometry).toBeGreaterThan(0);
+    for (const q of ZONE_QUERIES) {
+      for (const limit of [1, 20]) {
+        const want = await expectedZones(q, limit);
+        // Zones come before source names (rank 1 against 2) but share the limit with sections,
+        // stations and outfalls, of which there are none here.
+        expect((await foundZones(q, 50)).slice(0, limit), q).toEqual(want);
+        for (const bounds of [[200, 1000], [1, 1000], [5, 3], [1, 1]] as [number, number][]) {
+          expect(await foundZonesWithBounds(q, limit, bounds), `${q} (${limit}, ${bounds.join('/')})`).toEqual(want);
+        }
+      }
+    }
+  });
+
+  it('shows a district only its own zones, and nothing without a valid scope', async () => {
+    for (const q of ['普查小区', '村', '石化', EAST, WEST, '4403']) {
+      expect(await foundZonesWithBounds(q, 20, [1, 1000], WEST), q).toEqual(await expectedZones(q, 20, WEST));
+      expect(await foundZonesWithBounds(q, 20, [200, 1000], `${EAST}002`), q).toEqual(await expectedZones(q, 20, `${EAST}002`));
+    }
+    expect(await foundZones(`${EAST}001`, 20, WEST)).toEqual([]);
+    const { rows } = await db.pool.query('SELECT * FROM search_zone_codes($1, 20)', ['普查']);
+    expect(rows).toEqual([]);
+  });
+
+  it('finds a renamed zone by its new name', async () => {
+    const code = (await expectedZones('普查小区', 1))[0]!;
+    await scopedPool(db.pool, '*').query(`UPDATE census_zone SET name = '鲸湾新区普查小区' WHERE code = $1`, [code]);
+    expect(await foundZones('鲸湾', 5)).toEqual([code]);
+    expect(await foundZones('鲸', 5)).toEqual([code]);
+  });
+});

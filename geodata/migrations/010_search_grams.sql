@@ -1,4 +1,5 @@
--- Name search for sources (geodata/explore/search.ts) without reading the whole table.
+-- Name search (geodata/explore/search.ts) without reading whole tables: sources and census
+-- zones, the two layers that grow to hundreds of thousands of rows.
 --
 -- A name matches a query when lower(name) contains lower(query) (ILIKE '%query%'). Then every
 -- character bigram of the query is a bigram of the name, so a GIN index over the bigrams finds
@@ -7,24 +8,27 @@
 -- core SQL only, the same on both engines. Single characters are indexed too, for one-character
 -- queries (the map searches as the user types).
 --
--- Hits are listed shortest name first (then by census id). A common bigram such as 公司 or 示范
--- matches most sources, and sorting all of them for the shortest twenty costs as much as the
--- scan the index was meant to avoid. So each key carries the length of its name
+-- Sources are listed shortest name first (then by census id). A common bigram such as 公司 or
+-- 示范 matches most sources, and sorting all of them for the shortest twenty costs as much as
+-- the scan the index was meant to avoid. So each source key carries the length of its name
 -- ('14:石化'): the search visits name lengths in increasing order, asks the index for one
 -- length at a time, and stops as soon as it has enough hits (search_source_ids below).
+-- Census zones are listed by code (search_zone_codes below).
 --
--- Sources that search never lists (deleted, or without a position) are not indexed.
+-- Rows that search never lists (deleted sources; sources and zones without a position) are not
+-- indexed.
 
 -- The index keys of a name: each character and each pair of adjacent characters of
--- lower(name), prefixed with the length of the name. Duplicates are harmless (GIN removes
--- them). Only pg_catalog functions, so it is safe in an index expression on any search_path.
--- COST: a PL/pgSQL loop per row; the planner must prefer the index to calling it on every row.
-CREATE FUNCTION source_name_keys(name text) RETURNS text[]
+-- lower(name), with `with_length` prefixed by the length of the name ('14:石化'). Duplicates
+-- are harmless (GIN removes them). Only pg_catalog functions, so it is safe in an index
+-- expression on any search_path. COST: a PL/pgSQL loop per row; the planner must prefer the
+-- index to calling it on every row.
+CREATE FUNCTION name_keys(name text, with_length boolean) RETURNS text[]
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 10000 AS $$
 DECLARE
   c text[] := string_to_array(lower(name), NULL);
   n integer := cardinality(c);
-  p text := length(name) || ':';
+  p text := CASE WHEN with_length THEN length(name) || ':' ELSE '' END;
   keys text[];
 BEGIN
   FOR i IN 1 .. n LOOP
@@ -37,16 +41,19 @@ BEGIN
 END
 $$;
 
--- The keys that every name of length `len` containing `query` has: the query's bigrams, or
--- its one character.
-CREATE FUNCTION source_name_query_keys(query text, len integer) RETURNS text[]
-LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+-- The keys that every name containing `query` has (of length `len`, when not NULL): the
+-- query's bigrams, or its one character.
+CREATE FUNCTION name_query_keys(query text, len integer) RETURNS text[]
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
   c text[] := string_to_array(lower(query), NULL);
   n integer := cardinality(c);
-  p text := len || ':';
+  p text := coalesce(len || ':', '');
   keys text[];
 BEGIN
+  IF n IS NULL THEN
+    RETURN NULL;
+  END IF;
   IF n = 1 THEN
     RETURN ARRAY[p || c[1]];
   END IF;
@@ -57,7 +64,7 @@ BEGIN
 END
 $$;
 
-CREATE INDEX source_name_keys_idx ON source USING gin (source_name_keys(name))
+CREATE INDEX source_name_keys_idx ON source USING gin (name_keys(name, true))
   WHERE status <> 'deleted' AND geom IS NOT NULL;
 -- Name lengths in order (to step from one length to the next) and, within a length, census
 -- ids in order (the tie-break, walked when one length has very many hits).
@@ -66,6 +73,10 @@ CREATE INDEX source_name_length_idx ON source (length(name), census_id)
 -- Search also looks sources up by credit code (统一社会信用代码); without an index that was a
 -- full scan on every search.
 CREATE INDEX source_credit_code_idx ON source (credit_code);
+CREATE INDEX census_zone_name_keys_idx ON census_zone USING gin (name_keys(name, false))
+  WHERE geom IS NOT NULL;
+-- Codes that start with the query: a range in byte order, whatever the database's collation.
+CREATE INDEX census_zone_code_prefix_idx ON census_zone (code text_pattern_ops) WHERE geom IS NOT NULL;
 
 -- The ids of the first `lim` sources whose name contains `query` (case-insensitive, % and _
 -- taken literally), shortest name first, then by census id; only sources that are not deleted,
@@ -130,7 +141,7 @@ BEGIN
       -- 2.
       SELECT array_agg(c.id ORDER BY c.census_id), count(*) INTO hits, n
         FROM (SELECT s.id, s.census_id FROM source s
-               WHERE source_name_keys(s.name) @> source_name_query_keys(query, len)
+               WHERE name_keys(s.name, true) @> name_query_keys(query, len)
                  AND s.status <> 'deleted' AND s.geom IS NOT NULL
                  AND s.name ILIKE pattern AND (scope IS NULL OR s.division_code LIKE scope)
                LIMIT cap + 1) c;
@@ -157,12 +168,77 @@ BEGIN
 END
 $$;
 
--- The function runs with the owner's rights, so it must not resolve names through the
+-- Census zones whose code starts with `query` or whose name contains it (as ILIKE, % and _
+-- taken literally), by code, the first `lim`; only zones with a geometry and in the request's
+-- scope (the test of policy census_zone_in_scope). SECURITY DEFINER for the reason given above.
+--  1. re-check the first `probe` zones by code: a common query (示范, 普查小区, a city's code)
+--     has its hits there;
+--  2. otherwise take the zones whose code starts with the query (an index range) and, through
+--     the index, those whose name contains it, and sort them by code; only when more than `cap`
+--     names match (and too few among the first zones) are all zones re-checked in code order.
+CREATE FUNCTION search_zone_codes(query text, lim integer, probe integer DEFAULT 200, cap integer DEFAULT 1000)
+RETURNS SETOF text LANGUAGE plpgsql STABLE SECURITY DEFINER AS $$
+DECLARE
+  pattern text := '%' || replace(replace(replace(query, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  scope text;
+  hits text[];
+  named text[];
+  prefixed text[];
+  seen integer;
+  n integer;
+BEGIN
+  IF query IS NULL OR query = '' OR lim IS NULL OR lim < 1 THEN
+    RETURN;
+  END IF;
+  probe := least(greatest(coalesce(probe, 200), 1), 100000);
+  cap := least(greatest(coalesce(cap, 1000), 1), 100000);
+  IF NOT yzt_scope_all() THEN
+    scope := yzt_scope_pattern();
+    IF scope IS NULL THEN
+      RETURN;
+    END IF;
+  END IF;
+  -- 1.
+  SELECT (array_agg(f.code ORDER BY f.code) FILTER (WHERE f.hit))[1:lim], count(*) INTO hits, seen
+    FROM (SELECT z.code, (starts_with(z.code, query) OR z.name ILIKE pattern)
+                 AND (scope IS NULL OR z.county_code LIKE scope) AS hit
+            FROM census_zone z WHERE z.geom IS NOT NULL ORDER BY z.code LIMIT probe) f;
+  IF coalesce(cardinality(hits), 0) < lim AND seen = probe THEN
+    -- 2.
+    SELECT array_agg(c.code), count(*) INTO named, n
+      FROM (SELECT z.code FROM census_zone z
+             WHERE name_keys(z.name, false) @> name_query_keys(query, NULL) AND z.geom IS NOT NULL
+               AND z.name ILIKE pattern AND (scope IS NULL OR z.county_code LIKE scope)
+             LIMIT cap + 1) c;
+    IF n > cap THEN
+      SELECT array_agg(z.code ORDER BY z.code) INTO hits
+        FROM (SELECT z.code FROM census_zone z
+               WHERE z.geom IS NOT NULL AND (starts_with(z.code, query) OR z.name ILIKE pattern)
+                 AND (scope IS NULL OR z.county_code LIKE scope)
+               ORDER BY z.code LIMIT lim) z;
+    ELSE
+      -- Byte order (the index's) equals code order for codes of digits.
+      SELECT array_agg(p.code) INTO prefixed
+        FROM (SELECT z.code FROM census_zone z
+               WHERE z.code ~>=~ query AND z.code ~<=~ (query || chr(1114111)) AND starts_with(z.code, query)
+                 AND z.geom IS NOT NULL AND (scope IS NULL OR z.county_code LIKE scope)
+               ORDER BY z.code USING ~<~ LIMIT lim) p;
+      SELECT array_agg(u.code ORDER BY u.code) INTO hits
+        FROM (SELECT DISTINCT c.code FROM unnest(coalesce(named, '{}') || coalesce(prefixed, '{}')) AS c(code)
+               ORDER BY c.code LIMIT lim) u;
+    END IF;
+  END IF;
+  RETURN QUERY SELECT unnest(hits);
+END
+$$;
+
+-- The functions run with the owner's rights, so they must not resolve names through the
 -- caller's search_path: pin it to this schema.
 DO $$
 BEGIN
   EXECUTE format('ALTER FUNCTION search_source_ids(text, integer, integer, integer, integer) SET search_path = pg_catalog, %I, pg_temp', current_schema());
+  EXECUTE format('ALTER FUNCTION search_zone_codes(text, integer, integer, integer) SET search_path = pg_catalog, %I, pg_temp', current_schema());
 END
 $$;
-REVOKE ALL ON FUNCTION search_source_ids(text, integer, integer, integer, integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION search_source_ids(text, integer, integer, integer, integer) TO yzt_app;
+REVOKE ALL ON FUNCTION search_source_ids(text, integer, integer, integer, integer), search_zone_codes(text, integer, integer, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION search_source_ids(text, integer, integer, integer, integer), search_zone_codes(text, integer, integer, integer) TO yzt_app;
