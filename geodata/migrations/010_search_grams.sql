@@ -5,8 +5,12 @@
 -- character bigram of the query is a bigram of the name, so a GIN index over the bigrams finds
 -- the candidates and ILIKE re-checks them. pg_trgm cannot do this: a two-character Chinese
 -- query such as 石化 has no trigram, and the embedded engine may lack the extension. This is
--- core SQL only, the same on both engines. Single characters are indexed too, for one-character
--- queries (the map searches as the user types).
+-- core SQL only, the same on both engines. The keys are the lexemes of a tsvector rather than
+-- the elements of an array because a tsquery can ask for a key prefix: a one-character query
+-- (the map searches as the user types) asks for every key that starts with that character,
+-- so single characters need no keys of their own. Each character of a name starts a bigram,
+-- except the last, which is a key by itself. That is one key per character instead of two,
+-- and half the index build and upkeep.
 --
 -- Sources are listed shortest name first (then by census id). A common bigram such as 公司 or
 -- 示范 matches most sources, and sorting all of them for the shortest twenty costs as much as
@@ -16,14 +20,14 @@
 -- Census zones are listed by code (search_zone_codes below).
 --
 -- Rows that search never lists (deleted sources; sources and zones without a position) are not
--- indexed.
+-- indexed. Nor are names longer than 10,000 characters (a tsvector holds at most 1 MB): search
+-- re-checks those few rows one by one.
 
--- The index keys of a name: each character and each pair of adjacent characters of
--- lower(name), with `with_length` prefixed by the length of the name ('14:石化'). Duplicates
--- are harmless (GIN removes them). Only pg_catalog functions, so it is safe in an index
--- expression on any search_path. COST: a PL/pgSQL loop per row; the planner must prefer the
--- index to calling it on every row.
-CREATE FUNCTION name_keys(name text, with_length boolean) RETURNS text[]
+-- The index keys of a name: each pair of adjacent characters of lower(name) and its last
+-- character, with `with_length` prefixed by the length of the name ('14:石化'). Only pg_catalog
+-- functions, so it is safe in an index expression on any search_path. COST: a PL/pgSQL loop
+-- per row; the planner must prefer the index to calling it on every row.
+CREATE FUNCTION name_keys(name text, with_length boolean) RETURNS tsvector
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 10000 AS $$
 DECLARE
   c text[] := string_to_array(lower(name), NULL);
@@ -31,36 +35,42 @@ DECLARE
   p text := CASE WHEN with_length THEN length(name) || ':' ELSE '' END;
   keys text[];
 BEGIN
-  FOR i IN 1 .. n LOOP
-    keys[i] := p || c[i];
-  END LOOP;
+  IF n = 0 OR length(name) > 10000 THEN
+    RETURN ''::tsvector;
+  END IF;
   FOR i IN 1 .. n - 1 LOOP
-    keys[n + i] := p || c[i] || c[i + 1];
+    keys[i] := p || c[i] || c[i + 1];
   END LOOP;
-  RETURN coalesce(keys, '{}');
+  keys[n] := p || c[n];
+  RETURN array_to_tsvector(keys);
 END
 $$;
 
--- The keys that every name containing `query` has (of length `len`, when not NULL): the
--- query's bigrams, or its one character.
-CREATE FUNCTION name_query_keys(query text, len integer) RETURNS text[]
+-- What every name containing `query` (of length `len`, when not NULL) has among its keys: all
+-- the query's bigrams, or for one character a key that starts with it. Lexemes are quoted, so
+-- any character stands for itself.
+CREATE FUNCTION name_query(query text, len integer) RETURNS tsquery
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
   c text[] := string_to_array(lower(query), NULL);
   n integer := cardinality(c);
   p text := coalesce(len || ':', '');
-  keys text[];
+  terms text[];
 BEGIN
-  IF n IS NULL THEN
+  IF n IS NULL OR n = 0 THEN
     RETURN NULL;
   END IF;
   IF n = 1 THEN
-    RETURN ARRAY[p || c[1]];
+    terms[1] := p || c[1];
   END IF;
   FOR i IN 1 .. n - 1 LOOP
-    keys[i] := p || c[i] || c[i + 1];
+    terms[i] := p || c[i] || c[i + 1];
   END LOOP;
-  RETURN coalesce(keys, '{}');
+  -- Each lexeme in quotes, its quotes and backslashes escaped.
+  FOR i IN 1 .. cardinality(terms) LOOP
+    terms[i] := '''' || replace(replace(terms[i], '\', '\\'), '''', '\''') || '''';
+  END LOOP;
+  RETURN (array_to_string(terms, ' & ') || CASE WHEN n = 1 THEN ':*' ELSE '' END)::tsquery;
 END
 $$;
 
@@ -81,6 +91,8 @@ CREATE INDEX census_zone_name_keys_idx ON census_zone USING gin (name_keys(name,
   WHERE geom IS NOT NULL;
 -- Codes that start with the query: a range in byte order, whatever the database's collation.
 CREATE INDEX census_zone_code_prefix_idx ON census_zone (code text_pattern_ops) WHERE geom IS NOT NULL;
+-- The zones whose names are too long to have keys (see name_keys): normally none.
+CREATE INDEX census_zone_long_name_idx ON census_zone (code) WHERE geom IS NOT NULL AND length(name) > 10000;
 
 -- The ids of the first `lim` sources whose name contains `query` (case-insensitive, % and _
 -- taken literally), shortest name first, then by census id; only sources that are not deleted,
@@ -88,7 +100,7 @@ CREATE INDEX census_zone_code_prefix_idx ON census_zone (code text_pattern_ops) 
 --
 -- Why SECURITY DEFINER: requests run as yzt_app under row-level security (007), and PostgreSQL
 -- uses an index for a condition of such a query only when the condition is leakproof, which
--- neither the key function nor the array operator @> is (only a superuser could declare
+-- neither the key function nor the operator @@ is (only a superuser could declare
 -- them so). Under RLS the GIN index would never be used. So this function reads the table as
 -- its owner and applies the scope itself, with the same functions and the same test as the
 -- policy source_in_scope; it returns nothing outside the scope, and nothing at all without a
@@ -141,11 +153,18 @@ BEGIN
              WHERE length(s.name) = len AND s.status <> 'deleted' AND s.geom IS NOT NULL
              ORDER BY length(s.name), s.census_id LIMIT probe) f;
     n := coalesce(cardinality(hits), 0);
-    IF n < need AND seen = probe THEN
+    IF n < need AND seen = probe AND len > 10000 THEN
+      -- Names this long have no keys (see name_keys); there are few of them.
+      SELECT array_agg(f.id ORDER BY f.census_id), count(*) INTO hits, n
+        FROM (SELECT s.id, s.census_id FROM source s
+               WHERE length(s.name) = len AND s.status <> 'deleted' AND s.geom IS NOT NULL
+                 AND s.name ILIKE pattern AND (scope IS NULL OR s.division_code LIKE scope)
+               ORDER BY length(s.name), s.census_id LIMIT need) f;
+    ELSIF n < need AND seen = probe THEN
       -- 2.
       SELECT array_agg(c.id ORDER BY c.census_id), count(*) INTO hits, n
         FROM (SELECT s.id, s.census_id FROM source s
-               WHERE name_keys(s.name, true) @> name_query_keys(query, len)
+               WHERE name_keys(s.name, true) @@ name_query(query, len)
                  AND s.status <> 'deleted' AND s.geom IS NOT NULL
                  AND s.name ILIKE pattern AND (scope IS NULL OR s.division_code LIKE scope)
                LIMIT cap + 1) c;
@@ -211,9 +230,13 @@ BEGIN
     -- 2.
     SELECT array_agg(c.code), count(*) INTO named, n
       FROM (SELECT z.code FROM census_zone z
-             WHERE name_keys(z.name, false) @> name_query_keys(query, NULL) AND z.geom IS NOT NULL
+             WHERE name_keys(z.name, false) @@ name_query(query, NULL) AND z.geom IS NOT NULL
                AND z.name ILIKE pattern AND (scope IS NULL OR z.county_code LIKE scope)
              LIMIT cap + 1) c;
+    -- Names too long to have keys (see name_keys).
+    named := named || ARRAY(SELECT z.code FROM census_zone z
+                             WHERE length(z.name) > 10000 AND z.geom IS NOT NULL
+                               AND z.name ILIKE pattern AND (scope IS NULL OR z.county_code LIKE scope));
     IF n > cap THEN
       SELECT array_agg(z.code ORDER BY z.code) INTO hits
         FROM (SELECT z.code FROM census_zone z
