@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
+import { scopedPool } from '../access/index.ts';
+import { deferIndexes } from '../db/deferred-indexes.ts';
+import { searchFeatures } from '../explore/search.ts';
 import { SEEDED_ERROR_KINDS } from './errors.ts';
 import { loadDemo, type DemoLoadResult } from './load-demo.ts';
 
@@ -8,8 +11,12 @@ const SOURCES = 5000;
 describe('loading the demo region into PostGIS', () => {
   let db: TestDatabase;
   let result: DemoLoadResult;
+  let indexesBefore: string[];
+  const indexes = async () => (await db.pool.query<{ def: string }>(
+    `SELECT indexdef AS def FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('source', 'census_zone') ORDER BY indexname`)).rows.map((r) => r.def);
   beforeAll(async () => {
     db = await openTestDatabase('demo_load');
+    indexesBefore = await indexes();
     result = await loadDemo(db.pool, { seed: 7, sources: SOURCES });
   });
   afterAll(() => db.close());
@@ -28,6 +35,25 @@ describe('loading the demo region into PostGIS', () => {
       'SELECT kind, format, actor, rows_stored FROM import_batch WHERE id = $1', [result.importBatchId]);
     expect(batch).toMatchObject({ kind: 'demo', format: 'generator', actor: 'demo' });
     expect(batch.rows_stored).toBe(Object.values(result.counts).reduce((a, b) => a + b, 0));
+  });
+
+  it('builds the indexes of sources and zones it set aside for the load again, as the migrations define them', async () => {
+    expect(indexesBefore.length).toBeGreaterThan(10);
+    expect(await indexes()).toEqual(indexesBefore);
+    // Into a table that holds rows, nothing is set aside.
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const rebuild = await deferIndexes(client, 'source');
+      await rebuild();
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    expect(await indexes()).toEqual(indexesBefore);
+    const { rows } = await db.pool.query<{ census_id: string; name: string }>(`SELECT census_id, name FROM source WHERE status = 'active' AND geom IS NOT NULL ORDER BY census_id LIMIT 1`);
+    const hits = await searchFeatures(scopedPool(db.pool, '*'), rows[0]!.name);
+    expect(hits.map((h) => h.id)).toContain(rows[0]!.census_id);
   });
 
   it('stores only valid geometries', async () => {

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { insertRows } from '../db/bulk-insert.ts';
+import { deferIndexes } from '../db/deferred-indexes.ts';
 import { LAYERS, type LayerKind } from '../model/layers.ts';
 import { generateDemo, REGION_LAYER_ORDER, type DemoOptions, type DemoRegion } from './generate.ts';
 
@@ -39,6 +40,9 @@ export async function loadDemo(
       [`demo seed=${region.seed} sources=${region.sourceCount}`],
     );
     const importBatchId = Number(batch.rows[0]!.id);
+    // The two big tables get their secondary indexes (name search, spatial, filters) built once
+    // at the end rather than row by row (a no-op for a table that already holds rows).
+    const rebuild = [await deferIndexes(client, 'census_zone'), await deferIndexes(client, 'source')];
     const counts = Object.fromEntries(Object.keys(LAYERS).map((k) => [k, 0])) as Record<LayerKind, number>;
     for (const kind of REGION_LAYER_ORDER) {
       const rows = region.layers[kind];
@@ -61,6 +65,7 @@ export async function loadDemo(
       counts.source += await stored;
       onProgress?.({ layer: 'source', rows: counts.source });
     }
+    for (const build of rebuild) await build();
     const stored = Object.values(counts).reduce((a, b) => a + b, 0);
     await client.query('UPDATE import_batch SET rows_stored = $1 WHERE id = $2', [stored, importBatchId]);
     await client.query('COMMIT');

@@ -16,27 +16,29 @@ export interface SearchHit {
 export type FeatureLayer = 'source' | 'census_zone' | 'division' | 'outfall' | 'river_reach' | 'basin' | 'section' | 'air_station';
 
 // Exact identifiers (census id, credit code, zone code, section code) rank before name matches;
-// names match anywhere, shortest first, so "石化" finds 某某石化有限公司.
+// names match anywhere, shortest first, so "石化" finds 某某石化有限公司; census zones by code. Sources
+// and zones are found through search_source_ids and search_zone_codes (migration 010: indexes of
+// name bigrams), which apply the request's scope themselves; the joins back run under RLS.
 const SEARCH_SQL = `
   WITH q AS (SELECT $1::text AS exact, $2::text AS pattern, $3::int AS lim)
   (SELECT 'source' AS layer, s.census_id AS id, s.name, s.source_type AS detail, ST_X(s.geom) AS lng, ST_Y(s.geom) AS lat,
           NULL::float8[] AS bbox, 0 AS rank
-     FROM source s, q
-    WHERE s.status <> 'deleted' AND s.geom IS NOT NULL AND (s.census_id = q.exact OR s.credit_code = upper(q.exact))
-    LIMIT (SELECT lim FROM q))
+     FROM source s
+    WHERE s.status <> 'deleted' AND s.geom IS NOT NULL AND (s.census_id = $1::text OR s.credit_code = upper($1::text))
+    LIMIT $3::int)
   UNION ALL
   (SELECT 'source', s.census_id, s.name, s.source_type, ST_X(s.geom), ST_Y(s.geom), NULL, 2
-     FROM source s, q
-    WHERE s.status <> 'deleted' AND s.geom IS NOT NULL AND s.name ILIKE q.pattern
-    ORDER BY length(s.name), s.census_id
-    LIMIT (SELECT lim FROM q))
+     FROM search_source_ids($1::text, $3::int) WITH ORDINALITY AS h(id, ord)
+     JOIN source s ON s.id = h.id
+    WHERE s.status <> 'deleted' AND s.geom IS NOT NULL
+    ORDER BY h.ord)
   UNION ALL
   (SELECT 'census_zone', z.code, coalesce(z.name, z.code), z.county_code, ST_X(ST_PointOnSurface(z.geom)), ST_Y(ST_PointOnSurface(z.geom)),
-          ARRAY[ST_XMin(z.geom), ST_YMin(z.geom), ST_XMax(z.geom), ST_YMax(z.geom)], CASE WHEN z.code = q.exact THEN 0 ELSE 1 END
-     FROM census_zone z, q
-    WHERE z.geom IS NOT NULL AND (left(z.code, length(q.exact)) = q.exact OR z.name ILIKE q.pattern)
-    ORDER BY z.code
-    LIMIT (SELECT lim FROM q))
+          ARRAY[ST_XMin(z.geom), ST_YMin(z.geom), ST_XMax(z.geom), ST_YMax(z.geom)], CASE WHEN z.code = $1::text THEN 0 ELSE 1 END
+     FROM search_zone_codes($1::text, $3::int) WITH ORDINALITY AS h(code, ord)
+     JOIN census_zone z ON z.code = h.code
+    WHERE z.geom IS NOT NULL
+    ORDER BY h.ord)
   UNION ALL
   (SELECT 'section', t.code, t.name, t.river_name, ST_X(t.geom), ST_Y(t.geom), NULL, CASE WHEN t.code = q.exact THEN 0 ELSE 1 END
      FROM section t, q
