@@ -15,31 +15,13 @@ export interface SearchHit {
 
 export type FeatureLayer = 'source' | 'census_zone' | 'division' | 'outfall' | 'river_reach' | 'basin' | 'section' | 'air_station';
 
-// Exact identifiers (census id, credit code, zone code, section code) rank before name matches;
-// names match anywhere, shortest first, so "石化" finds 某某石化有限公司; census zones by code. Sources
-// and zones are found through search_source_ids and search_zone_codes (migration 010: indexes of
-// name bigrams), which apply the request's scope themselves; the joins back run under RLS.
-const SEARCH_SQL = `
-  WITH q AS (SELECT $1::text AS exact, $2::text AS pattern, $3::int AS lim)
-  (SELECT 'source' AS layer, s.census_id AS id, s.name, s.source_type AS detail, ST_X(s.geom) AS lng, ST_Y(s.geom) AS lat,
-          NULL::float8[] AS bbox, 0 AS rank
-     FROM source s
-    WHERE s.status <> 'deleted' AND s.geom IS NOT NULL AND (s.census_id = $1::text OR s.credit_code = upper($1::text))
-    LIMIT $3::int)
-  UNION ALL
-  (SELECT 'source', s.census_id, s.name, s.source_type, ST_X(s.geom), ST_Y(s.geom), NULL, 2
-     FROM search_source_ids($1::text, $3::int) WITH ORDINALITY AS h(id, ord)
-     JOIN source s ON s.id = h.id
-    WHERE s.status <> 'deleted' AND s.geom IS NOT NULL
-    ORDER BY h.ord)
-  UNION ALL
-  (SELECT 'census_zone', z.code, coalesce(z.name, z.code), z.county_code, ST_X(ST_PointOnSurface(z.geom)), ST_Y(ST_PointOnSurface(z.geom)),
-          ARRAY[ST_XMin(z.geom), ST_YMin(z.geom), ST_XMax(z.geom), ST_YMax(z.geom)], CASE WHEN z.code = $1::text THEN 0 ELSE 1 END
-     FROM search_zone_codes($1::text, $3::int) WITH ORDINALITY AS h(code, ord)
-     JOIN census_zone z ON z.code = h.code
-    WHERE z.geom IS NOT NULL
-    ORDER BY h.ord)
-  UNION ALL
+/**
+ * The layers small enough to scan (sections, stations, outfalls, divisions, basins, rivers), one
+ * UNION ALL branch each; they read the `q` row ($1 text, $2 ILIKE pattern, $3 limit) of the
+ * statement they end. Exported for the search benchmark, which puts its old source and zone
+ * branches before them.
+ */
+export const SCANNED_LAYERS_SQL = `
   (SELECT 'section', t.code, t.name, t.river_name, ST_X(t.geom), ST_Y(t.geom), NULL, CASE WHEN t.code = q.exact THEN 0 ELSE 1 END
      FROM section t, q
     WHERE t.code = q.exact OR t.name ILIKE q.pattern
@@ -78,12 +60,46 @@ const SEARCH_SQL = `
     ORDER BY r.name, r.stream_order DESC NULLS LAST
     LIMIT (SELECT lim FROM q))`;
 
+// Exact identifiers (census id, credit code, zone code, section code) rank before name matches;
+// names match anywhere, shortest first, so "石化" finds 某某石化有限公司; census zones by code. Sources
+// and zones are found through search_source_ids and search_zone_codes (migration 010: indexes of
+// name bigrams), which apply the request's scope themselves; the joins back run under RLS.
+const SEARCH_SQL = `
+  WITH q AS (SELECT $1::text AS exact, $2::text AS pattern, $3::int AS lim)
+  (SELECT 'source' AS layer, s.census_id AS id, s.name, s.source_type AS detail, ST_X(s.geom) AS lng, ST_Y(s.geom) AS lat,
+          NULL::float8[] AS bbox, 0 AS rank
+     FROM source s
+    WHERE s.status <> 'deleted' AND s.geom IS NOT NULL AND (s.census_id = $1::text OR s.credit_code = upper($1::text))
+    LIMIT $3::int)
+  UNION ALL
+  (SELECT 'source', s.census_id, s.name, s.source_type, ST_X(s.geom), ST_Y(s.geom), NULL, 2
+     FROM search_source_ids($1::text, $3::int) WITH ORDINALITY AS h(id, ord)
+     JOIN source s ON s.id = h.id
+    WHERE s.status <> 'deleted' AND s.geom IS NOT NULL
+    ORDER BY h.ord)
+  UNION ALL
+  (SELECT 'census_zone', z.code, coalesce(z.name, z.code), z.county_code, ST_X(ST_PointOnSurface(z.geom)), ST_Y(ST_PointOnSurface(z.geom)),
+          ARRAY[ST_XMin(z.geom), ST_YMin(z.geom), ST_XMax(z.geom), ST_YMax(z.geom)], CASE WHEN z.code = $1::text THEN 0 ELSE 1 END
+     FROM search_zone_codes($1::text, $3::int) WITH ORDINALITY AS h(code, ord)
+     JOIN census_zone z ON z.code = h.code
+    WHERE z.geom IS NOT NULL
+    ORDER BY h.ord)
+  UNION ALL ${SCANNED_LAYERS_SQL}`;
+
 /** Finds sources, zones, sections, stations, outfalls, divisions, basins and rivers by name or code. */
-export async function searchFeatures(pool: pg.Pool, text: string, limit = 20): Promise<SearchHit[]> {
+export function searchFeatures(pool: pg.Pool, text: string, limit = 20): Promise<SearchHit[]> {
+  return runSearch(pool, SEARCH_SQL, text, limit);
+}
+
+/**
+ * Runs a search statement ($1 the trimmed text, $2 its ILIKE pattern with % and _ taken
+ * literally, $3 the limit; rows with a rank) and lists its hits: by rank, then by layer.
+ */
+export async function runSearch(pool: pg.Pool, sql: string, text: string, limit: number): Promise<SearchHit[]> {
   const q = text.trim();
   if (q.length === 0) return [];
   const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const { rows } = await pool.query<SearchRow>(SEARCH_SQL, [q, pattern, limit]);
+  const { rows } = await pool.query<SearchRow>(sql, [q, pattern, limit]);
   return rows
     .sort((a, b) => a.rank - b.rank || LAYER_ORDER.indexOf(a.layer) - LAYER_ORDER.indexOf(b.layer))
     .slice(0, limit)

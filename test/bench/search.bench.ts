@@ -19,10 +19,11 @@ import { createPool, ensurePostgis } from '../../geodata/db/database.ts';
 import { startEmbeddedEngine, type EmbeddedEngine } from '../../geodata/db/embedded-engine.ts';
 import { migrate } from '../../geodata/db/migrate.ts';
 import { loadDemo } from '../../geodata/demo/index.ts';
-import { searchFeatures, type SearchHit } from '../../geodata/explore/search.ts';
+import { runSearch, SCANNED_LAYERS_SQL, searchFeatures, type SearchHit } from '../../geodata/explore/search.ts';
 
 // The search as it was before migration 010 (geodata/explore/search.ts at 904befe): every
 // source name re-checked with ILIKE and sorted by length; the credit code without an index.
+// The other layers' branches are unchanged, so they are the product's own.
 const OLD_SEARCH_SQL = `
   WITH q AS (SELECT $1::text AS exact, $2::text AS pattern, $3::int AS lim)
   (SELECT 'source' AS layer, s.census_id AS id, s.name, s.source_type AS detail, ST_X(s.geom) AS lng, ST_Y(s.geom) AS lat,
@@ -43,46 +44,7 @@ const OLD_SEARCH_SQL = `
     WHERE z.geom IS NOT NULL AND (left(z.code, length(q.exact)) = q.exact OR z.name ILIKE q.pattern)
     ORDER BY z.code
     LIMIT (SELECT lim FROM q))
-  UNION ALL
-  (SELECT 'section', t.code, t.name, t.river_name, ST_X(t.geom), ST_Y(t.geom), NULL, CASE WHEN t.code = q.exact THEN 0 ELSE 1 END
-     FROM section t, q
-    WHERE t.code = q.exact OR t.name ILIKE q.pattern
-    ORDER BY length(t.name)
-    LIMIT (SELECT lim FROM q))
-  UNION ALL
-  (SELECT 'air_station', a.code, a.name, a.city, ST_X(a.geom), ST_Y(a.geom), NULL, CASE WHEN a.code = q.exact THEN 0 ELSE 1 END
-     FROM air_station a, q
-    WHERE a.code = q.exact OR a.name ILIKE q.pattern
-    ORDER BY length(a.name)
-    LIMIT (SELECT lim FROM q))
-  UNION ALL
-  (SELECT 'outfall', o.code, coalesce(o.name, o.code), o.receiving_water, ST_X(o.geom), ST_Y(o.geom), NULL, CASE WHEN o.code = q.exact THEN 0 ELSE 1 END
-     FROM outfall o, q
-    WHERE o.geom IS NOT NULL AND (o.code = q.exact OR o.name ILIKE q.pattern)
-    ORDER BY length(o.name)
-    LIMIT (SELECT lim FROM q))
-  UNION ALL
-  (SELECT 'division', d.code, d.name, d.level, ST_X(ST_PointOnSurface(d.geom)), ST_Y(ST_PointOnSurface(d.geom)),
-          ARRAY[ST_XMin(d.geom), ST_YMin(d.geom), ST_XMax(d.geom), ST_YMax(d.geom)], CASE WHEN d.code = q.exact THEN 0 ELSE 1 END
-     FROM division d, q
-    WHERE d.geom IS NOT NULL AND (d.code = q.exact OR d.name ILIKE q.pattern)
-    ORDER BY length(d.code), d.code
-    LIMIT (SELECT lim FROM q))
-  UNION ALL
-  (SELECT 'basin', b.code, b.name, NULL, ST_X(ST_PointOnSurface(b.geom)), ST_Y(ST_PointOnSurface(b.geom)),
-          ARRAY[ST_XMin(b.geom), ST_YMin(b.geom), ST_XMax(b.geom), ST_YMax(b.geom)], CASE WHEN b.code = q.exact THEN 0 ELSE 1 END
-     FROM basin b, q
-    WHERE b.geom IS NOT NULL AND (b.code = q.exact OR b.name ILIKE q.pattern)
-    LIMIT (SELECT lim FROM q))
-  UNION ALL
-  (SELECT DISTINCT ON (r.name) 'river_reach', r.id::text, r.name, r.basin_code, ST_X(ST_LineInterpolatePoint(r.geom, 0.5)),
-          ST_Y(ST_LineInterpolatePoint(r.geom, 0.5)), ARRAY[ST_XMin(r.geom), ST_YMin(r.geom), ST_XMax(r.geom), ST_YMax(r.geom)], 1
-     FROM river_reach r, q
-    WHERE r.name ILIKE q.pattern
-    ORDER BY r.name, r.stream_order DESC NULLS LAST
-    LIMIT (SELECT lim FROM q))`;
-
-const LAYER_ORDER = ['source', 'section', 'air_station', 'outfall', 'census_zone', 'division', 'basin', 'river_reach'];
+  UNION ALL ${SCANNED_LAYERS_SQL}`;
 
 const sources = Number(process.env.BENCH_SOURCES ?? 600_000);
 const runs = Number(process.env.BENCH_RUNS ?? 20);
@@ -92,20 +54,16 @@ const seed = 20191231;
 
 let engine: EmbeddedEngine | undefined;
 let url = process.env.DATABASE_URL;
-if (url) {
-  const admin = createPool(url, 'public', 1);
-  await ensurePostgis(admin);
-  await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-  await admin.end();
-} else {
+if (!url) {
   const dataDir = process.env.YZT_BENCH_DATA_DIR || join(tmpdir(), `yzt-bench-search-${sources}`);
   console.log(`embedded engine on ${dataDir}${existsSync(dataDir) ? ' (kept from an earlier run)' : ''}`);
   engine = await startEmbeddedEngine({ dataDir });
   url = engine.url;
-  const admin = createPool(url, 'public', 1);
-  await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-  await admin.end();
 }
+const admin = createPool(url, 'public', 1);
+if (!engine) await ensurePostgis(admin);
+await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+await admin.end();
 const pool = createPool(url, schema, 4);
 try {
   let t = performance.now();
@@ -205,11 +163,6 @@ function width(text: string): number {
   return w;
 }
 
-async function oldSearch(db: pg.Pool, text: string, limit = 20): Promise<SearchHit[]> {
-  const q = text.trim();
-  const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const { rows } = await db.query<SearchHit & { rank: number }>(OLD_SEARCH_SQL, [q, pattern, limit]);
-  return rows
-    .sort((a, b) => a.rank - b.rank || LAYER_ORDER.indexOf(a.layer) - LAYER_ORDER.indexOf(b.layer))
-    .slice(0, limit);
+function oldSearch(db: pg.Pool, text: string): Promise<SearchHit[]> {
+  return runSearch(db, OLD_SEARCH_SQL, text, 20);
 }
