@@ -21,7 +21,7 @@ import pg from 'pg';
 import { createPool } from '../../geodata/db/database.ts';
 import { startEmbeddedEngine } from '../../geodata/db/embedded-engine.ts';
 import { tileAt, type TileAddress } from '../../tiles/tile-address.ts';
-import { createTileService, DEFAULT_TILE_OPTIONS, type TileService } from '../../tiles/tile-service.ts';
+import { createTileService, type TileService } from '../../tiles/tile-service.ts';
 import { benchData, prepareBenchSchema } from './tiles-bench-prepare.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -50,14 +50,14 @@ async function main() {
     const data = benchData(Boolean(process.env.DATABASE_URL));
     console.log(`data: ${data === 'demo' ? 'demo region generator (geodata/demo, seed 1)' : 'clustered points made in SQL (tiles-bench-data.ts)'}`);
     await prepareBenchSchema(url, SCHEMA, count, (m) => console.log(m), data);
-    await run(url, count, engineName);
+    await run(url, engineName);
   } finally {
     await Promise.all(children.map(stopChild));
     await stopEngine();
   }
 }
 
-async function run(url: string, count: number, engineName: string) {
+async function run(url: string, engineName: string) {
   const real = Boolean(process.env.DATABASE_URL);
   const pool = createPool(url, SCHEMA, 2);
   const service = await createTileService({ pool, schema: SCHEMA, databaseUrl: real ? url : undefined, options: { cacheBytes: 0 } });
@@ -170,7 +170,6 @@ async function run(url: string, count: number, engineName: string) {
   await raw.end();
   await service.close();
   await pool.end();
-  void count;
 }
 
 /**
@@ -337,8 +336,6 @@ function table(head: string[], rows: string[][]) {
   for (const r of rows) console.log(line(r));
 }
 
-void DEFAULT_TILE_OPTIONS;
-void ({} as TileService);
 main().catch((err) => {
   console.error(err);
   process.exitCode = 1;
