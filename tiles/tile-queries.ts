@@ -22,11 +22,10 @@ export type Encoding = 'mvt' | 'rows';
 export type TileVariant =
   | { kind: 'features' }
   | { kind: 'cells'; agg: Aggregation }
-  /**
-   * Grid cells rolled up from pre-aggregated cells: `source_cell` for unfiltered sources,
-   * `source_type_cell` (byType) for a type filter and no other.
-   */
-  | { kind: 'stored-cells'; byType?: boolean };
+  /** Grid cells rolled up from the pre-aggregated `source_cell` table (unfiltered sources only). */
+  | { kind: 'stored-cells' }
+  /** The same from `source_type_cell` (a type filter and no other). */
+  | { kind: 'stored-type-cells' };
 
 export interface TileStatement {
   /** Prepared-statement name (stable for the text). */
@@ -43,12 +42,12 @@ export interface TileStatement {
 
 /** The statement for one layer/variant/encoding (memoised). */
 export function tileStatement(layer: TileLayer, variant: TileVariant, encoding: Encoding): TileStatement {
-  const key = `${layer.id}|${variant.kind === 'cells' ? variant.agg : variant.kind === 'stored-cells' && variant.byType ? 'stored-type-cells' : variant.kind}|${encoding}`;
+  const key = `${layer.id}|${variant.kind === 'cells' ? variant.agg : variant.kind}|${encoding}`;
   let statement = STATEMENTS.get(key);
   if (!statement) {
     statement =
       variant.kind === 'cells' ? cellStatement(layer, variant.agg, encoding)
-      : variant.kind === 'stored-cells' ? storedCellStatement(encoding, variant.byType === true)
+      : variant.kind === 'stored-cells' || variant.kind === 'stored-type-cells' ? storedCellStatement(encoding, variant.kind === 'stored-type-cells')
       : featureStatement(layer, encoding);
     STATEMENTS.set(key, statement);
   }

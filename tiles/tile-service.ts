@@ -215,7 +215,7 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
     if (tile.z < options.detailZoom) {
       if (options.storedCells && filters.agg === 'grid') {
         if (unfiltered(filters) && storedCellLevel(tile.z, options.cellSize) !== null) return chosen({ kind: 'stored-cells' });
-        if (filters.type !== null && noFilterButType(filters) && storedCellLevel(tile.z, options.cellSize, STORED_TYPE_CELL_LEVELS) !== null) return chosen({ kind: 'stored-cells', byType: true });
+        if (filters.type !== null && noFilterButType(filters) && storedCellLevel(tile.z, options.cellSize, STORED_TYPE_CELL_LEVELS) !== null) return chosen({ kind: 'stored-type-cells' });
       }
       return chosen({ kind: 'cells', agg: filters.agg });
     }
