@@ -3,6 +3,10 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { hashPassword, randomPassword, verifyPassword } from './password-hash.ts';
 import { REGION_PREFIX, scopeOfRegion, type Scope } from './scope.ts';
+import { loadStatements } from '../db/sql-statements.ts';
+
+// The fixed statements of this file, by name, in accounts.sql beside it.
+const FIXED_SQL = loadStatements(new URL('./accounts.sql', import.meta.url), ['delete_app_session', 'ensure_first_admin_select_app_user', 'ensure_first_admin_insert_app_user', 'create_session_insert_app_session', 'create_session_delete_app_session', 'session_user_select_app_session', 'end_session_delete_app_session']);
 
 /** What each role may do; each includes the ones before it. */
 export const ROLES = ['viewer', 'reviewer', 'admin'] as const;
@@ -32,7 +36,7 @@ export interface Principal {
 }
 
 export class AccountError extends Error {
-  constructor(message: string, readonly status: number) {
+  constructor(message: string, readonly kind: 'invalid' | 'not_found' | 'conflict') {
     super(message);
   }
 }
@@ -71,7 +75,7 @@ export async function createUser(pool: pg.Pool, input: NewUser, createdBy: strin
     );
     return rows[0]!;
   } catch (err) {
-    if ((err as { code?: string }).code === '23505') throw new AccountError(`user "${input.username}" already exists`, 409);
+    if ((err as { code?: string }).code === '23505') throw new AccountError(`user "${input.username}" already exists`, 'conflict');
     throw err;
   }
 }
@@ -89,10 +93,10 @@ export async function changeUser(pool: pg.Pool, id: number, change: UserChange):
     [id, change.displayName !== undefined, change.displayName ?? null, hash, change.role ?? null,
       change.region !== undefined, change.region ?? null, change.disabled ?? null],
   );
-  if (!rows[0]) throw new AccountError(`no user ${id}`, 404);
+  if (!rows[0]) throw new AccountError(`no user ${id}`, 'not_found');
   // A changed password, role, region or a disabled account ends the user's sessions.
   if (hash || change.role || change.region !== undefined || change.disabled) {
-    await pool.query('DELETE FROM app_session WHERE user_id = $1', [id]);
+    await pool.query(FIXED_SQL.delete_app_session, [id]);
   }
   return rows[0];
 }
@@ -102,14 +106,12 @@ export async function changeUser(pool: pg.Pool, id: number, change: UserChange):
  * random one that is returned (to be shown once). Later starts return null.
  */
 export async function ensureFirstAdmin(pool: pg.Pool, password?: string): Promise<{ username: string; password: string; generated: boolean } | null> {
-  const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM app_user');
+  const { rows } = await pool.query<{ n: number }>(FIXED_SQL.ensure_first_admin_select_app_user);
   if (rows[0]!.n > 0) return null;
   const chosen = password ?? randomPassword();
   const hash = await hashPassword(chosen);
   const inserted = await pool.query(
-    `INSERT INTO app_user (username, display_name, password_hash, role, created_by)
-     SELECT 'admin', '管理员', $1, 'admin', 'first start' WHERE NOT EXISTS (SELECT 1 FROM app_user)
-     ON CONFLICT (username) DO NOTHING`,
+    FIXED_SQL.ensure_first_admin_insert_app_user,
     [hash],
   );
   return inserted.rowCount ? { username: 'admin', password: chosen, generated: password === undefined } : null;
@@ -140,21 +142,17 @@ export async function createSession(pool: pg.Pool, userId: number, ttlHours: num
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const { rows } = await pool.query<{ expiresAt: Date }>(
-    `INSERT INTO app_session (token_hash, user_id, csrf_token, expires_at)
-     VALUES ($1, $2, $3, now() + make_interval(hours => $4)) RETURNING expires_at AS "expiresAt"`,
+    FIXED_SQL.create_session_insert_app_session,
     [tokenHash(token), userId, csrfToken, ttlHours],
   );
   // Expired sessions go when new ones come; no timer needed on any replica.
-  await pool.query('DELETE FROM app_session WHERE expires_at < now()');
+  await pool.query(FIXED_SQL.create_session_delete_app_session);
   return { token, csrfToken, expiresAt: rows[0]!.expiresAt.toISOString() };
 }
 
 export async function sessionUser(pool: pg.Pool, token: string): Promise<{ user: User; csrfToken: string } | null> {
   const { rows } = await pool.query<User & { csrfToken: string }>(
-    `SELECT u.id::int AS id, u.username, u.display_name AS "displayName", u.role, u.region, u.disabled,
-       u.created_at AS "createdAt", s.csrf_token AS "csrfToken"
-     FROM app_session s JOIN app_user u ON u.id = s.user_id
-     WHERE s.token_hash = $1 AND s.expires_at > now() AND NOT u.disabled`,
+    FIXED_SQL.session_user_select_app_session,
     [tokenHash(token)],
   );
   const row = rows[0];
@@ -164,7 +162,7 @@ export async function sessionUser(pool: pg.Pool, token: string): Promise<{ user:
 }
 
 export async function endSession(pool: pg.Pool, token: string): Promise<void> {
-  await pool.query('DELETE FROM app_session WHERE token_hash = $1', [tokenHash(token)]);
+  await pool.query(FIXED_SQL.end_session_delete_app_session, [tokenHash(token)]);
 }
 
 export function principalOf(user: User): Principal {

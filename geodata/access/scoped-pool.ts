@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { retryRead } from '../db/read-routing.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { type Scope } from './scope.ts';
 
@@ -30,10 +31,12 @@ export function inScope<T>(pool: pg.Pool, scope: Scope, work: (client: pg.PoolCl
  * followed by the switch. Settings are transaction-local (set_config(..., true)) because the
  * embedded engine serves every connection from one PostgreSQL session.
  */
-export function scopedPool(pool: pg.Pool, scope: Scope): pg.Pool {
+export function scopedPool(pool: pg.Pool, scope: Scope, options: { retryReads?: boolean } = {}): pg.Pool {
   const scoped = {
     query(config: string | pg.QueryConfig, values?: unknown[]) {
-      return inScope(pool, scope, (client) => client.query(config as pg.QueryConfig, values));
+      const once = () => inScope(pool, scope, (client) => client.query(config as pg.QueryConfig, values));
+      // A lone statement of a read is idempotent: run again when its node went away.
+      return options.retryReads ? retryRead(once) : once();
     },
     async connect() {
       return scopedClient(await pool.connect(), scope);

@@ -9,15 +9,18 @@ import type { ColumnSpec, LayerSpec, Row } from '../model/layers.ts';
  * has no COPY FROM STDIN). A bare 600k-point table loads in about 6 s on the embedded engine;
  * the source table, with its indexes and change triggers, takes several times that.
  * The SQL text is built only from the static layer definition, never from input.
+ * `fromProj`, a PROJ definition ("EPSG:4547", "+proj=tmerc …"), says the rows' geometry is in
+ * that coordinate system: PostGIS's ST_Transform brings it to 4326 in the same statement.
  */
 export async function insertRows(
   client: ClientBase,
   layer: LayerSpec,
   rows: readonly Row[],
   importBatch: number | null,
+  fromProj: string | null = null,
 ): Promise<number> {
   if (rows.length === 0) return 0;
-  const { sql, params } = buildInsert(layer, rows, importBatch);
+  const { sql, params } = buildInsert(layer, rows, importBatch, fromProj);
   const result = await client.query(sql, params);
   return result.rowCount ?? 0;
 }
@@ -28,13 +31,16 @@ interface Param {
   select: string;
 }
 
-export function buildInsert(layer: LayerSpec, rows: readonly Row[], importBatch: number | null) {
-  const params: unknown[][] = [];
+export function buildInsert(layer: LayerSpec, rows: readonly Row[], importBatch: number | null, fromProj: string | null = null) {
+  const params: unknown[] = [];
+  // The definition travels as the first parameter; a transformed geometry is SRID 4326.
+  if (fromProj !== null) params.push(fromProj);
+  const transform = (g: string) => (fromProj === null ? `ST_SetSRID(${g}, 4326)` : `ST_Transform(${g}, $1::text, 4326)`);
   const unnestArgs: string[] = [];
   const selects: string[] = [];
   const targets: string[] = [];
   for (const column of layer.columns) {
-    const p = columnParam(column, rows, params.length);
+    const p = columnParam(column, rows, unnestArgs.length, transform);
     for (let i = 0; i < p.arrays.length; i++) {
       params.push(p.arrays[i]!);
       unnestArgs.push(`$${params.length}::${p.casts[i]}[]`);
@@ -51,7 +57,7 @@ export function buildInsert(layer: LayerSpec, rows: readonly Row[], importBatch:
   return { sql, params };
 }
 
-function columnParam(column: ColumnSpec, rows: readonly Row[], offset: number): Param {
+function columnParam(column: ColumnSpec, rows: readonly Row[], offset: number, transform: (g: string) => string): Param {
   const c = (k: number) => `u.c${offset + k}`;
   const values = rows.map((r) => r[column.name] ?? null);
   switch (column.type) {
@@ -60,13 +66,13 @@ function columnParam(column: ColumnSpec, rows: readonly Row[], offset: number): 
       return {
         arrays: [points.map((p) => p?.coordinates[0] ?? null), points.map((p) => p?.coordinates[1] ?? null)],
         casts: ['float8', 'float8'],
-        select: `CASE WHEN ${c(1)} IS NULL OR ${c(2)} IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(${c(1)}, ${c(2)}), 4326) END`,
+        select: `CASE WHEN ${c(1)} IS NULL OR ${c(2)} IS NULL THEN NULL ELSE ${transform(`ST_MakePoint(${c(1)}, ${c(2)})`)} END`,
       };
     }
     case 'polygon':
     case 'line': {
       const json = (values as (Geometry | null)[]).map((g) => (g ? JSON.stringify(g) : null));
-      const geom = `ST_SetSRID(ST_GeomFromGeoJSON(${c(1)}), 4326)`;
+      const geom = transform(`ST_GeomFromGeoJSON(${c(1)})`);
       return {
         arrays: [json],
         casts: ['text'],

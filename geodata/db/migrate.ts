@@ -3,6 +3,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { loadStatements } from './sql-statements.ts';
+
+// The fixed statements of this file, by name, in migrate.sql beside it.
+const FIXED_SQL = loadStatements(new URL('./migrate.sql', import.meta.url), ['migrate_create', 'migrate_select_schema_migration', 'select', 'select_schema_migration', 'insert_schema_migration']);
 
 export interface Migration {
   version: number;
@@ -39,11 +43,9 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
 export async function migrate(pool: pg.Pool, migrations = loadMigrations()): Promise<number[]> {
   const client = await pool.connect();
   try {
-    await client.query(`CREATE TABLE IF NOT EXISTS schema_migration (
-      version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
-      applied_at timestamptz NOT NULL DEFAULT now())`);
+    await client.query(FIXED_SQL.migrate_create);
     const applied = new Map(
-      (await client.query<{ version: number; checksum: string }>('SELECT version, checksum FROM schema_migration'))
+      (await client.query<{ version: number; checksum: string }>(FIXED_SQL.migrate_select_schema_migration))
         .rows.map((r) => [r.version, r.checksum]),
     );
     const done: number[] = [];
@@ -58,11 +60,11 @@ export async function migrate(pool: pg.Pool, migrations = loadMigrations()): Pro
       await client.query('BEGIN');
       try {
         // Serialises concurrent starters on a shared database (server replicas).
-        await client.query('SELECT pg_advisory_xact_lock(hashtext(current_schema()))');
-        const again = await client.query('SELECT 1 FROM schema_migration WHERE version = $1', [m.version]);
+        await client.query(FIXED_SQL.select);
+        const again = await client.query(FIXED_SQL.select_schema_migration, [m.version]);
         if (again.rowCount === 0) {
           await client.query(m.sql);
-          await client.query('INSERT INTO schema_migration (version, name, checksum) VALUES ($1, $2, $3)', [
+          await client.query(FIXED_SQL.insert_schema_migration, [
             m.version, m.name, m.checksum,
           ]);
           done.push(m.version);

@@ -1,4 +1,5 @@
 import type { Geometry } from 'geojson';
+import { DIVISION_LEVEL_SPECS, inputWords, POLLUTANT_SPECS, SECTION_READING_POLLUTANTS, SOURCE_STATUS_SPECS, SOURCE_TYPE_SPECS } from './vocabulary.ts';
 
 /**
  * One definition per stored layer: its table, its columns, how a value is coerced and which
@@ -45,21 +46,21 @@ export interface LayerSpec {
   readonly geometry?: string;
   /** Whether the layer can come from CSV (points as lon/lat columns, or no geometry). */
   readonly csv: boolean;
+  /**
+   * Readings belong to a stored station: `column` holds the code of a `layer` row. An import
+   * refuses codes that are not stored (issue #15: a reading of nothing is reported, not kept),
+   * or, asked to, joins a reading to the station at its position (lon/lat fields).
+   */
+  readonly references?: { readonly column: string; readonly layer: LayerKind; readonly noun: string };
 }
 
 export type Value = string | number | null | Geometry;
 export type Row = Record<string, Value>;
 
-const emission = (name: string, zh: string[]): ColumnSpec => ({ name, type: 'number', min: 0, aliases: zh });
+const emission = (name: string, zh: readonly string[]): ColumnSpec => ({ name, type: 'number', min: 0, aliases: zh });
 
-export const SOURCE_TYPES: Readonly<Record<string, string>> = {
-  industrial: 'industrial', 工业源: 'industrial', 工业: 'industrial',
-  agricultural: 'agricultural', 农业源: 'agricultural', 农业: 'agricultural',
-  domestic: 'domestic', 生活源: 'domestic', 生活: 'domestic',
-  centralized: 'centralized', 集中式污染治理设施: 'centralized', 集中式: 'centralized',
-  mobile: 'mobile', 移动源: 'mobile', 移动: 'mobile',
-  other: 'other', 其他: 'other',
-};
+/** Input words for a source type (工业源, 工业, industrial…) → its code. */
+export const SOURCE_TYPES: Readonly<Record<string, string>> = inputWords(SOURCE_TYPE_SPECS);
 
 export const CRS_NAMES: Readonly<Record<string, string>> = {
   wgs84: 'wgs84', 'wgs-84': 'wgs84', 'epsg:4326': 'wgs84',
@@ -68,10 +69,7 @@ export const CRS_NAMES: Readonly<Record<string, string>> = {
   bd09: 'bd09', 'bd-09': 'bd09', 百度坐标: 'bd09',
 };
 
-const DIVISION_LEVELS = {
-  province: 'province', 省: 'province', city: 'city', 市: 'city', 地级市: 'city',
-  county: 'county', 县: 'county', 区: 'county', 区县: 'county', township: 'township', 乡镇: 'township', 街道: 'township',
-};
+const DIVISION_LEVELS = inputWords(DIVISION_LEVEL_SPECS);
 
 const SECTION_LEVELS = { national: 'national', 国控: 'national', 国考: 'national', provincial: 'provincial', 省控: 'provincial', 省考: 'provincial' };
 
@@ -157,15 +155,12 @@ export const LAYERS: Readonly<Record<LayerKind, LayerSpec>> = {
       { name: 'entered_crs', type: 'text', values: CRS_NAMES, aliases: ['坐标系'] },
       { name: 'outfall_code', type: 'text', aliases: ['排污口编码'] },
       { name: 'facility_census_id', type: 'text', aliases: ['集中式治理设施编号'] },
-      emission('cod', ['化学需氧量', 'COD']),
-      emission('nh3n', ['氨氮', 'NH3-N']),
-      emission('tn', ['总氮', 'TN']),
-      emission('tp', ['总磷', 'TP']),
-      emission('so2', ['二氧化硫', 'SO2']),
-      emission('nox', ['氮氧化物', 'NOx']),
-      emission('pm', ['颗粒物', 'PM']),
-      emission('vocs', ['挥发性有机物', 'VOCs']),
-      { name: 'status', type: 'text', values: { active: 'active', 运行: 'active', closed: 'closed', 关停: 'closed', merged: 'merged', deleted: 'deleted' }, aliases: ['状态'] },
+      ...POLLUTANT_SPECS.map((p) => emission(p.code, p.aliases)),
+      { name: 'status', type: 'text', values: inputWords(SOURCE_STATUS_SPECS, false), aliases: ['状态', '运行状态'] },
+      { name: 'status_reason', type: 'text', aliases: ['状态原因', '停产原因', '关闭原因'] },
+      // 工业总产值 (万元): the denominator of emission intensity in the screening.
+      { name: 'output_value', type: 'number', min: 0, aliases: ['工业总产值', '产值'] },
+      { name: 'address', type: 'text', aliases: ['详细地址', '单位地址', '地址'] },
     ],
   },
   section: {
@@ -182,13 +177,13 @@ export const LAYERS: Readonly<Record<LayerKind, LayerSpec>> = {
   },
   section_reading: {
     kind: 'section_reading', table: 'section_reading', key: 'section_code', csv: true,
+    references: { column: 'section_code', layer: 'section', noun: 'section' },
     columns: [
       { name: 'section_code', type: 'text', required: true, aliases: ['断面编码', '断面代码'] },
       { name: 'month', type: 'month', required: true, aliases: ['月份', '监测月份'] },
       { name: 'water_class', type: 'text', sqlType: 'smallint', values: WATER_CLASSES, aliases: ['水质类别'] },
-      { name: 'cod', type: 'number', min: 0, aliases: ['化学需氧量', 'COD'] },
-      { name: 'nh3n', type: 'number', min: 0, aliases: ['氨氮', 'NH3-N'] },
-      { name: 'tp', type: 'number', min: 0, aliases: ['总磷', 'TP'] },
+      // Concentrations (mg/L) under the emission columns' names.
+      ...SECTION_READING_POLLUTANTS.map((p): ColumnSpec => ({ name: p, type: 'number', min: 0, aliases: POLLUTANT_SPECS.find((s) => s.code === p)!.aliases })),
       { name: 'do_mgl', type: 'number', min: 0, aliases: ['溶解氧', 'DO'] },
     ],
   },
@@ -203,6 +198,7 @@ export const LAYERS: Readonly<Record<LayerKind, LayerSpec>> = {
   },
   air_reading: {
     kind: 'air_reading', table: 'air_reading', key: 'station_code', csv: true,
+    references: { column: 'station_code', layer: 'air_station', noun: 'air station' },
     columns: [
       { name: 'station_code', type: 'text', required: true, aliases: ['站点编码', '监测点编码'] },
       { name: 'month', type: 'month', required: true, aliases: ['月份'] },
