@@ -14,7 +14,10 @@ export const IMPORT_USAGE = `usage: npm run import -- <kind> <file...> [options]
   --map 字段=column ...            input field → column (or lon / lat)
   --set column=value ...           constant for a column the file lacks or leaves empty
   --row-number column[=prefix]     fill a column with prefix + line/feature/record number
-  --repair                         repair invalid polygons instead of rejecting the file
+  --strict-geometry                reject invalid polygons instead of repairing them (the default)
+  --srid 4547                      the coordinate system (EPSG code) when the file has no .prj / crs
+  --towgs84 dx,dy,dz,rx,ry,rz,ds   7-parameter transformation for a Xian 80 / Beijing 54 file
+  --match-stations-within 500      readings: join each to the stored station within 500 m of its lon/lat
   --actor name                     recorded in import_batch (default: $USER)
   --batch-size n                   rows per INSERT
   --schema name                    database schema (default: $YZT_DB_SCHEMA or yzt)`;
@@ -25,7 +28,8 @@ export function parseImportArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
   const mapping: Record<string, string> = {};
   const defaults: Record<string, string> = {};
   let format: ImportFormat | undefined, encoding: string | undefined, schema: string | undefined;
-  let rowNumberAs: ImportOptions['rowNumberAs'], repairGeometry = false, actor: string | undefined, batchSize: number | undefined;
+  let srid: string | undefined, towgs84: string | undefined, matchStationsWithinM: number | undefined;
+  let rowNumberAs: ImportOptions['rowNumberAs'], repairGeometry: boolean | undefined, actor: string | undefined, batchSize: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string => {
@@ -55,7 +59,11 @@ export function parseImportArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
       case '--actor': actor = value(); break;
       case '--map': pairs(mapping); break;
       case '--set': pairs(defaults); break;
-      case '--repair': repairGeometry = true; break;
+      case '--repair': repairGeometry = true; break; // the default now; kept for old scripts
+      case '--strict-geometry': repairGeometry = false; break;
+      case '--srid': srid = value(); break;
+      case '--towgs84': towgs84 = value(); break;
+      case '--match-stations-within': matchStationsWithinM = Number(value()); break;
       case '--row-number': {
         const v = value();
         const eq = v.indexOf('=');
@@ -79,6 +87,9 @@ export function parseImportArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     schema,
     options: {
       kind, files, format, encoding, mapping, defaults, rowNumberAs, repairGeometry, batchSize,
+      ...(srid !== undefined && { srid }),
+      ...(towgs84 !== undefined && { towgs84 }),
+      ...(matchStationsWithinM !== undefined && { matchStationsWithinM }),
       actor: actor ?? `cli:${env.USER ?? env.USERNAME ?? 'unknown'}`,
     },
   };

@@ -43,8 +43,12 @@ export function makeRowPlan(
   };
 }
 
-/** Maps, coerces and checks one record into a row ready for insertRows, or lists what is wrong. */
-export function coerceRow(plan: RowPlan, fields: FieldMap, record: SourceRecord): RowResult {
+/**
+ * Maps, coerces and checks one record into a row ready for insertRows, or lists what is wrong.
+ * `degrees: false`: the coordinates are in a projected CRS that the insert transforms, so only
+ * their being numbers is checked here.
+ */
+export function coerceRow(plan: RowPlan, fields: FieldMap, record: SourceRecord, degrees = true): RowResult {
   // A record the reader could not split properly ("(row)", "(feature)"): its fields would only add noise.
   if (record.problems.some((p) => p.field.startsWith('('))) return { problems: record.problems };
   const problems: FieldProblem[] = [...record.problems];
@@ -55,21 +59,23 @@ export function coerceRow(plan: RowPlan, fields: FieldMap, record: SourceRecord)
     if (column.name === 'entered_x' || column.name === 'entered_y') continue;
     const source = fields.byTarget.get(column.name);
     let input: unknown = source === undefined ? undefined : record.fields[source];
-    if (scalarText(input) === null) input = fallback(plan, column, record.line);
+    // Stream order 0 is how river files mark lakes and unclassified arcs: unknown, not an error.
+    if (layer.kind === 'river_reach' && column.name === 'stream_order' && Number(scalarText(input)) === 0) input = undefined;
+    if (scalarText(input) === null) input = fallback(plan, column, record.line) ?? impliedByCode(layer.kind, column.name, row);
     const result = coerceValue(column, input);
     if ('error' in result) problems.push({ field: source ?? column.name, reason: result.error });
     else row[column.name] = result.value;
   }
   if (layer.geometry) {
     const column = layer.columns.find((c) => c.name === layer.geometry)!;
-    const geometry = readGeometry(column, fields, record, row, problems);
+    const geometry = readGeometry(column, fields, record, row, problems, degrees, layer.kind === 'source');
     row[column.name] = geometry;
     if (geometry === null && column.required && !problems.some((p) => p.field === column.name || isCoordinateField(fields, p.field))) {
       problems.push({ field: column.name, reason: record.geometry === undefined ? 'has no coordinates (longitude/latitude are empty)' : 'has no geometry' });
     }
   }
   if (problems.length > 0) return { problems };
-  if (layer.kind === 'source') toWgs84(row);
+  if (layer.kind === 'source' && degrees && placeable(row.geom)) toWgs84(row);
   completeRow(layer.kind, row);
   return { row };
 }
@@ -82,10 +88,28 @@ function fallback(plan: RowPlan, column: ColumnSpec, line: number): unknown {
   return undefined;
 }
 
-function readGeometry(column: ColumnSpec, fields: FieldMap, record: SourceRecord, row: Row, problems: FieldProblem[]): Value {
+/**
+ * What a census zone's 12-digit code (GB/T 2260 county + 3-digit township + 3-digit zone) already
+ * says, so zone files need no county or township column; the code column comes first.
+ */
+function impliedByCode(kind: string, column: string, row: Row): string | undefined {
+  if (kind !== 'census_zone' || typeof row.code !== 'string' || !/^\d{12}$/.test(row.code)) return undefined;
+  if (column === 'county_code') return row.code.slice(0, 6);
+  if (column === 'township_code') return row.code.slice(0, 9);
+  return undefined;
+}
+
+/**
+ * `census`: the layer is the census's sources, whose wrong coordinates are the review's
+ * business (issue 14): a swapped, out-of-range, zero, half-empty or unreadable position is
+ * stored with its entered text and whatever point it can be (none when it cannot be read), so
+ * the review's swap, range, zero and empty checks see it; other point layers stay strict.
+ */
+function readGeometry(column: ColumnSpec, fields: FieldMap, record: SourceRecord, row: Row, problems: FieldProblem[], degrees: boolean, census: boolean): Value {
   if (record.geometry) {
     if (column.type === 'polygon' || column.type === 'line' || column.type === 'point') {
-      const checked = checkGeometry(column.type, record.geometry);
+      const point = census && column.type === 'point' ? numericPoint(record.geometry) : null;
+      const checked = point ? { geometry: point } : checkGeometry(column.type, record.geometry, degrees);
       if ('error' in checked) {
         problems.push({ field: column.name, reason: `geometry ${checked.error}` });
         return null;
@@ -98,11 +122,62 @@ function readGeometry(column: ColumnSpec, fields: FieldMap, record: SourceRecord
     }
   }
   if (column.type !== 'point') return null;
-  return pointFromFields(fields, record, row, problems);
+  return census ? censusPointFromFields(fields, record, row, problems) : pointFromFields(fields, record, row, problems, degrees);
+}
+
+/** A GeoJSON Point with two finite numbers, whatever their range; null otherwise. */
+function numericPoint(geometry: unknown): Point | null {
+  const g = geometry as { type?: unknown; coordinates?: unknown };
+  const c = g.coordinates;
+  if (g.type !== 'Point' || !Array.isArray(c) || c.length < 2) return null;
+  const [x, y] = c as unknown[];
+  return typeof x === 'number' && typeof y === 'number' && Number.isFinite(x) && Number.isFinite(y) ? { type: 'Point', coordinates: [x, y] } : null;
+}
+
+/** A point inside longitude/latitude range and off the zero placeholder: one a datum shift applies to. */
+export function placeable(geometry: Value | undefined): boolean {
+  if (!geometry || typeof geometry !== 'object' || geometry.type !== 'Point') return false;
+  const [x, y] = geometry.coordinates as [number, number];
+  return coordinateProblem(x, y) === null && x !== 0 && y !== 0;
+}
+
+/**
+ * A census source's position from its lon/lat fields. The entered text is always kept; the
+ * point is what the text can be read as, in any range (a latitude of 113.93 is the review's
+ * swapped_lat_lon, not an import error), and none when either value is empty or unreadable
+ * (the review's coord_empty, which shows the entered text). Only a NUL byte, which no text
+ * column can hold, refuses the row.
+ */
+function censusPointFromFields(fields: FieldMap, record: SourceRecord, row: Row, problems: FieldProblem[]): Point | null {
+  const lonField = fields.byTarget.get('lon');
+  const latField = fields.byTarget.get('lat');
+  const lonRaw = lonField === undefined ? undefined : record.fields[lonField];
+  const latRaw = latField === undefined ? undefined : record.fields[latField];
+  const lonText = scalarText(lonRaw);
+  const latText = scalarText(latRaw);
+  for (const [field, text] of [[lonField, lonText], [latField, latText]] as const) {
+    if (text?.includes('\u0000')) problems.push({ field: field ?? 'lon', reason: 'contains a NUL character' });
+  }
+  if (problems.length > 0) return null;
+  row.entered_x = lonText == null ? null : typeof lonRaw === 'string' ? lonRaw : lonText;
+  row.entered_y = latText == null ? null : typeof latRaw === 'string' ? latRaw : latText;
+  if (lonText == null || latText == null) return null;
+  const lon = readCoordinate(lonText);
+  const lat = readCoordinate(latText);
+  if (lon === null || lat === null) return null;
+  return { type: 'Point', coordinates: [lon, lat] };
+}
+
+/** Decimal or 度分秒 text as a number, in any range and ignoring which axis a hemisphere names; null when unreadable. */
+function readCoordinate(text: string): number | null {
+  const decimal = parseDecimal(text);
+  if (decimal !== null) return decimal;
+  const dms = parseDms(text);
+  return dms === null || 'error' in dms ? null : dms.value;
 }
 
 /** A point from lon/lat fields; both empty is no point, garbage in either is an error. */
-function pointFromFields(fields: FieldMap, record: SourceRecord, row: Row, problems: FieldProblem[]): Point | null {
+function pointFromFields(fields: FieldMap, record: SourceRecord, row: Row, problems: FieldProblem[], degrees: boolean): Point | null {
   const lonField = fields.byTarget.get('lon');
   const latField = fields.byTarget.get('lat');
   const lonRaw = lonField === undefined ? undefined : record.fields[lonField];
@@ -119,7 +194,7 @@ function pointFromFields(fields: FieldMap, record: SourceRecord, row: Row, probl
   const lon = parseCoordinate(lonText ?? '', 'lon', lonField ?? 'lon', problems);
   const lat = parseCoordinate(latText ?? '', 'lat', latField ?? 'lat', problems);
   if (problems.length > before || lon === null || lat === null) return null;
-  const problem = coordinateProblem(lon, lat);
+  const problem = degrees ? coordinateProblem(lon, lat) : null;
   if (problem) {
     problems.push({ field: `${lonField}/${latField}`, reason: problem });
     return null;

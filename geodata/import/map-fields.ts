@@ -24,6 +24,8 @@ export function mappingTargets(layer: LayerSpec): string[] {
     if (column.type === 'point') targets.push('lon', 'lat');
     else if (column.type !== 'polygon' && column.type !== 'line') targets.push(column.name);
   }
+  // A reading's position, read only to join it to a station by position (matchStationsWithinM).
+  if (layer.references) targets.push('lon', 'lat');
   return targets;
 }
 

@@ -5,9 +5,6 @@ import { coerceValue } from './coerce-value.ts';
 import { divisionHierarchy } from './complete-row.ts';
 import { parseDms } from './dms.ts';
 import { mapFields } from './map-fields.ts';
-import { checkPrj } from './read-shapefile.ts';
-import { fixtureDir } from './test-support/fixtures.ts';
-import { CGCS2000_GK_PRJ, WGS84_PRJ } from './test-support/write-shapefile.ts';
 
 const column = (layer: keyof typeof LAYERS, name: string) => LAYERS[layer].columns.find((c) => c.name === name)!;
 
@@ -101,22 +98,5 @@ describe('import command line', () => {
     expect(() => parseImportArgs(['source'])).toThrow('give a kind and at least one file');
     expect(() => parseImportArgs(['source', 'a.csv', '--fast'])).toThrow('unknown option --fast');
     expect(() => parseImportArgs(['source', 'a.csv', '--map'])).toThrow('--map needs field=value pairs');
-  });
-});
-
-describe('shapefile .prj', () => {
-  it('accepts WGS-84 and CGCS2000 longitude/latitude and refuses projected or other datums', () => {
-    const files = fixtureDir('prj');
-    try {
-      const prj = (name: string, text: string) => files.file(name, text);
-      expect(() => checkPrj(prj('wgs.prj', WGS84_PRJ))).not.toThrow();
-      expect(() => checkPrj(prj('cgcs.prj', 'GEOGCS["China Geodetic Coordinate System 2000",DATUM["China_2000",SPHEROID["CGCS2000",6378137,298.257222101]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]]'))).not.toThrow();
-      expect(() => checkPrj(prj('gk.prj', CGCS2000_GK_PRJ))).toThrow(/gk\.prj describes a projected coordinate system/);
-      expect(() => checkPrj(prj('xian.prj', 'GEOGCS["GCS_Xian_1980",DATUM["D_Xian_1980",SPHEROID["Xian_1980",6378140.0,298.257]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]'))).toThrow(
-        /xian\.prj uses a datum other than WGS-84 or CGCS2000/,
-      );
-    } finally {
-      files.remove();
-    }
   });
 });

@@ -6,6 +6,7 @@ import { pick } from 'stream-json/filters/pick.js';
 import { streamArray } from 'stream-json/streamers/stream-array.js';
 import { assertLooksLike } from './detect-format.ts';
 import { chooseEncoding, encodingProblem, openTextStream, type ChosenEncoding } from './decode-text.ts';
+import { epsgFromName, type DeclaredCrs } from './source-crs.ts';
 import { ImportFileError, type FieldProblem, type OpenedReader, type ReadCounter, type SourceRecord } from './types.ts';
 
 interface Token {
@@ -36,6 +37,8 @@ export async function openGeoJson(path: string, encoding: string | undefined, co
     unit: 'feature',
     encoding: chosen.encoding,
     records: features(stream, shape, chosen, path, counter),
+    declaredCrs: () => shape.crs(basename(path)),
+    missingCrs: 'no crs member',
     async close() {
       stream.destroy();
     },
@@ -64,6 +67,9 @@ async function* features(
   // Only known once the stream has ended; the importer rolls back what it wrote.
   const problem = shape.problem();
   if (problem) throw new ImportFileError(`${basename(path)} ${problem}`);
+  if (shape.crsAfterFeatures()) {
+    throw new ImportFileError(`${basename(path)} has its crs member (${shape.crsName}) after the features; the importer reads it before them: move "crs" to the top of the file, or give srid`);
+  }
 }
 
 function toRecord(line: number, feature: unknown, chosen: ChosenEncoding): SourceRecord {
@@ -89,6 +95,22 @@ class TopLevelShape {
   private featuresIsArray = false;
   private lastKey: string | undefined;
   private type: string | undefined;
+  /** The GeoJSON 2008 named crs, { "type": "name", "properties": { "name": … } }, as QGIS and GDAL write it. */
+  crsName: string | undefined;
+  private inCrs = false;
+  private crsKey: string | undefined;
+  private featuresSeen = false;
+  private crsLate = false;
+
+  /** The declared CRS once seen; only a crs member before "features" can apply to them. */
+  crs(fileName: string): DeclaredCrs | null {
+    this.featuresSeen = true;
+    return this.crsName === undefined ? null : { text: this.crsName, from: `${fileName}'s crs member` };
+  }
+
+  crsAfterFeatures(): boolean {
+    return this.crsLate;
+  }
 
   inspector(): Transform {
     return new Transform({
@@ -117,6 +139,15 @@ class TopLevelShape {
         this.featuresIsArray = true;
       } else if (this.lastKey === 'type' && token.name === 'stringValue') {
         this.type = String(token.value);
+      }
+      if (token.name === 'keyValue') this.inCrs = this.lastKey === 'crs';
+    }
+    if (this.inCrs && this.depth === 3) {
+      if (token.name === 'keyValue') this.crsKey = String(token.value);
+      else if (this.crsKey === 'name' && token.name === 'stringValue') {
+        this.crsName = String(token.value);
+        // A crs naming plain longitude/latitude changes nothing for features already read.
+        if (this.featuresSeen && epsgFromName(this.crsName) !== 4326) this.crsLate = true;
       }
     }
     if (token.name === 'startObject' || token.name === 'startArray') this.depth++;

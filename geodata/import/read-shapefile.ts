@@ -1,6 +1,6 @@
 import type { Geometry } from 'geojson';
 import JSZip from 'jszip';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
@@ -42,7 +42,7 @@ export async function openShapefile(files: readonly string[], encoding: string |
   try {
     assertLooksLike(set.shp, 'shp');
     assertLooksLike(set.dbf, 'dbf');
-    if (set.prj) checkPrj(set.prj);
+    const prj = set.prj ? readFileSync(set.prj, 'utf8').trim() : null;
     const headerLength = readFileSync(set.dbf).readUInt16LE(8);
     const chosen = await chooseEncoding(set.dbf, encoding, set.cpg, headerLength);
     const shapes = await shapefile.openShp(set.shp);
@@ -50,6 +50,9 @@ export async function openShapefile(files: readonly string[], encoding: string |
       unit: 'record',
       encoding: chosen.encoding,
       records: records(shapes, readDbf(set.dbf, chosen), set, counter),
+      declaredCrs: () => (prj ? { text: prj, from: basename(set.prj!) } : null),
+      missingCrs: 'no .prj',
+      extent: shpExtent(set.shp),
       async close() {
         if (unpacked) await rm(unpacked, { recursive: true, force: true });
       },
@@ -105,23 +108,17 @@ export function findParts(files: readonly string[]): ShapefileSet {
   return { shp, dbf, prj: part('.prj'), cpg: part('.cpg') };
 }
 
-/**
- * Only longitude/latitude on WGS-84 or CGCS2000 is accepted (equal at this precision);
- * a projected CRS would store metres as degrees.
- */
-export function checkPrj(path: string): void {
-  const wkt = readFileSync(path, 'utf8').trim();
-  const name = basename(path);
-  const head = wkt.slice(0, 120);
-  if (/^(PROJCS|PROJCRS|PROJECTEDCRS)\[/i.test(wkt)) {
-    throw new ImportFileError(`${name} describes a projected coordinate system (${head}); reproject to WGS-84 or CGCS2000 longitude/latitude first`);
+/** The bounding box in the .shp header (bytes 36-67: xmin, ymin, xmax, ymax); null for an empty file. */
+function shpExtent(path: string): [number, number, number, number] | null {
+  const header = Buffer.alloc(100);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, header, 0, 100, 0);
+  } finally {
+    closeSync(fd);
   }
-  if (!/^(GEOGCS|GEOGCRS|GEODCRS|GEOGRAPHICCRS)\[/i.test(wkt)) {
-    throw new ImportFileError(`${name} is not a recognisable coordinate system (${head || 'empty'})`);
-  }
-  if (!/WGS[ _]?(19)?84|CGCS[ _]?2000|China[ _]Geodetic[ _]Coordinate[ _]System[ _]2000|China[ _]2000/i.test(wkt)) {
-    throw new ImportFileError(`${name} uses a datum other than WGS-84 or CGCS2000 (${head}); convert the data first`);
-  }
+  const box = [0, 1, 2, 3].map((i) => header.readDoubleLE(36 + 8 * i)) as [number, number, number, number];
+  return box.every(Number.isFinite) && box[0] <= box[2] && !(box[0] === 0 && box[2] === 0 && box[1] === 0 && box[3] === 0) ? box : null;
 }
 
 async function unpackZip(zipPath: string, dir: string): Promise<ShapefileSet> {

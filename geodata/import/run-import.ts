@@ -1,14 +1,18 @@
+import type { Geometry } from 'geojson';
 import { basename } from 'node:path';
 import { escapeIdentifier } from 'pg';
 import type pg from 'pg';
+import { refusalOf } from '../db/database-refusal.ts';
 import { insertRows } from '../db/bulk-insert.ts';
 import { isLayerKind, LAYERS, type LayerSpec, type Row } from '../model/layers.ts';
-import { coerceRow, makeRowPlan, type RowPlan } from './coerce-row.ts';
+import { coerceRow, makeRowPlan, placeable, type RowPlan } from './coerce-row.ts';
 import { formatOf } from './detect-format.ts';
 import { checkMapping, mapFields, mappingTargets, type FieldMap } from './map-fields.ts';
 import { openCsv } from './read-csv.ts';
 import { openGeoJson } from './read-geojson.ts';
 import { openShapefile } from './read-shapefile.ts';
+import { joinByPosition, unknownStationCodes } from './reading-stations.ts';
+import { LONLAT, resolveCrs, type SourceCrs } from './source-crs.ts';
 import {
   emptyGeometries,
   invalidGeometries,
@@ -22,6 +26,8 @@ import {
 import {
   ImportFileError,
   MAX_REPORTED_ERRORS,
+  type CrsReport,
+  type SourceRecord,
   type FieldProblem,
   type ImportFormat,
   type ImportOptions,
@@ -31,7 +37,12 @@ import {
   type ReadCounter,
   type RepairedGeometry,
   type RowError,
+  type StationMatch,
 } from './types.ts';
+import { loadStatements } from '../db/sql-statements.ts';
+
+// The fixed statements of this file, by name, in run-import.sql beside it.
+const FIXED_SQL = loadStatements(new URL('./run-import.sql', import.meta.url), ['begin_insert_import_batch', 'update_import_batch']);
 
 const DEFAULT_BATCH = 2000;
 
@@ -65,7 +76,7 @@ export async function runImport(pool: pg.Pool, options: ImportOptions): Promise<
       await client.query('BEGIN');
       try {
         await run.begin(format, fileName, options.actor);
-        await run.consume(reader, headerFields);
+        await run.consume(reader, headerFields, fileName);
         const batchId = await run.finish();
         return run.report({ format, fileName, encoding: reader.encoding, batchId, elapsedMs: Date.now() - started });
       } catch (err) {
@@ -84,6 +95,8 @@ export async function runImport(pool: pg.Pool, options: ImportOptions): Promise<
 interface PendingRow {
   readonly row: Row;
   readonly line: number;
+  /** A reading's lon/lat, when it is to be joined to a station by position. */
+  readonly position?: readonly [number, number];
 }
 
 /** The state of one import inside its transaction. */
@@ -98,14 +111,19 @@ class ImportRun {
   private rejectedRows = 0;
   private rowsRead = 0;
   private rowsStored = 0;
+  private toReview = 0;
   private settled = 0;
   private peakBuffered = 0;
   private failed = false;
   private tableWasEmpty = false;
   private repaired: RepairedGeometry[] = [];
+  private readonly matches: StationMatch[] = [];
+  private matchCount = 0;
   private readonly ignored = new Set<string>();
   private readonly fieldMaps = new Map<string, FieldMap>();
   private readonly batchSize: number;
+  /** Known from the first record on (a streamed GeoJSON's crs member is read by then). */
+  private crs: SourceCrs | null = null;
 
   constructor(
     private readonly client: pg.PoolClient,
@@ -117,11 +135,18 @@ class ImportRun {
   ) {
     this.keys = keyColumns(layer);
     this.batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
+    const tolerance = options.matchStationsWithinM;
+    if (tolerance !== undefined) {
+      if (!layer.references) throw new ImportFileError(`matchStationsWithinM joins readings to stations; layer ${layer.kind} has no station to join to`);
+      if (!Number.isFinite(tolerance) || tolerance <= 0 || tolerance > 50_000) {
+        throw new ImportFileError(`matchStationsWithinM must be a distance in metres above 0 and at most 50000; got ${tolerance}`);
+      }
+    }
   }
 
   async begin(format: ImportFormat, fileName: string, actor: string): Promise<void> {
     const { rows } = await this.client.query<{ id: string }>(
-      'INSERT INTO import_batch (kind, file_name, format, actor) VALUES ($1, $2, $3, $4) RETURNING id',
+      FIXED_SQL.begin_insert_import_batch,
       [this.layer.kind, fileName, format, actor],
     );
     this.batchId = Number(rows[0]!.id);
@@ -131,13 +156,14 @@ class ImportRun {
     this.tableWasEmpty = any.rowCount === 0;
   }
 
-  async consume(reader: OpenedReader, headerFields: FieldMap | undefined): Promise<void> {
+  async consume(reader: OpenedReader, headerFields: FieldMap | undefined, fileName: string): Promise<void> {
     for (const f of headerFields?.ignored ?? []) this.ignored.add(f);
     for await (const record of reader.records) {
       this.notePeak();
+      this.crs ??= this.resolveCrs(reader, record, fileName);
       if (record.line > 0) this.rowsRead++;
       const fields = headerFields ?? this.fieldMapFor(Object.keys(record.fields));
-      const result = coerceRow(this.plan, fields, record);
+      const result = coerceRow(this.plan, fields, record, this.crs.proj === null);
       if ('problems' in result) {
         this.reject(record.line, result.problems);
         this.settled++;
@@ -151,14 +177,38 @@ class ImportRun {
         continue;
       }
       this.keyLines.set(key, record.line);
-      if (this.failed) {
+      if (this.layer.kind === 'source' && this.crs.proj === null && !placeable(result.row.geom)) this.toReview++;
+      let position: readonly [number, number] | undefined;
+      if (this.options.matchStationsWithinM !== undefined) {
+        const read = positionOf(fields, record.fields);
+        if (typeof read === 'string') {
+          this.reject(record.line, [{ field: 'lon/lat', reason: read }]);
+          this.settled++;
+          continue;
+        }
+        position = read;
+      }
+      // After a first error nothing more is written, but readings still have their station
+      // codes checked, so the report names every reading that belongs to nothing.
+      if (this.failed && !this.layer.references) {
         this.settled++;
         continue;
       }
-      this.pending.push({ row: result.row, line: record.line });
+      this.pending.push(position ? { row: result.row, line: record.line, position } : { row: result.row, line: record.line });
       if (this.pending.length >= this.batchSize) await this.flush();
     }
     await this.flush();
+  }
+
+  /**
+   * An `srid` option, else what the file declares, else degrees if the coordinates are degrees
+   * (the .shp header's extent, or the first feature's). CSV coordinates are longitude/latitude
+   * in the row's own entered_crs unless an srid says otherwise.
+   */
+  private resolveCrs(reader: OpenedReader, first: SourceRecord, fileName: string): SourceCrs {
+    if (!reader.declaredCrs && (this.options.srid === undefined || this.options.srid === '')) return LONLAT;
+    const extent = reader.extent !== undefined ? reader.extent : extentOf(first.geometry);
+    return resolveCrs(this.options, reader.declaredCrs?.() ?? null, extent, fileName, reader.missingCrs ?? 'no coordinate system');
   }
 
   /** Validity check, then COMMIT with rows_stored or ROLLBACK; the batch id when committed. */
@@ -169,7 +219,7 @@ class ImportRun {
       this.rowsStored = 0;
       return null;
     }
-    await this.client.query('UPDATE import_batch SET rows_stored = $1 WHERE id = $2', [this.rowsStored, this.batchId]);
+    await this.client.query(FIXED_SQL.update_import_batch, [this.rowsStored, this.batchId]);
     await this.client.query('COMMIT');
     return this.batchId;
   }
@@ -178,7 +228,7 @@ class ImportRun {
     const column = this.layer.columns.find((c) => c.name === this.layer.geometry)!;
     if (column.type === 'point') return;
     const lineOf = (key: string) => this.keyLines.get(key) ?? 0;
-    if (column.type === 'polygon' && this.options.repairGeometry) {
+    if (column.type === 'polygon' && this.options.repairGeometry !== false) {
       const repaired = await repairPolygons(this.client, this.layer, this.keys, this.batchId);
       this.repaired = repaired
         .map((r) => ({ line: lineOf(r.key), at: this.at(lineOf(r.key)), key: keyText(this.keys, r.row), reason: r.reason }))
@@ -189,7 +239,8 @@ class ImportRun {
     }
     const invalid = await invalidGeometries(this.client, this.layer, this.keys, this.batchId, MAX_REPORTED_ERRORS);
     for (const bad of invalid.sort((a, b) => lineOf(a.key) - lineOf(b.key))) {
-      this.reject(lineOf(bad.key), [{ field: column.name, reason: `invalid ${column.type}: ${bad.reason} (${keyText(this.keys, bad.row)})` }]);
+      const hint = column.type === 'polygon' && this.options.repairGeometry === false ? '; leave out repairGeometry=false to have it repaired (ST_MakeValid)' : '';
+      this.reject(lineOf(bad.key), [{ field: column.name, reason: `invalid ${column.type}: ${bad.reason} (${keyText(this.keys, bad.row)})${hint}` }]);
     }
   }
 
@@ -199,18 +250,22 @@ class ImportRun {
       ...about,
       rowsRead: this.rowsRead,
       rowsStored: this.rowsStored,
+      coordinatesToReview: this.failed ? 0 : this.toReview,
       rejected: this.rejectedRows,
       errors: this.errors,
       errorCount: this.errorCount,
       ignoredFields: [...this.ignored],
+      crs: crsReport(this.crs ?? LONLAT),
       repaired: this.repaired,
       peakBufferedRows: this.peakBuffered,
+      ...(this.options.matchStationsWithinM !== undefined && { stationMatches: { count: this.matchCount, first: this.matches } }),
     };
   }
 
   private async flush(): Promise<void> {
     const batch = this.pending.splice(0);
     if (batch.length === 0) return;
+    await this.checkStations(batch);
     if (this.failed) {
       this.settled += batch.length;
       return;
@@ -227,7 +282,7 @@ class ImportRun {
           }
         }
       } else {
-        this.rowsStored += await insertRows(this.client, this.layer, batch.map((p) => p.row), this.batchId);
+        this.rowsStored += await insertRows(this.client, this.layer, batch.map((p) => p.row), this.batchId, this.crs?.proj ?? null);
       }
       await this.client.query('RELEASE SAVEPOINT import_batch_rows');
     } catch (err) {
@@ -237,13 +292,47 @@ class ImportRun {
     this.settled += batch.length;
   }
 
+  /**
+   * Readings belong to stored stations: joined by position when asked (the row then carries the
+   * station's code), else a code that is not stored is an error naming the line and the fix.
+   */
+  private async checkStations(batch: readonly PendingRow[]): Promise<void> {
+    const ref = this.layer.references;
+    if (!ref) return;
+    const tolerance = this.options.matchStationsWithinM;
+    if (tolerance !== undefined) {
+      const joins = await joinByPosition(this.client, this.layer, batch.map((p) => p.position!), tolerance);
+      batch.forEach((p, i) => {
+        const join = joins[i]!;
+        const given = String(p.row[ref.column]);
+        if ('problem' in join) {
+          this.reject(p.line, [{ field: 'lon/lat', reason: `${ref.column} ${given}: ${join.problem}` }]);
+          return;
+        }
+        this.matchCount++;
+        if (this.matches.length < MAX_REPORTED_ERRORS) this.matches.push({ line: p.line, given, station: join.station, distanceM: Math.round(join.distanceM * 10) / 10 });
+        p.row[ref.column] = join.station;
+      });
+      return;
+    }
+    const unknown = await unknownStationCodes(this.client, this.layer, batch.map((p) => String(p.row[ref.column])));
+    for (const p of batch) {
+      const code = String(p.row[ref.column]);
+      if (!unknown.has(code)) continue;
+      this.reject(p.line, [{
+        field: ref.column,
+        reason: `"${code}" is not a stored ${ref.noun}: import the ${ref.noun}s first, correct the code, or join the readings to ${ref.noun}s by position (matchStationsWithinM with lon/lat columns)`,
+      }]);
+    }
+  }
+
   /** A batch the database refused: insert its rows one by one to name the lines at fault. */
   private async locateFailure(batch: readonly PendingRow[], batchError: unknown): Promise<void> {
     let found = 0;
     for (const p of batch) {
       await this.client.query('SAVEPOINT import_one_row');
       try {
-        await insertRows(this.client, this.layer, [p.row], this.batchId);
+        await insertRows(this.client, this.layer, [p.row], this.batchId, this.crs?.proj ?? null);
         await this.client.query('RELEASE SAVEPOINT import_one_row');
       } catch (err) {
         await this.client.query('ROLLBACK TO SAVEPOINT import_one_row');
@@ -311,12 +400,50 @@ function checkHeaderCovers(layer: LayerSpec, plan: RowPlan, fields: FieldMap, fi
   }
 }
 
-function databaseProblem(layer: LayerSpec, err: unknown): FieldProblem {
-  const e = err as { message?: string; detail?: string; column?: string; constraint?: string };
-  let field = e.column ?? '(row)';
-  if (!e.column && e.constraint) {
-    const column = layer.columns.find((c) => e.constraint === `${layer.table}_${c.name}_check`);
-    if (column) field = column.name;
+/** A reading's position from its lon/lat fields (decimal degrees), or what is wrong with them. */
+function positionOf(fields: FieldMap, values: Readonly<Record<string, unknown>>): readonly [number, number] | string {
+  const lonField = fields.byTarget.get('lon'), latField = fields.byTarget.get('lat');
+  if (lonField === undefined || latField === undefined) return 'joining readings to stations by position needs lon and lat columns (经度, 纬度)';
+  const lon = Number(String(values[lonField] ?? '').trim()), lat = Number(String(values[latField] ?? '').trim());
+  const empty = String(values[lonField] ?? '').trim() === '' || String(values[latField] ?? '').trim() === '';
+  if (empty || !Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
+    return `"${String(values[lonField] ?? '')}", "${String(values[latField] ?? '')}" is not a position in decimal degrees, needed to join the reading to a station`;
   }
-  return { field, reason: `the database refused the row: ${e.message ?? String(err)}${e.detail ? ` (${e.detail})` : ''}` };
+  return [lon, lat];
+}
+
+function crsReport(crs: SourceCrs): CrsReport {
+  return { label: crs.label, epsg: crs.epsg, transformed: crs.proj !== null, assumed: crs.assumed };
+}
+
+/** The bounding box of one GeoJSON geometry's positions; null when it has none. */
+export function extentOf(geometry: Geometry | null | undefined): [number, number, number, number] | null {
+  if (!geometry) return null;
+  const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  const visit = (c: unknown): void => {
+    if (!Array.isArray(c)) return;
+    if (typeof c[0] === 'number' && typeof c[1] === 'number') {
+      box[0] = Math.min(box[0], c[0]); box[1] = Math.min(box[1], c[1]);
+      box[2] = Math.max(box[2], c[0]); box[3] = Math.max(box[3], c[1]);
+      return;
+    }
+    for (const inner of c) visit(inner);
+  };
+  if (geometry.type === 'GeometryCollection') geometry.geometries.forEach((g) => visit((g as { coordinates?: unknown }).coordinates));
+  else visit(geometry.coordinates);
+  return Number.isFinite(box[0]) ? box : null;
+}
+
+/**
+ * A row the database refused, in the words of geodata/db/database-refusal.ts: the field at
+ * fault and a reason that names no constraint and, for a taken key, not where it is taken
+ * (a census id of another district says "already registered", nothing more).
+ */
+function databaseProblem(layer: LayerSpec, err: unknown): FieldProblem {
+  const columnOf = (constraint: string) =>
+    layer.columns.find((c) => constraint === `${layer.table}_${c.name}_check` || constraint === `${layer.table}_${c.name}_key`)?.name;
+  const refusal = refusalOf(err, columnOf);
+  const code = (err as { code?: string }).code;
+  if (!refusal) return { field: '(row)', reason: `the database refused the row${code ? ` (SQLSTATE ${code})` : ''}` };
+  return { field: refusal.column ?? '(row)', reason: refusal.reason };
 }

@@ -1,7 +1,12 @@
 import type pg from 'pg';
 
-export const AIR_POLLUTANTS = ['so2', 'nox', 'pm', 'vocs'] as const;
-export type AirPollutant = (typeof AIR_POLLUTANTS)[number];
+import { AIR_POLLUTANTS, type AirPollutant } from '../model/vocabulary.ts';
+import { loadStatements } from '../db/sql-statements.ts';
+
+// The fixed statements of this file, by name, in air-contributors.sql beside it.
+const FIXED_SQL = loadStatements(new URL('./air-contributors.sql', import.meta.url), ['air_contributors_select_air_station', 'air_contributors_select_air_reading']);
+
+export { AIR_POLLUTANTS, type AirPollutant };
 
 export interface AirOptions {
   /** Search radius around the station (km). Default 20. */
@@ -54,7 +59,7 @@ export async function airContributors(pool: pg.Pool, code: string, options: AirO
   };
   if (!AIR_POLLUTANTS.includes(o.pollutant)) throw new RangeError(`pollutant must be one of ${AIR_POLLUTANTS.join(', ')}`);
   const { rows: [st] } = await pool.query(
-    `SELECT code, name, city, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM air_station WHERE code = $1`, [code]);
+    FIXED_SQL.air_contributors_select_air_station, [code]);
   if (!st) return null;
   // The bounding box (degrees, widened for latitude) lets the spatial index cut the candidates;
   // the geodesic distance then decides.
@@ -81,7 +86,7 @@ export async function airContributors(pool: pg.Pool, code: string, options: AirO
   [code, degLon, degLat, o.radiusKm, o.windFromDeg, o.sectorDeg, o.offSectorWeight, o.minDistanceKm, o.limit]);
   const total = rows.length ? Number(rows[0].total) : 0;
   const { rows: months } = await pool.query(
-    `SELECT to_char(month, 'YYYY-MM') AS month, pm25, pm10, o3, no2, so2, aqi FROM air_reading WHERE station_code = $1 ORDER BY month`, [code]);
+    FIXED_SQL.air_contributors_select_air_reading, [code]);
   return {
     station: { code: st.code, name: st.name, city: st.city, lon: st.lon, lat: st.lat },
     options: o,

@@ -1,5 +1,9 @@
 import type pg from 'pg';
 import { latestReadingMonth, problemList, type Problem } from './response.ts';
+import { loadStatements } from '../db/sql-statements.ts';
+
+// The fixed statements of this file, by name, in battle-map.sql beside it.
+const FIXED_SQL = loadStatements(new URL('./battle-map.sql', import.meta.url), ['battle_basins_select_section', 'battle_view_select_basin', 'battle_view_select_section_reading', 'battle_view_select_section']);
 
 export interface BattleSection {
   code: string;
@@ -24,24 +28,18 @@ export interface BattleView {
 
 /** Basins to choose from on the battle map, main basins first. */
 export async function battleBasins(pool: pg.Pool): Promise<{ code: string; name: string; level: number; sections: number }[]> {
-  const { rows } = await pool.query(`
-    SELECT b.code, b.name, b.level, (SELECT count(*)::int FROM section s WHERE ST_Covers(b.geom, s.geom)) AS sections
-      FROM basin b WHERE b.geom IS NOT NULL ORDER BY b.level, b.code`);
+  const { rows } = await pool.query(FIXED_SQL.battle_basins_select_section);
   return rows;
 }
 
 /** Everything the battle map shows for one basin and month (latest month by default). */
 export async function battleView(pool: pg.Pool, basinCode: string, options: { month?: string; top?: number } = {}): Promise<BattleView | null> {
   const { rows: [b] } = await pool.query(
-    `SELECT code, name, ST_XMin(geom) AS x0, ST_YMin(geom) AS y0, ST_XMax(geom) AS x1, ST_YMax(geom) AS y1 FROM basin WHERE code = $1`, [basinCode]);
+    FIXED_SQL.battle_view_select_basin, [basinCode]);
   if (!b) return null;
   const month = options.month ?? (await latestReadingMonth(pool));
-  const { rows: months } = await pool.query(`SELECT DISTINCT to_char(month, 'YYYY-MM') AS m FROM section_reading ORDER BY m`);
-  const { rows } = await pool.query(`
-    SELECT s.code, s.name, s.level, ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat, s.target_class, r.water_class
-      FROM section s JOIN basin b ON b.code = $1 AND ST_Covers(b.geom, s.geom)
-      LEFT JOIN section_reading r ON r.section_code = s.code AND r.month = ($2 || '-01')::date
-     ORDER BY s.code`, [basinCode, month ?? '1900-01']);
+  const { rows: months } = await pool.query(FIXED_SQL.battle_view_select_section_reading);
+  const { rows } = await pool.query(FIXED_SQL.battle_view_select_section, [basinCode, month ?? '1900-01']);
   const problems = month ? (await problemList(pool, { month, basin: basinCode, top: options.top ?? 5 })).problems : [];
   return {
     basin: { code: b.code, name: b.name, bbox: b.x0 === null ? null : [b.x0, b.y0, b.x1, b.y1] },

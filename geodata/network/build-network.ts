@@ -1,16 +1,28 @@
 import type pg from 'pg';
 import { refreshWith, type IndexReport } from './network-index.ts';
 import { inTransaction } from '../db/transaction.ts';
+import { orientAutomatically, type Arc, type BankStretch, type Fork, type FoundOutlet } from './auto-direction.ts';
+import { loadStatements } from '../db/sql-statements.ts';
 
-export type DirectionSource = 'stored' | 'attribute' | 'outlet';
+// The fixed statements of this file, by name, in build-network.sql beside it.
+const FIXED_SQL = loadStatements(new URL('./build-network.sql', import.meta.url), ['build_river_network_insert_network_report', 'build_with_select_river_reach', 'update_river_reach', 'select_network_reach', 'tree_issues_select_network_reach', 'outlet_ids_select_network_reach']);
+
+export type DirectionSource = 'auto' | 'stored' | 'attribute' | 'outlet';
 
 export interface BuildOptions {
   /**
    * Where flow direction comes from: 'stored' keeps river_reach.downstream_id as imported;
    * 'attribute' takes each line as digitised from its from-node to its to-node; 'outlet' orients
-   * every reach towards the declared outlets (breadth-first over the snapped graph).
+   * every reach towards the declared outlets (breadth-first over the snapped graph); 'auto'
+   * finds the outlets itself (mouths closed by the coast, else the free end agreeing best
+   * with the digitising; declared outlets override it piece by piece), keeps one bank of a
+   * double-line river and leaves island rings off the flow (auto-direction.ts).
    */
   direction: DirectionSource;
+  /** 'auto': reach ids that are not outlets although they look like a mouth. */
+  notOutlets?: number[];
+  /** 'auto': widest a double-line river may be (metres). Default 3000. */
+  maxBankWidthM?: number;
   /** Endpoints closer than this (metres) are one node. Default 50. */
   toleranceM?: number;
   /** Free ends farther than the tolerance but within this of another end are reported as gaps. Default 20 × tolerance. */
@@ -46,6 +58,36 @@ export interface NetworkReport {
   /** Nodes where flow leaves by more than one reach (attribute direction): the lowest id is kept. */
   bifurcations: { reaches: number[]; kept: number }[];
   index: IndexReport;
+  /** 'auto' only: what was found, each reach with its river name. */
+  auto?: AutoReport;
+  /** Names of the reaches this report mentions (id → name, null when unnamed). */
+  reachNames: Record<string, string | null>;
+  /** Per outlet tree: what may make a trace over it incomplete (read by the traces). */
+  issuesByOutlet: Record<string, TreeIssues>;
+  /** Reaches kept off the flow: not indexed, not linked to (second banks, island rings, unreached). */
+  offFlow: number[];
+  /** The water between double-line banks (GeoJSON MultiPolygon, degrees), or null. */
+  water: { type: 'MultiPolygon'; coordinates: number[][][][] } | null;
+}
+
+export interface AutoReport {
+  outlets: (FoundOutlet & { name: string | null })[];
+  forks: (Fork & { name: string | null })[];
+  /** Forks neither names nor the way to the outlet resolve. */
+  ambiguousForks: number[];
+  banks: BankStretch[];
+  islandRings: number[];
+  unreached: number[];
+  maxBankWidthM: number;
+}
+
+export interface TreeIssues {
+  /** The outlet was guessed from a free end, not found at a mouth or declared. */
+  guessedOutlet: boolean;
+  ambiguousForks: number[];
+  /** Reaches of the same connected piece that reach no outlet. */
+  unreached: number;
+  cycles: number;
 }
 
 export class NetworkBuildError extends Error {
@@ -63,8 +105,7 @@ export async function buildRiverNetwork(pool: pg.Pool, options: BuildOptions): P
   return inTransaction(pool, async (client) => {
     const report = await buildWith(client, options);
     await client.query(
-      `INSERT INTO network_report (kind, report) VALUES ('build', $1)
-       ON CONFLICT (kind) DO UPDATE SET report = excluded.report, at = now()`, [JSON.stringify(report)]);
+      FIXED_SQL.build_river_network_insert_network_report, [JSON.stringify(report)]);
     return report;
   });
 }
@@ -81,11 +122,11 @@ async function buildWith(client: pg.PoolClient, options: BuildOptions): Promise<
   const toleranceM = options.toleranceM ?? 50;
   const gapSearchM = options.gapSearchM ?? toleranceM * 20;
   if (!(toleranceM >= 0) || !(gapSearchM >= toleranceM)) throw new NetworkBuildError('toleranceM must be ≥ 0 and gapSearchM ≥ toleranceM');
-  const { rows } = await client.query<{ id: string; down: string | null; sx: number; sy: number; ex: number; ey: number }>(
-    `SELECT id, downstream_id AS down, ST_X(ST_StartPoint(geom)) AS sx, ST_Y(ST_StartPoint(geom)) AS sy,
-            ST_X(ST_EndPoint(geom)) AS ex, ST_Y(ST_EndPoint(geom)) AS ey
-       FROM river_reach ORDER BY id`);
+  const auto = options.direction === 'auto';
+  const { rows } = await client.query<{ id: string; down: string | null; name: string | null; sx: number; sy: number; ex: number; ey: number; gj: string | null }>(
+    FIXED_SQL.build_with_select_river_reach, [auto]);
   const reaches: Reach[] = rows.map((r) => ({ id: Number(r.id), down: r.down === null ? null : Number(r.down), sx: r.sx, sy: r.sy, ex: r.ex, ey: r.ey, startNode: -1, endNode: -1 }));
+  const names = new Map(rows.map((r) => [Number(r.id), r.name]));
   const byId = new Map(reaches.map((r) => [r.id, r]));
   const outlets = [...new Set(options.outlets ?? [])];
   for (const id of outlets) if (!byId.has(id)) throw new NetworkBuildError(`declared outlet reach ${id} does not exist`);
@@ -95,8 +136,40 @@ async function buildWith(client: pg.PoolClient, options: BuildOptions): Promise<
   const nodeCount = snapEndpoints(reaches, meters, toleranceM);
   const selfLoops = reaches.filter((r) => r.startNode === r.endNode).map((r) => r.id);
   const bifurcations: NetworkReport['bifurcations'] = [];
+  const offFlow = new Set<number>();
+  let autoReport: AutoReport | undefined;
+  let water: NetworkReport['water'] = null;
+  let guessed = new Set<number>();
+  let pieceOf = new Map<number, number>();
 
-  if (options.direction === 'attribute') {
+  if (auto) {
+    const arcs: Arc[] = reaches.map((r, i) => {
+      const coords = JSON.parse(rows[i]!.gj!).coordinates as [number, number][];
+      const xy = coords.map(([x, y]) => [x * meters.kx, y * meters.ky] as [number, number]);
+      let lengthM = 0;
+      for (let k = 1; k < xy.length; k++) lengthM += Math.hypot(xy[k]![0] - xy[k - 1]![0], xy[k]![1] - xy[k - 1]![1]);
+      return { id: r.id, name: names.get(r.id) ?? null, startNode: r.startNode, endNode: r.endNode, xy, lengthM };
+    });
+    for (const id of options.notOutlets ?? []) if (!byId.has(id)) throw new NetworkBuildError(`reach ${id} given as not an outlet does not exist`);
+    const result = orientAutomatically(arcs, { outlets, notOutlets: options.notOutlets, maxBankWidthM: options.maxBankWidthM });
+    for (const r of reaches) r.down = result.down.get(r.id) ?? null;
+    for (const [id, role] of result.role) if (role === 'bank' || role === 'ring' || role === 'unreached') offFlow.add(id);
+    const named = <T extends { reach: number }>(x: T) => ({ ...x, name: names.get(x.reach) ?? null });
+    autoReport = {
+      outlets: result.outlets.map(named),
+      forks: result.forks.map(named),
+      ambiguousForks: result.forks.filter((f) => f.resolvedBy === null).map((f) => f.reach).sort((a, b) => a - b),
+      banks: result.banks,
+      islandRings: [...result.rings].sort((a, b) => a - b),
+      unreached: [...result.unreached].sort((a, b) => a - b),
+      maxBankWidthM: options.maxBankWidthM ?? 3000,
+    };
+    guessed = new Set(result.outlets.filter((o) => o.how === 'free-end').map((o) => o.reach));
+    pieceOf = result.piece;
+    if (result.water.length > 0) {
+      water = { type: 'MultiPolygon', coordinates: result.water.map((ring) => [[...ring, ring[0]!].map(([x, y]) => [x / meters.kx, y / meters.ky])]) };
+    }
+  } else if (options.direction === 'attribute') {
     const leaving = new Map<number, number[]>();
     for (const r of reaches) push(leaving, r.startNode, r.id);
     for (const r of reaches) {
@@ -114,12 +187,11 @@ async function buildWith(client: pg.PoolClient, options: BuildOptions): Promise<
     for (let i = 0; i < reaches.length; i += BATCH) {
       const part = reaches.slice(i, i + BATCH);
       await client.query(
-        `UPDATE river_reach r SET downstream_id = u.down FROM unnest($1::bigint[], $2::bigint[]) AS u(id, down)
-          WHERE r.id = u.id AND r.downstream_id IS DISTINCT FROM u.down`,
+        FIXED_SQL.update_river_reach,
         [part.map((r) => r.id), part.map((r) => r.down)]);
     }
   }
-  const index = await refreshWith(client);
+  const index = await refreshWith(client, offFlow);
 
   const pieces = connectedPieces(reaches);
   const extent = extentOf(reaches);
@@ -130,7 +202,9 @@ async function buildWith(client: pg.PoolClient, options: BuildOptions): Promise<
   }
   const outletSet = new Set(outlets);
   const largest = pieces.reduce((a, b) => (b.length > a.length ? b : a), [] as Reach[]);
-  const dangling = pieces.filter((p) => (outletSet.size > 0 ? !p.some((r) => outletSet.has(r.id)) : p !== largest));
+  const dangling = auto
+    ? pieces.filter((p) => p.every((r) => offFlow.has(r.id)) && p.some((r) => autoReport!.unreached.includes(r.id)))
+    : pieces.filter((p) => (outletSet.size > 0 ? !p.some((r) => outletSet.has(r.id)) : p !== largest));
   const edgeM = Math.max(toleranceM * 2, 200);
   const danglingPieces: Piece[] = dangling.map((p) => ({
     reaches: p.length,
@@ -140,13 +214,19 @@ async function buildWith(client: pg.PoolClient, options: BuildOptions): Promise<
   })).sort((a, b) => b.reaches - a.reaches || a.sample[0]! - b.sample[0]!);
 
   // With declared outlets, a chain ending at any other sink reaches no outlet either.
-  const noOutlet = new Set(index.noOutlet);
-  if (outletSet.size > 0) {
+  const noOutlet = new Set([...index.noOutlet, ...(autoReport?.unreached ?? [])]);
+  if (outletSet.size > 0 && !auto) {
     const { rows: stray } = await client.query<{ reach_id: string }>(
-      `SELECT reach_id FROM network_reach WHERE NOT (outlet_id = ANY($1::bigint[]))`, [outlets]);
+      FIXED_SQL.select_network_reach, [outlets]);
     for (const r of stray) noOutlet.add(Number(r.reach_id));
   }
-  const selfLoopCycles = selfLoops.filter((id) => !index.cycles.some((c) => c.length === 1 && c[0] === id)).map((id) => [id]);
+  // Island rings are no cycles once 'auto' keeps them off the flow.
+  const selfLoopCycles = auto ? [] : selfLoops.filter((id) => !index.cycles.some((c) => c.length === 1 && c[0] === id)).map((id) => [id]);
+  const cycles = [...index.cycles, ...selfLoopCycles].sort((a, b) => a[0]! - b[0]!);
+  const issuesByOutlet = await treeIssues(client, { auto: autoReport, guessed, pieceOf, cycles, noOutlet: [...noOutlet], reaches });
+  const gaps = findGaps(reaches, degree, meters, toleranceM, gapSearchM);
+  const mentioned = new Set<number>([...selfLoops, ...cycles.flat(), ...noOutlet, ...uniqueBifurcations.flatMap((b) => b.reaches),
+    ...gaps.flatMap((g) => [g.reachA, g.reachB]), ...(autoReport ? [...autoReport.outlets.map((o) => o.reach), ...autoReport.forks.flatMap((f) => [f.reach, f.kept ?? f.reach]), ...autoReport.banks.flatMap((b) => [...b.kept, ...b.dropped])] : [])]);
   return {
     direction: options.direction,
     toleranceM,
@@ -154,17 +234,58 @@ async function buildWith(client: pg.PoolClient, options: BuildOptions): Promise<
     nodes: nodeCount,
     outlets: index.outlets > 0 ? await outletIds(client) : [],
     selfLoops,
-    cycles: [...index.cycles, ...selfLoopCycles].sort((a, b) => a[0]! - b[0]!),
+    cycles,
     danglingPieces,
     noOutlet: [...noOutlet].sort((a, b) => a - b),
-    gaps: findGaps(reaches, degree, meters, toleranceM, gapSearchM),
+    gaps,
     bifurcations: uniqueBifurcations,
     index,
+    ...(autoReport ? { auto: autoReport } : {}),
+    reachNames: Object.fromEntries([...mentioned].sort((a, b) => a - b).map((id) => [String(id), names.get(id) ?? null])),
+    issuesByOutlet,
+    offFlow: [...offFlow].sort((a, b) => a - b),
+    water,
   };
 }
 
+/**
+ * What may make a trace over each outlet's tree incomplete: an outlet that was only guessed,
+ * ambiguous forks inside the tree, and reaches of the same connected piece that reach no outlet
+ * or run in a loop (their sources drain somewhere the trace cannot see).
+ */
+async function treeIssues(client: pg.PoolClient, x: {
+  auto: AutoReport | undefined; guessed: Set<number>; pieceOf: Map<number, number>; cycles: number[][]; noOutlet: number[]; reaches: Reach[];
+}): Promise<Record<string, TreeIssues>> {
+  const { rows } = await client.query<{ reach_id: string; outlet_id: string }>(FIXED_SQL.tree_issues_select_network_reach);
+  const outletOf = new Map(rows.map((r) => [Number(r.reach_id), Number(r.outlet_id)]));
+  // Without 'auto' the pieces come from the snapped nodes.
+  let pieceOf = x.pieceOf;
+  if (pieceOf.size === 0) {
+    pieceOf = new Map();
+    connectedPieces(x.reaches).forEach((p, i) => { for (const r of p) pieceOf.set(r.id, i); });
+  }
+  const out: Record<string, TreeIssues> = {};
+  const outletsOfPiece = new Map<number, Set<number>>();
+  for (const [reach, outlet] of outletOf) {
+    out[String(outlet)] ??= { guessedOutlet: x.guessed.has(outlet), ambiguousForks: [], unreached: 0, cycles: 0 };
+    const p = pieceOf.get(reach);
+    if (p !== undefined) {
+      const set = outletsOfPiece.get(p) ?? new Set();
+      set.add(outlet);
+      outletsOfPiece.set(p, set);
+    }
+  }
+  for (const id of x.auto?.ambiguousForks ?? []) {
+    const outlet = outletOf.get(id);
+    if (outlet !== undefined) out[String(outlet)]!.ambiguousForks.push(id);
+  }
+  for (const id of x.noOutlet) for (const o of outletsOfPiece.get(pieceOf.get(id) ?? -1) ?? []) out[String(o)]!.unreached++;
+  for (const c of x.cycles) for (const o of outletsOfPiece.get(pieceOf.get(c[0]!) ?? -1) ?? []) out[String(o)]!.cycles++;
+  return out;
+}
+
 async function outletIds(client: pg.PoolClient): Promise<number[]> {
-  const { rows } = await client.query<{ id: string }>(`SELECT reach_id AS id FROM network_reach WHERE depth = 0 ORDER BY reach_id`);
+  const { rows } = await client.query<{ id: string }>(FIXED_SQL.outlet_ids_select_network_reach);
   return rows.map((r) => Number(r.id));
 }
 

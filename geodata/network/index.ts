@@ -2,7 +2,7 @@ export { buildRiverNetwork, NetworkBuildError, type BuildOptions, type Direction
 export { refreshNetworkIndex, type IndexReport } from './network-index.ts';
 export { linkNetwork, DEFAULT_LINK_OPTIONS, type LinkOptions, type LinkReport, type UnlinkedItem } from './link-network.ts';
 export {
-  traceUpstream, traceDownstreamFromSource, traceDownstreamFromOutfall, NetworkLookupError, DEFAULT_DECAY_PER_KM, POLLUTANTS,
+  traceUpstream, traceDownstreamFromSource, traceDownstreamFromOutfall, traceDownstreamFromSection, NetworkLookupError, DEFAULT_DECAY_PER_KM, POLLUTANTS,
   type Contributor, type DownstreamTrace, type Loads, type Pollutant, type TraceScope, type UpstreamOptions, type UpstreamTrace,
 } from './trace.ts';
 export { allSectionLoads, type SectionLoad } from './section-loads.ts';
@@ -13,3 +13,8 @@ export {
 export { AIR_POLLUTANTS, airContributors, type AirContributor, type AirOptions, type AirPollutant, type AirStationContributors } from './air-contributors.ts';
 export { battleBasins, battleView, type BattleSection, type BattleView } from './battle-map.ts';
 export { NETWORK_KINDS, refreshAfterImport, type ImportRefresh } from './refresh-after-import.ts';
+export { nameReaches, resolveSource, resolveTraceStart, type NamedReach, type StartKind, type TraceStart } from './identifiers.ts';
+export { type TraceValidity } from './trace-validity.ts';
+export { orientAutomatically, type ArcRole, type AutoResult } from './auto-direction.ts';
+export { networkReport, refreshForCaller, summarizeLinks, type StoredNetworkReport } from './network-report.ts';
+export { reachPaths, DRAW_TOLERANCE_DEG, type NetworkTraceAnswer, type ReachPath } from './trace-paths.ts';

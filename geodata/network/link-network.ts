@@ -1,5 +1,10 @@
 import type pg from 'pg';
 import { inTransaction } from '../db/transaction.ts';
+import { summarizeLinks } from './network-report.ts';
+import { loadStatements } from '../db/sql-statements.ts';
+
+// The fixed statements of this file, by name, in link-network.sql beside it.
+const FIXED_SQL = loadStatements(new URL('./link-network.sql', import.meta.url), ['link_network_insert_network_report', 'flow_shape_select_network_report', 'link_with_truncate_network_outfall', 'link_with_insert_network_outfall', 'link_with_insert_network_section', 'link_sources_direct_update_network_source']);
 
 export interface LinkOptions {
   /** Farthest an outfall may lie from its receiving reach (metres). Default 500. */
@@ -46,55 +51,42 @@ export async function linkNetwork(pool: pg.Pool, options: LinkOptions = {}): Pro
   return inTransaction(pool, async (client) => {
     const report = await linkWith(client, o);
     await client.query(
-      `INSERT INTO network_report (kind, report) VALUES ('link', $1)
-       ON CONFLICT (kind) DO UPDATE SET report = excluded.report, at = now()`, [JSON.stringify(report)]);
+      FIXED_SQL.link_network_insert_network_report, [JSON.stringify(report)]);
     return report;
   });
 }
 
+/**
+ * What the last build left off the flow (second banks, island rings) and the water between
+ * double-line banks: points are placed on the kept bank, and a point between the banks (a
+ * section on the centre line, farther than the tolerance from either bank) still links, up to
+ * the widest bank distance the build allowed.
+ */
+interface FlowShape { offFlow: number[]; water: string | null; bankWidthM: number }
+
+async function flowShape(client: pg.PoolClient): Promise<FlowShape> {
+  const { rows } = await client.query<{ off: number[] | null; water: unknown; width: number | null }>(
+    FIXED_SQL.flow_shape_select_network_report);
+  const r = rows[0];
+  const water = r?.water && typeof r.water === 'object' ? JSON.stringify(r.water) : null;
+  return { offFlow: (r?.off ?? []).map(Number), water, bankWidthM: r?.width ?? 3000 };
+}
+
 async function linkWith(client: pg.PoolClient, o: Required<LinkOptions>): Promise<LinkReport> {
-  await client.query('TRUNCATE network_outfall, network_section, network_source');
+  const flow = await flowShape(client);
+  await client.query(FIXED_SQL.link_with_truncate_network_outfall);
 
   // Outfalls. The KNN order (<->) uses the spatial index; the tolerance is checked in metres after.
-  await client.query(`
-    INSERT INTO network_outfall (outfall_code, reach_id, via, note)
-    SELECT o.code,
-           coalesce(stored.id, by_name.id, near.id),
-           CASE WHEN stored.id IS NOT NULL THEN 'reach_id' WHEN by_name.id IS NOT NULL THEN 'name'
-                WHEN near.id IS NOT NULL THEN 'nearest' ELSE 'unlinked' END,
-           CASE WHEN o.geom IS NULL AND stored.id IS NULL THEN 'no coordinates and no reach_id'
-                WHEN o.reach_id IS NOT NULL AND stored.id IS NULL AND coalesce(by_name.id, near.id) IS NULL
-                  THEN 'reach_id ' || o.reach_id || ' does not exist and no reach within tolerance'
-                WHEN coalesce(stored.id, by_name.id, near.id) IS NULL THEN 'no reach within ' || $1::float8 || ' m'
-                  || CASE WHEN o.receiving_water IS NOT NULL THEN ' and no reach named ' || o.receiving_water || ' within ' || $2::float8 || ' m' ELSE '' END
-           END
-      FROM outfall o
-      LEFT JOIN river_reach stored ON stored.id = o.reach_id
-      LEFT JOIN LATERAL (
-        SELECT r.id FROM river_reach r
-         WHERE stored.id IS NULL AND o.receiving_water IS NOT NULL AND r.name = o.receiving_water AND o.geom IS NOT NULL
-         ORDER BY r.geom <-> o.geom LIMIT 1) n0 ON true
-      LEFT JOIN river_reach by_name ON by_name.id = n0.id AND ST_DistanceSphere(o.geom, ST_ClosestPoint(by_name.geom, o.geom)) <= $2
-      LEFT JOIN LATERAL (
-        SELECT r.id FROM river_reach r WHERE stored.id IS NULL AND o.geom IS NOT NULL ORDER BY r.geom <-> o.geom LIMIT 1) n1 ON true
-      LEFT JOIN river_reach near ON near.id = n1.id AND ST_DistanceSphere(o.geom, ST_ClosestPoint(near.geom, o.geom)) <= $1`,
-  [o.outfallToleranceM, o.nameToleranceM]);
+  await client.query(FIXED_SQL.link_with_insert_network_outfall,
+  [o.outfallToleranceM, o.nameToleranceM, flow.offFlow, flow.water, flow.bankWidthM]);
   await placeOn(client, 'network_outfall', 'outfall_code', 'outfall', 'code');
 
-  await client.query(`
-    INSERT INTO network_section (section_code, reach_id, via, note)
-    SELECT s.code, coalesce(stored.id, near.id),
-           CASE WHEN stored.id IS NOT NULL THEN 'reach_id' WHEN near.id IS NOT NULL THEN 'nearest' ELSE 'unlinked' END,
-           CASE WHEN coalesce(stored.id, near.id) IS NULL THEN 'no reach within ' || $1::float8 || ' m' END
-      FROM section s
-      LEFT JOIN river_reach stored ON stored.id = s.reach_id
-      LEFT JOIN LATERAL (SELECT r.id FROM river_reach r WHERE stored.id IS NULL ORDER BY r.geom <-> s.geom LIMIT 1) n1 ON true
-      LEFT JOIN river_reach near ON near.id = n1.id AND ST_DistanceSphere(s.geom, ST_ClosestPoint(near.geom, s.geom)) <= $1`,
-  [o.sectionToleranceM]);
+  await client.query(FIXED_SQL.link_with_insert_network_section,
+  [o.sectionToleranceM, flow.offFlow, flow.water, flow.bankWidthM]);
   await placeOn(client, 'network_section', 'section_code', 'section', 'code');
 
   // Sources not connected to a facility: through their outfall when it is placed, else nearest.
-  await linkSourcesDirect(client, o, `s.facility_census_id IS NULL`, null);
+  await linkSourcesDirect(client, o, flow, `s.facility_census_id IS NULL`, null);
   // Then sources connected to a facility take the facility's place, uncounted.
   await client.query(`
     INSERT INTO network_source (source_id, reach_id, pre, dist_m, via, outfall_code, facility_id, counted, offset_m)
@@ -103,23 +95,13 @@ async function linkWith(client: pg.PoolClient, o: Required<LinkOptions>): Promis
       JOIN network_source nf ON nf.source_id = f.id AND nf.reach_id IS NOT NULL
      WHERE ${WATER_EMITTING} AND s.facility_census_id IS NOT NULL`);
   // A facility that is missing or not placed: the source falls back to its own way, noted.
-  await linkSourcesDirect(client, o, `s.facility_census_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM network_source x WHERE x.source_id = s.id)`,
+  await linkSourcesDirect(client, o, flow, `s.facility_census_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM network_source x WHERE x.source_id = s.id)`,
     `'facility ' || s.facility_census_id || ' not found or not linked'`);
 
-  const count = async (table: string) => {
-    const { rows } = await client.query<{ via: string; n: number }>(`SELECT via, count(*)::int AS n FROM ${table} GROUP BY via ORDER BY via`);
-    return Object.fromEntries(rows.map((r) => [r.via, r.n]));
-  };
-  const { rows: unlinked } = await client.query<UnlinkedItem>(`
-    SELECT * FROM (
-      SELECT 'outfall' AS kind, outfall_code AS id, note FROM network_outfall WHERE pre IS NULL
-      UNION ALL SELECT 'section', section_code, note FROM network_section WHERE pre IS NULL
-      UNION ALL SELECT 'source', source_id::text, note FROM network_source WHERE pre IS NULL) u
-    ORDER BY kind, id LIMIT 500`);
-  return { outfalls: await count('network_outfall'), sections: await count('network_section'), sources: await count('network_source'), unlinked };
+  return summarizeLinks(client);
 }
 
-async function linkSourcesDirect(client: pg.PoolClient, o: Required<LinkOptions>, where: string, note: string | null): Promise<void> {
+async function linkSourcesDirect(client: pg.PoolClient, o: Required<LinkOptions>, flow: FlowShape, where: string, note: string | null): Promise<void> {
   await client.query(`
     INSERT INTO network_source (source_id, reach_id, pre, dist_m, via, outfall_code, counted, offset_m, note)
     SELECT s.id, coalesce(no.reach_id, near.id), no.pre, no.dist_m,
@@ -130,19 +112,20 @@ async function linkSourcesDirect(client: pg.PoolClient, o: Required<LinkOptions>
              CASE WHEN no.reach_id IS NULL AND near.id IS NULL THEN
                CASE WHEN s.geom IS NULL THEN 'no coordinates' ELSE 'no reach within ' || $1::float8 || ' m' END END), '')
       FROM source s
+      CROSS JOIN (SELECT CASE WHEN $3::text IS NULL THEN NULL ELSE ST_SetSRID(ST_GeomFromGeoJSON($3::text), 4326) END AS g) w
       LEFT JOIN network_outfall no ON no.outfall_code = s.outfall_code AND no.reach_id IS NOT NULL
       LEFT JOIN LATERAL (
-        SELECT r.id FROM river_reach r WHERE no.reach_id IS NULL AND s.geom IS NOT NULL ORDER BY r.geom <-> s.geom LIMIT 1) n1 ON true
-      LEFT JOIN river_reach near ON near.id = n1.id AND ST_DistanceSphere(s.geom, ST_ClosestPoint(near.geom, s.geom)) <= $1
-     WHERE ${WATER_EMITTING} AND ${where}`, [o.sourceToleranceM]);
+        SELECT r.id FROM river_reach r WHERE no.reach_id IS NULL AND s.geom IS NOT NULL AND NOT (r.id = ANY($2::bigint[])) ORDER BY r.geom <-> s.geom LIMIT 1) n1 ON true
+      LEFT JOIN river_reach near ON near.id = n1.id AND CASE WHEN ST_DistanceSphere(s.geom, ST_ClosestPoint(near.geom, s.geom)) <= $1::float8 THEN true
+             WHEN w.g IS NOT NULL AND ST_DistanceSphere(s.geom, ST_ClosestPoint(near.geom, s.geom)) <= $1::float8 + $4::float8
+               AND ST_DWithin(w.g::geography, s.geom::geography, $1::float8) THEN true ELSE false END
+     WHERE ${WATER_EMITTING} AND ${where}`, [o.sourceToleranceM, flow.offFlow, flow.water, flow.bankWidthM]);
   // Sources placed on the nearest reach get their own position along it.
   await client.query(`
     UPDATE network_source n SET pre = nr.pre, dist_m = ${DIST_EXPR('s.geom')}, offset_m = ST_DistanceSphere(s.geom, ST_ClosestPoint(r.geom, s.geom))
       FROM source s, river_reach r, network_reach nr
      WHERE n.via = 'nearest' AND n.pre IS NULL AND s.id = n.source_id AND r.id = n.reach_id AND nr.reach_id = r.id`);
-  await client.query(`
-    UPDATE network_source SET note = 'reach ' || reach_id || ' does not drain to an outlet'
-     WHERE via = 'nearest' AND pre IS NULL AND note IS NULL`);
+  await client.query(FIXED_SQL.link_sources_direct_update_network_source);
 }
 
 /** Position of point p along reach r (river_reach) with its index row nr, as distance to the outlet. */

@@ -1,5 +1,9 @@
 import type pg from 'pg';
 import { inTransaction } from '../db/transaction.ts';
+import { loadStatements } from '../db/sql-statements.ts';
+
+// The fixed statements of this file, by name, in network-index.sql beside it.
+const FIXED_SQL = loadStatements(new URL('./network-index.sql', import.meta.url), ['refresh_with_select_river_reach', 'truncate_network_reach', 's_insert_network_reach']);
 
 export interface IndexReport {
   /** Reaches written to network_reach (they drain to an outlet). */
@@ -22,19 +26,14 @@ export async function refreshNetworkIndex(pool: pg.Pool): Promise<IndexReport> {
 }
 
 /** The same, inside a transaction the caller holds. */
-export async function refreshWith(client: pg.PoolClient): Promise<IndexReport> {
+export async function refreshWith(client: pg.PoolClient, offFlow: ReadonlySet<number> = new Set()): Promise<IndexReport> {
   // A line runs downstream when its end point is nearer the reach it drains into than its
   // start point; an outlet reach is judged against the reaches draining into it instead.
-  const { rows } = await client.query<{ id: string; down: string | null; length_m: number; forward: boolean }>(`
-    SELECT r.id, r.downstream_id AS down, ST_Length(r.geom::geography) AS length_m,
-           CASE
-             WHEN d.id IS NOT NULL THEN ST_Distance(ST_EndPoint(r.geom), d.geom) <= ST_Distance(ST_StartPoint(r.geom), d.geom)
-             ELSE coalesce((SELECT min(ST_Distance(ST_StartPoint(r.geom), u.geom)) <= min(ST_Distance(ST_EndPoint(r.geom), u.geom))
-                              FROM river_reach u WHERE u.downstream_id = r.id AND u.id <> r.id), true)
-           END AS forward
-      FROM river_reach r LEFT JOIN river_reach d ON d.id = r.downstream_id AND d.id <> r.id`);
+  const { rows } = await client.query<{ id: string; down: string | null; length_m: number; forward: boolean }>(FIXED_SQL.refresh_with_select_river_reach);
   const reaches = new Map<number, { down: number | null; length: number; forward: boolean }>();
-  for (const r of rows) reaches.set(Number(r.id), { down: r.down === null ? null : Number(r.down), length: r.length_m, forward: r.forward });
+  // Lines off the flow (island rings, second banks, pieces without an outlet: see
+  // auto-direction.ts) are not indexed: they are neither outlets nor reaches without one.
+  for (const r of rows) if (!offFlow.has(Number(r.id))) reaches.set(Number(r.id), { down: r.down === null ? null : Number(r.down), length: r.length_m, forward: r.forward });
 
   const missingDownstream: IndexReport['missingDownstream'] = [];
   const children = new Map<number, number[]>();
@@ -87,13 +86,12 @@ export async function refreshWith(client: pg.PoolClient): Promise<IndexReport> {
   const noOutlet = [...reaches.keys()].filter((id) => !position.has(id)).sort((a, b) => a - b);
   const cycles = findCycles(noOutlet, reaches);
 
-  await client.query('TRUNCATE network_reach');
+  await client.query(FIXED_SQL.truncate_network_reach);
   const BATCH = 5000;
   for (let i = 0; i < out.reach_id.length; i += BATCH) {
     const s = (a: unknown[]) => a.slice(i, i + BATCH);
     await client.query(
-      `INSERT INTO network_reach (reach_id, pre, last, outlet_id, depth, length_m, down_m, forward)
-       SELECT * FROM unnest($1::bigint[], $2::int[], $3::int[], $4::bigint[], $5::int[], $6::float8[], $7::float8[], $8::boolean[])`,
+      FIXED_SQL.s_insert_network_reach,
       [s(out.reach_id), s(out.pre), s(out.last), s(out.outlet_id), s(out.depth), s(out.length_m), s(out.down_m), s(out.forward)],
     );
   }

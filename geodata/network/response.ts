@@ -1,6 +1,11 @@
 import type pg from 'pg';
+import type { SectionReadingPollutant } from '../model/vocabulary.ts';
 import { allSectionLoads } from './section-loads.ts';
 import { traceUpstream, type Contributor, type Loads, type Pollutant, type TraceScope } from './trace.ts';
+import { loadStatements } from '../db/sql-statements.ts';
+
+// The fixed statements of this file, by name, in response.sql beside it.
+const FIXED_SQL = loadStatements(new URL('./response.sql', import.meta.url), ['section_response_select_section', 'section_response_select_section_reading', 'section_response_select_network_section', 'latest_reading_month_select_section_reading', 'problem_list_select_section']);
 
 export interface SectionMonth {
   month: string;
@@ -37,7 +42,7 @@ export interface Problem {
 }
 
 export interface ResponseIndicator {
-  pollutant: 'cod' | 'nh3n' | 'tp';
+  pollutant: SectionReadingPollutant;
   /** Spearman rank correlation between decayed upstream load and mean concentration; null below 3 sections. */
   rho: number | null;
   n: number;
@@ -53,11 +58,11 @@ export const RESPONSE_CAVEAT = {
 
 /** Monthly readings of one section against its target class, with its upstream load. */
 export async function sectionResponse(pool: pg.Pool, code: string, decayPerKm: Partial<Loads> = {}): Promise<SectionResponse | null> {
-  const { rows: [s] } = await pool.query(`SELECT code, name, target_class FROM section WHERE code = $1`, [code]);
+  const { rows: [s] } = await pool.query(FIXED_SQL.section_response_select_section, [code]);
   if (!s) return null;
   const { rows } = await pool.query(
-    `SELECT to_char(month, 'YYYY-MM') AS month, water_class, cod, nh3n, tp, do_mgl FROM section_reading WHERE section_code = $1 ORDER BY month`, [code]);
-  const onNetwork = (await pool.query(`SELECT 1 FROM network_section WHERE section_code = $1 AND pre IS NOT NULL`, [code])).rowCount! > 0;
+    FIXED_SQL.section_response_select_section_reading, [code]);
+  const onNetwork = (await pool.query(FIXED_SQL.section_response_select_network_section, [code])).rowCount! > 0;
   const load = { whole: null as Loads | null, control: null as Loads | null };
   if (onNetwork) {
     load.whole = (await traceUpstream(pool, code, { scope: 'whole', decayPerKm, limit: 0 })).totals.decayed;
@@ -74,7 +79,7 @@ export async function sectionResponse(pool: pg.Pool, code: string, decayPerKm: P
 
 /** The latest month with readings, as 'YYYY-MM', or null. */
 export async function latestReadingMonth(pool: pg.Pool): Promise<string | null> {
-  const { rows } = await pool.query(`SELECT to_char(max(month), 'YYYY-MM') AS m FROM section_reading`);
+  const { rows } = await pool.query(FIXED_SQL.latest_reading_month_select_section_reading);
   return rows[0]?.m ?? null;
 }
 
@@ -88,14 +93,7 @@ export async function problemList(
 ): Promise<{ month: string | null; problems: Problem[] }> {
   const month = options.month ?? (await latestReadingMonth(pool));
   if (!month) return { month: null, problems: [] };
-  const { rows } = await pool.query(`
-    SELECT s.code, s.name, s.level, s.target_class, r.water_class, ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat,
-           ns.pre IS NOT NULL AS on_network, ns.note
-      FROM section s JOIN section_reading r ON r.section_code = s.code AND r.month = ($1 || '-01')::date
-      LEFT JOIN network_section ns ON ns.section_code = s.code
-     WHERE r.water_class > s.target_class
-       AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM basin b WHERE b.code = $2 AND ST_Covers(b.geom, s.geom)))
-     ORDER BY r.water_class - s.target_class DESC, s.code`, [month, options.basin ?? null]);
+  const { rows } = await pool.query(FIXED_SQL.problem_list_select_section, [month, options.basin ?? null]);
   const problems: Problem[] = [];
   for (const r of rows) {
     let contributors: Contributor[] = [];
@@ -119,7 +117,7 @@ export async function problemList(
  * months given (all months by default). Shown with RESPONSE_CAVEAT.
  */
 export async function responseIndicator(
-  pool: pg.Pool, options: { pollutant?: 'cod' | 'nh3n' | 'tp'; from?: string; to?: string; decayPerKm?: Partial<Loads> } = {},
+  pool: pg.Pool, options: { pollutant?: SectionReadingPollutant; from?: string; to?: string; decayPerKm?: Partial<Loads> } = {},
 ): Promise<ResponseIndicator> {
   const pollutant = options.pollutant ?? 'cod';
   const loads = new Map((await allSectionLoads(pool, { decayPerKm: options.decayPerKm })).map((l) => [l.code, l.decayed[pollutant]]));

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { decayedLoadSql } from './decay-sql.ts';
 import { DEFAULT_DECAY_PER_KM, loadsOf, POLLUTANTS, type Loads, type TraceScope } from './trace.ts';
 
 export interface SectionLoad {
@@ -20,7 +21,7 @@ export async function allSectionLoads(
   const { rows } = await pool.query(`
     SELECT s.section_code AS code, count(ns.source_id)::int AS n,
            ${POLLUTANTS.map((p, i) => `coalesce(sum(src.${p}), 0) AS ${p},
-             coalesce(sum(coalesce(src.${p}, 0) * exp(-$${i + 2}::float8 * (ns.dist_m - s.dist_m) / 1000)), 0) AS d_${p}`).join(', ')}
+             coalesce(sum(${decayedLoadSql(`coalesce(src.${p}, 0)`, `$${i + 2}::float8`, 'ns.dist_m - s.dist_m')}), 0) AS d_${p}`).join(', ')}
       FROM network_section s
       JOIN network_reach r ON r.reach_id = s.reach_id
       LEFT JOIN network_source ns ON ns.pre BETWEEN s.pre AND r.last AND ns.dist_m >= s.dist_m AND ns.counted

@@ -1,7 +1,17 @@
 import type pg from 'pg';
+import { nameReaches, type NamedReach } from './identifiers.ts';
+import { downstreamValidity, upstreamValidity, type TraceValidity } from './trace-validity.ts';
+import { decayedLoadSql } from './decay-sql.ts';
 
-export const POLLUTANTS = ['cod', 'nh3n', 'tn', 'tp'] as const;
-export type Pollutant = (typeof POLLUTANTS)[number];
+import { WATER_POLLUTANTS, type WaterPollutant } from '../model/vocabulary.ts';
+import { loadStatements } from '../db/sql-statements.ts';
+
+// The fixed statements of this file, by name, in trace.sql beside it.
+const FIXED_SQL = loadStatements(new URL('./trace.sql', import.meta.url), ['trace_upstream_select_section', 'trace_downstream_from_source_select_source', 'trace_downstream_from_section_select_section', 'trace_downstream_from_outfall_select_outfall', 'downstream_from_select_network_reach', 'downstream_from_select_network_section']);
+
+/** The pollutants a river carries (a trace's loads): the census's water pollutants. */
+export const POLLUTANTS = WATER_POLLUTANTS;
+export type Pollutant = WaterPollutant;
 export type Loads = Record<Pollutant, number>;
 
 /**
@@ -25,6 +35,8 @@ export interface UpstreamOptions {
 
 export interface Contributor {
   id: string;
+  /** The source's census id (sources only): the identifier users search by. */
+  censusId?: string;
   name: string | null;
   kind: 'source' | 'outfall';
   sourceType?: string;
@@ -49,15 +61,20 @@ export interface UpstreamTrace {
   rankBy: Pollutant;
   /** Upstream reaches, nearest first by pre-order; in 'control', reaches holding an upstream section are kept (their part below it belongs to the unit). */
   reaches: number[];
+  /** The same reaches with their river names and stream order. */
+  reachDetails: NamedReach[];
   /** Sections that bound the control unit upstream. */
   upstreamSections: string[];
   totals: { plain: Loads; decayed: Loads; sources: number; viaFacility: number };
   sources: Contributor[];
   outfalls: Contributor[];
+  /** How sure the answer is, with a warning {zh, en} when it may be incomplete. */
+  validity: TraceValidity;
 }
 
 export class NetworkLookupError extends Error {
-  constructor(message: string) {
+  /** not_found: no such item; not_linked: it exists but is not on the river network. */
+  constructor(message: string, readonly kind: 'not_found' | 'not_linked' = 'not_found') {
     super(message);
     this.name = 'NetworkLookupError';
   }
@@ -70,11 +87,9 @@ export async function traceUpstream(pool: pg.Pool, sectionCode: string, options:
   const rankBy = options.rankBy ?? 'cod';
   const limit = options.limit ?? 50;
   const { rows: [s] } = await pool.query(
-    `SELECT s.code, s.name, s.target_class, ns.reach_id, ns.pre, ns.dist_m, nr.last, ns.note
-       FROM section s LEFT JOIN network_section ns ON ns.section_code = s.code LEFT JOIN network_reach nr ON nr.reach_id = ns.reach_id
-      WHERE s.code = $1`, [sectionCode]);
+    FIXED_SQL.trace_upstream_select_section, [sectionCode]);
   if (!s) throw new NetworkLookupError(`no section ${sectionCode}`);
-  if (s.pre === null) throw new NetworkLookupError(`section ${sectionCode} is not on the river network: ${s.note ?? 'network not built yet'}`);
+  if (s.pre === null) throw new NetworkLookupError(`section ${sectionCode} is not on the river network: ${s.note ?? 'network not built yet'}`, 'not_linked');
   const base = [s.pre, s.last, s.dist_m, s.code, scope];
   const { rows: blockers } = await pool.query(`${BLOCKERS} SELECT code FROM blockers ORDER BY code`, base);
   const { rows: reachRows } = await pool.query(`${BLOCKERS}
@@ -87,7 +102,7 @@ export async function traceUpstream(pool: pg.Pool, sectionCode: string, options:
     t AS (SELECT count(*) FILTER (WHERE counted)::int AS n, count(*) FILTER (WHERE NOT counted)::int AS facility,
                  ${POLLUTANTS.map((p) => `coalesce(sum(${p}) FILTER (WHERE counted), 0) AS ${p}, coalesce(sum(d_${p}) FILTER (WHERE counted), 0) AS d_${p}`).join(', ')} FROM up)
     SELECT t.*, top.* FROM t LEFT JOIN LATERAL (
-      SELECT up.source_id, up.name AS source_name, up.source_type, up.via, up.outfall_code, up.river_m, up.lon, up.lat,
+      SELECT up.source_id, up.census_id, up.name AS source_name, up.source_type, up.via, up.outfall_code, up.river_m, up.lon, up.lat,
              ${POLLUTANTS.map((p) => `up.${p} AS s_${p}, up.d_${p} AS sd_${p}`).join(', ')}
         FROM up WHERE up.counted ORDER BY up.d_${rankBy} DESC NULLS LAST, up.source_id LIMIT $10) top ON true`,
   [...base, ...kParams, limit]);
@@ -99,7 +114,7 @@ export async function traceUpstream(pool: pg.Pool, sectionCode: string, options:
   const sources: Contributor[] = srcRows.filter((r) => r.source_id !== null).map((r) => {
     const decayed = loadsOf(r, 'sd_');
     return {
-      id: String(r.source_id), name: r.source_name, kind: 'source', sourceType: r.source_type, via: r.via, outfallCode: r.outfall_code,
+      id: String(r.source_id), censusId: r.census_id, name: r.source_name, kind: 'source', sourceType: r.source_type, via: r.via, outfallCode: r.outfall_code,
       riverM: r.river_m, plain: loadsOf(r, 's_'), decayed, share: share(decayed[rankBy]), lon: r.lon, lat: r.lat,
     };
   });
@@ -118,60 +133,70 @@ export async function traceUpstream(pool: pg.Pool, sectionCode: string, options:
     section: { code: s.code, name: s.name, reachId: Number(s.reach_id), distM: s.dist_m, targetClass: s.target_class },
     scope, decayPerKm: k, rankBy,
     reaches: reachRows.map((r) => Number(r.reach_id)),
+    reachDetails: await nameReaches(pool, reachRows.map((r) => Number(r.reach_id))),
     upstreamSections: blockers.map((b) => b.code),
     totals, sources, outfalls,
+    validity: await upstreamValidity(pool, Number(s.outlet_id), s.pre, s.last),
   };
 }
 
 export interface DownstreamTrace {
-  from: { kind: 'source' | 'outfall'; id: string; reachId: number | null; distM: number | null; via?: string; counted?: boolean; note: string | null };
+  from: { kind: 'source' | 'outfall' | 'section'; id: string; censusId?: string; name?: string | null; reachId: number | null; distM: number | null; via?: string; counted?: boolean; note: string | null };
   /** Reaches from the starting reach down to the outlet, in flow order. */
   reaches: number[];
+  reachDetails: NamedReach[];
   /** Sections reached, nearest first, with river distance and the decay factor per pollutant. */
   sections: { code: string; name: string; riverM: number; remaining: Loads; delivered: Loads | null }[];
+  validity: TraceValidity;
 }
 
 /** From a source (its id) down the river to the outlet: reaches passed and sections reached. */
 export async function traceDownstreamFromSource(pool: pg.Pool, sourceId: number, decayPerKm: Partial<Loads> = {}): Promise<DownstreamTrace> {
   const { rows: [p] } = await pool.query(
-    `SELECT s.id, ns.reach_id, ns.pre, ns.dist_m, ns.via, ns.counted, ns.note, s.cod, s.nh3n, s.tn, s.tp, s.status
-       FROM source s LEFT JOIN network_source ns ON ns.source_id = s.id WHERE s.id = $1`, [sourceId]);
+    FIXED_SQL.trace_downstream_from_source_select_source, [sourceId]);
   if (!p) throw new NetworkLookupError(`no source ${sourceId}`);
   const note = p.via === undefined || p.via === null ? 'not a water-emitting active source, or the network is not linked yet' : p.note;
-  const from = { kind: 'source' as const, id: String(p.id), reachId: p.reach_id === null ? null : Number(p.reach_id), distM: p.dist_m, via: p.via ?? undefined, counted: p.counted ?? undefined, note };
+  const from = { kind: 'source' as const, id: String(p.id), censusId: p.census_id as string, name: p.name as string, reachId: p.reach_id === null ? null : Number(p.reach_id), distM: p.dist_m, via: p.via ?? undefined, counted: p.counted ?? undefined, note };
   return downstreamFrom(pool, from, p.pre, p.counted ? loadsOf(p, '') : null, decayPerKm);
+}
+
+/** The same from a section (its code): where what passes it goes. */
+export async function traceDownstreamFromSection(pool: pg.Pool, code: string, decayPerKm: Partial<Loads> = {}): Promise<DownstreamTrace> {
+  const { rows: [p] } = await pool.query(
+    FIXED_SQL.trace_downstream_from_section_select_section, [code]);
+  if (!p) throw new NetworkLookupError(`no section ${code}`);
+  const from = { kind: 'section' as const, id: p.code, name: p.name, reachId: p.reach_id === null ? null : Number(p.reach_id), distM: p.dist_m, via: p.via ?? undefined, note: p.note };
+  const trace = await downstreamFrom(pool, from, p.pre, null, decayPerKm);
+  return { ...trace, sections: trace.sections.filter((x) => x.code !== code) };
 }
 
 /** The same from an outfall (its code). */
 export async function traceDownstreamFromOutfall(pool: pg.Pool, outfallCode: string, decayPerKm: Partial<Loads> = {}): Promise<DownstreamTrace> {
   const { rows: [p] } = await pool.query(
-    `SELECT o.code, no.reach_id, no.pre, no.dist_m, no.via, no.note FROM outfall o LEFT JOIN network_outfall no ON no.outfall_code = o.code WHERE o.code = $1`, [outfallCode]);
+    FIXED_SQL.trace_downstream_from_outfall_select_outfall, [outfallCode]);
   if (!p) throw new NetworkLookupError(`no outfall ${outfallCode}`);
   const from = { kind: 'outfall' as const, id: p.code, reachId: p.reach_id === null ? null : Number(p.reach_id), distM: p.dist_m, via: p.via ?? undefined, note: p.note };
   return downstreamFrom(pool, from, p.pre, null, decayPerKm);
 }
 
 async function downstreamFrom(pool: pg.Pool, from: DownstreamTrace['from'], pre: number | null, loads: Loads | null, decayPerKm: Partial<Loads>): Promise<DownstreamTrace> {
-  if (pre === null || from.distM === null) return { from, reaches: [], sections: [] };
+  if (pre === null || from.distM === null) return { from, reaches: [], reachDetails: [], sections: [], validity: await downstreamValidity(pool, null, []) };
   const k = { ...DEFAULT_DECAY_PER_KM, ...decayPerKm };
   // The reaches whose interval holds the start are exactly its path to the outlet.
   const { rows: path } = await pool.query(
-    `SELECT reach_id FROM network_reach
-      WHERE pre <= $1 AND last >= $1 AND outlet_id = (SELECT outlet_id FROM network_reach WHERE pre = $1)
-      ORDER BY pre DESC`, [pre]);
+    FIXED_SQL.downstream_from_select_network_reach, [pre]);
   const { rows: secs } = await pool.query(
-    `SELECT ns.section_code AS code, s.name, $2::float8 - ns.dist_m AS river_m
-       FROM network_section ns JOIN network_reach nr ON nr.reach_id = ns.reach_id JOIN section s ON s.code = ns.section_code
-      WHERE $1 BETWEEN ns.pre AND nr.last AND ns.dist_m <= $2
-      ORDER BY river_m, ns.section_code`, [pre, from.distM]);
+    FIXED_SQL.downstream_from_select_network_section, [pre, from.distM]);
   return {
     from,
     reaches: path.map((r) => Number(r.reach_id)),
+    reachDetails: await nameReaches(pool, path.map((r) => Number(r.reach_id))),
     sections: secs.map((r) => {
       const remaining = Object.fromEntries(POLLUTANTS.map((q) => [q, Math.exp(-k[q] * r.river_m / 1000)])) as Loads;
       const delivered = loads ? (Object.fromEntries(POLLUTANTS.map((q) => [q, loads[q] * remaining[q]])) as Loads) : null;
       return { code: r.code, name: r.name, riverM: r.river_m, remaining, delivered };
     }),
+    validity: await downstreamValidity(pool, path[0] ? Number(path[0].outlet_id) : null, path.map((r) => Number(r.reach_id))),
   };
 }
 
@@ -186,9 +211,9 @@ const BLOCKERS = `WITH blockers AS (
 
 /** Sources upstream of the section point ($6..$9: decay per km for cod, nh3n, tn, tp). */
 const UPSTREAM_SOURCES = `
-  SELECT ns.source_id, src.name, src.source_type, ns.via, ns.outfall_code, ns.counted, ns.dist_m - $3::float8 AS river_m,
+  SELECT ns.source_id, src.census_id, src.name, src.source_type, ns.via, ns.outfall_code, ns.counted, ns.dist_m - $3::float8 AS river_m,
          ST_X(src.geom) AS lon, ST_Y(src.geom) AS lat,
-         ${POLLUTANTS.map((p, i) => `coalesce(src.${p}, 0) AS ${p}, coalesce(src.${p}, 0) * exp(-$${6 + i}::float8 * (ns.dist_m - $3::float8) / 1000) AS d_${p}`).join(', ')}
+         ${POLLUTANTS.map((p, i) => `coalesce(src.${p}, 0) AS ${p}, ${decayedLoadSql(`coalesce(src.${p}, 0)`, `$${6 + i}::float8`, 'ns.dist_m - $3::float8')} AS d_${p}`).join(', ')}
     FROM network_source ns JOIN source src ON src.id = ns.source_id
    WHERE ns.pre BETWEEN $1::int AND $2::int AND ns.dist_m >= $3::float8
      AND NOT EXISTS (SELECT 1 FROM blockers b WHERE ns.pre BETWEEN b.pre AND b.last AND ns.dist_m >= b.dist_m)`;

@@ -1,4 +1,4 @@
-import type { LineString, Point, Polygon, Position } from 'geojson';
+import type { LineString, MultiPolygon, Point, Polygon, Position } from 'geojson';
 import iconv from 'iconv-lite';
 import JSZip from 'jszip';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ export interface ShapefileFixture {
   readonly shapeType: 'point' | 'polyline' | 'polygon';
   readonly fields: readonly DbfFieldSpec[];
   readonly records: readonly {
-    readonly geometry: Point | LineString | Polygon;
+    readonly geometry: Point | LineString | Polygon | MultiPolygon;
     readonly values: Readonly<Record<string, string | number | null>>;
   }[];
   /** Encoding of the DBF's text (and field names). */
@@ -90,7 +90,9 @@ function shpBytes(fixture: ShapefileFixture): Buffer {
   return Buffer.concat(parts);
 }
 
-function shapeContent(type: ShapefileFixture['shapeType'], geometry: Point | LineString | Polygon): Buffer {
+type FixtureGeometry = Point | LineString | Polygon | MultiPolygon;
+
+function shapeContent(type: ShapefileFixture['shapeType'], geometry: FixtureGeometry): Buffer {
   if (type === 'point') {
     const [x, y] = (geometry as Point).coordinates;
     const b = Buffer.alloc(20);
@@ -99,11 +101,13 @@ function shapeContent(type: ShapefileFixture['shapeType'], geometry: Point | Lin
     b.writeDoubleLE(y!, 12);
     return b;
   }
-  // Shapefile polygons: outer rings clockwise, holes counter-clockwise (the reverse of GeoJSON).
+  // Shapefile polygons: outer rings clockwise, holes counter-clockwise (the reverse of GeoJSON);
+  // a multipolygon is all its polygons' rings in one record.
+  const polygons = geometry.type === 'MultiPolygon' ? geometry.coordinates : [(geometry as Polygon).coordinates];
   const rings: Position[][] =
     type === 'polyline'
       ? [(geometry as LineString).coordinates]
-      : (geometry as Polygon).coordinates.map((ring, i) => (isClockwise(ring) === (i === 0) ? ring : [...ring].reverse()));
+      : polygons.flatMap((polygon) => polygon.map((ring, i) => (isClockwise(ring) === (i === 0) ? ring : [...ring].reverse())));
   const points = rings.flat();
   const b = Buffer.alloc(44 + 4 * rings.length + 16 * points.length);
   b.writeInt32LE(SHAPE_TYPE[type], 0);
@@ -123,9 +127,10 @@ function shapeContent(type: ShapefileFixture['shapeType'], geometry: Point | Lin
   return b;
 }
 
-function positionsOf(g: Point | LineString | Polygon): Position[] {
+function positionsOf(g: FixtureGeometry): Position[] {
   if (g.type === 'Point') return [g.coordinates];
   if (g.type === 'LineString') return g.coordinates;
+  if (g.type === 'MultiPolygon') return g.coordinates.flat(2);
   return g.coordinates.flat();
 }
 

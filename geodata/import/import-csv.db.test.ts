@@ -126,6 +126,9 @@ describe('CSV import', () => {
   });
 
   it('imports section and air readings with months in any common spelling', async () => {
+    // Readings belong to stored stations (the next file shows the refusal otherwise).
+    await db.pool.query(`INSERT INTO section (code, name, level, target_class, geom) VALUES ('DM1', '河口', 'national', 3, ST_SetSRID(ST_MakePoint(113.9, 22.5), 4326))`);
+    await db.pool.query(`INSERT INTO air_station (code, name, geom) VALUES ('1345A', '广雅中学', ST_SetSRID(ST_MakePoint(113.2347, 23.1423), 4326))`);
     const sectionReadings = files.file('sr.csv', '断面编码,月份,水质类别,化学需氧量,溶解氧\nDM1,2024-01,Ⅱ,12.5,7.1\nDM1,2024年2月,劣Ⅴ,40,\nDM1,2024-03-15,III,,6\n', 'gbk');
     const airReadings = files.file('ar.csv', 'station_code,month,PM2.5,PM10,AQI\n1345A,2024-01,31.5,50,60\n1345A,2024/02,28,,55\n');
     const r1 = await importFile(db.pool, { kind: 'section_reading', files: [sectionReadings], actor: 'test' });

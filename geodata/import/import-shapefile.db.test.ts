@@ -113,10 +113,11 @@ describe('shapefile import', () => {
     expect(await countRows(db.pool, 'import_batch')).toBe(0);
   });
 
-  it('refuses a shapefile whose .prj is a projected coordinate system', async () => {
-    const written = writeShapefile(files.dir, 'projected', { ...DIVISIONS, prj: CGCS2000_GK_PRJ });
+  it('refuses a shapefile whose .prj is in a projection it does not read, naming it', async () => {
+    const lambert = CGCS2000_GK_PRJ.replace('"Gauss_Kruger"', '"Lambert_Conformal_Conic"').replace('PARAMETER["Scale_Factor",1.0]', 'PARAMETER["Standard_Parallel_1",25.0],PARAMETER["Standard_Parallel_2",47.0]');
+    const written = writeShapefile(files.dir, 'projected', { ...DIVISIONS, prj: lambert });
     await expect(importFile(db.pool, { kind: 'division', files: written.files, actor: 'test' })).rejects.toThrow(
-      /projected\.prj describes a projected coordinate system/,
+      /projected\.prj uses the Lambert_Conformal_Conic projection .* reproject the file, or give srid/,
     );
     expect(await countRows(db.pool, 'import_batch')).toBe(0);
   });

@@ -108,6 +108,33 @@ describe('GeoJSON import', () => {
     expect(batch.rows).toEqual([{ kind, format: 'geojson', actor: 'test', rows_stored: c.features.length, file_name: `${kind}.geojson` }]);
   });
 
+  it('derives a census zone\'s county and township from its 12-digit code when the file has neither', async () => {
+    const path = files.file('zones12.geojson', featureCollection([
+      { properties: { 普查小区代码: '440303001002', 名称: '小区2' }, geometry: square(114.1, 22.5) },
+      { properties: { 普查小区代码: '440304002001', 区县代码: '440304', 乡镇代码: '440304009' }, geometry: square(114.2, 22.5) },
+    ]));
+    const report = await importFile(db.pool, { kind: 'census_zone', files: [path], actor: 'test' });
+    expect(report.errors).toEqual([]);
+    const { rows } = await db.pool.query(`SELECT code, county_code, township_code FROM census_zone WHERE import_batch = $1 ORDER BY code`, [report.batchId]);
+    expect(rows).toEqual([
+      { code: '440303001002', county_code: '440303', township_code: '440303001' },
+      { code: '440304002001', county_code: '440304', township_code: '440304009' },
+    ]);
+  });
+
+  it('stores a river stream order of 0 or empty as unknown', async () => {
+    const line = (y: number) => ({ type: 'LineString', coordinates: [[114, y], [114.1, y]] });
+    const path = files.file('order0.geojson', featureCollection([
+      { properties: { id: 901, 河流等级: 0 }, geometry: line(23) },
+      { properties: { id: 902, 河流等级: '' }, geometry: line(23.1) },
+      { properties: { id: 903, 河流等级: 2 }, geometry: line(23.2) },
+    ]));
+    const report = await importFile(db.pool, { kind: 'river_reach', files: [path], actor: 'test' });
+    expect(report.errors).toEqual([]);
+    const { rows } = await db.pool.query(`SELECT id::int, stream_order FROM river_reach WHERE import_batch = $1 ORDER BY id`, [report.batchId]);
+    expect(rows).toEqual([{ id: 901, stream_order: null }, { id: 902, stream_order: null }, { id: 903, stream_order: 2 }]);
+  });
+
   it('reads a GeoJSON file that starts with a byte-order mark', async () => {
     const path = files.file('bom.geojson', featureCollection([{ properties: { code: 'BOM1', name: '站' }, geometry: point(113, 23) }]), 'utf8-bom');
     const report = await importFile(db.pool, { kind: 'air_station', files: [path], actor: 'test' });
