@@ -2,10 +2,15 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
+import { loadDatabaseConfig } from '../config/config.ts';
 import { DataDirInUseError } from '../db/data-dir-lock.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { DEFAULT_SOURCES, generateDemo, loadDemo, serializeDemo } from '../demo/index.ts';
+import { loadStatements } from '../db/sql-statements.ts';
+
+// The fixed statements of this file, by name, in demo.sql beside it.
+const FIXED_SQL = loadStatements(new URL('./demo.sql', import.meta.url), ['select_source']);
 
 // npm run demo -- [--sources N] [--seed S] [--schema yzt] [--out region.ndjson]
 // Loads the demo region (示范区) into DATABASE_URL or the embedded engine on YZT_DATA_DIR,
@@ -16,7 +21,7 @@ const { values } = parseArgs({
   options: {
     sources: { type: 'string', default: String(DEFAULT_SOURCES) },
     seed: { type: 'string', default: '1' },
-    schema: { type: 'string', default: process.env.YZT_DB_SCHEMA || 'yzt' },
+    schema: { type: 'string', default: loadDatabaseConfig(process.env).schema },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -36,12 +41,7 @@ if (values.out) {
 } else {
   let db;
   try {
-    db = await openDatabase({
-      databaseUrl: process.env.DATABASE_URL || undefined,
-      dataDir: process.env.YZT_DATA_DIR || '.data',
-      schema: values.schema,
-      poolSize: 2,
-    });
+    db = await openDatabase({ ...loadDatabaseConfig(process.env), schema: values.schema, poolSize: 2 });
   } catch (err) {
     if (err instanceof DataDirInUseError) {
       console.error(`${err.message}.\nThe running server owns the embedded database; stop it first (it loads the demo itself into an empty database).`);
@@ -51,7 +51,7 @@ if (values.out) {
   }
   try {
     await migrate(db.pool);
-    const existing = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM source');
+    const existing = await db.pool.query<{ n: string }>(FIXED_SQL.select_source);
     if (Number(existing.rows[0]!.n) > 0) {
       console.error(`schema "${db.schema}" already holds ${existing.rows[0]!.n} sources; load the demo into an empty schema (--schema NAME)`);
       process.exitCode = 1;

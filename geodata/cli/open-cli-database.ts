@@ -1,3 +1,4 @@
+import { loadDatabaseConfig } from '../config/config.ts';
 import { DataDirInUseError } from '../db/data-dir-lock.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 
@@ -8,12 +9,7 @@ import { openDatabase, type Database } from '../db/database.ts';
  */
 export async function openCliDatabase(hint: string): Promise<Database> {
   try {
-    return await openDatabase({
-      databaseUrl: process.env.DATABASE_URL || undefined,
-      dataDir: process.env.YZT_DATA_DIR || '.data',
-      schema: process.env.YZT_DB_SCHEMA || 'yzt',
-      poolSize: 2,
-    });
+    return await openDatabase({ ...loadDatabaseConfig(process.env), poolSize: 2 });
   } catch (err) {
     if (err instanceof DataDirInUseError) {
       console.error(`${err.message}.\nThe running server owns the embedded database; ${hint}`);

@@ -25,7 +25,7 @@ if (!command || !['list', 'add', 'passwd', 'set'].includes(command) || (command 
   process.exit(1);
 }
 
-const db = await openCliDatabase('use the admin page (/src/admin/) or POST /api/users on the running server, or stop it and run this again.');
+const db = await openCliDatabase('use the admin page (/admin) or POST /api/users on the running server, or stop it and run this again.');
 let exitCode = 0;
 try {
   await migrate(db.pool);
@@ -40,7 +40,7 @@ try {
     console.log(`created ${user.username} (${user.role}, ${user.region ?? 'national'})${values.password ? '' : ` with password ${password}`}`);
   } else {
     const id = (await listUsers(db.pool)).find((u) => u.username === username)?.id;
-    if (!id) throw new AccountError(`no user "${username}"`, 404);
+    if (!id) throw new AccountError(`no user "${username}"`, 'not_found');
     const change = command === 'passwd'
       ? { password: values.password ?? randomPassword() }
       : UserChangeBody.parse({

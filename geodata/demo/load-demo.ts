@@ -3,6 +3,10 @@ import { insertRows } from '../db/bulk-insert.ts';
 import { deferIndexes } from '../db/deferred-indexes.ts';
 import { LAYERS, type LayerKind } from '../model/layers.ts';
 import { generateDemo, REGION_LAYER_ORDER, type DemoOptions, type DemoRegion } from './generate.ts';
+import { loadStatements } from '../db/sql-statements.ts';
+
+// The fixed statements of this file, by name, in load-demo.sql beside it.
+const FIXED_SQL = loadStatements(new URL('./load-demo.sql', import.meta.url), ['load_demo_insert_import_batch', 'update_import_batch']);
 
 export interface DemoLoadProgress {
   readonly layer: LayerKind;
@@ -36,7 +40,7 @@ export async function loadDemo(
   try {
     await client.query('BEGIN');
     const batch = await client.query<{ id: string }>(
-      `INSERT INTO import_batch (kind, file_name, format, actor) VALUES ('demo', $1, 'generator', 'demo') RETURNING id`,
+      FIXED_SQL.load_demo_insert_import_batch,
       [`demo seed=${region.seed} sources=${region.sourceCount}`],
     );
     const importBatchId = Number(batch.rows[0]!.id);
@@ -67,7 +71,7 @@ export async function loadDemo(
     }
     for (const build of rebuild) await build();
     const stored = Object.values(counts).reduce((a, b) => a + b, 0);
-    await client.query('UPDATE import_batch SET rows_stored = $1 WHERE id = $2', [stored, importBatchId]);
+    await client.query(FIXED_SQL.update_import_batch, [stored, importBatchId]);
     await client.query('COMMIT');
     return { importBatchId, counts, seededErrors: region.seededErrors, elapsedMs: Math.round(performance.now() - started) };
   } catch (err) {

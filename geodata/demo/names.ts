@@ -21,7 +21,7 @@ const PLACE_CHARS = [
 export class NamePool {
   private readonly pairs: string[];
   private used = 0;
-  constructor(private readonly rng: Rng) {
+  constructor(rng: Rng) {
     this.pairs = [];
     for (const a of PLACE_CHARS) for (const b of PLACE_CHARS) if (a !== b) this.pairs.push(a + b);
     rng.shuffle(this.pairs);

@@ -1,4 +1,4 @@
-import { voronoi } from 'd3-voronoi';
+import { Delaunay } from 'd3-delaunay';
 import type { MultiPolygon } from 'geojson';
 import { BOUNDS } from './land.ts';
 
@@ -28,15 +28,15 @@ const SCALE = 1000;
 
 export function buildPartition(xs: readonly number[], ys: readonly number[]): Partition {
   const n = xs.length;
-  // Local coordinates in milli-degrees keep d3-voronoi's absolute 1e-6 epsilon far below
-  // the micro-degree rounding.
-  const points: [number, number][] = xs.map((x, i) => [(x - BOUNDS.west) * SCALE, (ys[i]! - BOUNDS.south) * SCALE]);
-  const layout = voronoi<[number, number]>().extent([
-    [0, 0],
-    [(BOUNDS.east - BOUNDS.west) * SCALE, (BOUNDS.north - BOUNDS.south) * SCALE],
-  ]);
-  const diagram = layout(points);
-  const polygons = diagram.polygons();
+  // Local coordinates in milli-degrees keep the diagram's floating-point error far below the
+  // micro-degree rounding.
+  const points = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    points[2 * i] = (xs[i]! - BOUNDS.west) * SCALE;
+    points[2 * i + 1] = (ys[i]! - BOUNDS.south) * SCALE;
+  }
+  const delaunay = new Delaunay(points);
+  const diagram = delaunay.voronoi([0, 0, (BOUNDS.east - BOUNDS.west) * SCALE, (BOUNDS.north - BOUNDS.south) * SCALE]);
   const vertexIds = new Map<number, number>();
   const vx: number[] = [];
   const vy: number[] = [];
@@ -55,29 +55,35 @@ export function buildPartition(xs: readonly number[], ys: readonly number[]): Pa
   };
   const cells: Int32Array[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    const poly = polygons[i];
+    const poly = diagram.cellPolygon(i);
     if (!poly) throw new Error(`demo partition: site ${i} has no Voronoi cell (duplicate site?)`);
     const ids: number[] = [];
     for (const [u, v] of poly) {
-      const id = vertexOf(u, v);
+      const id = vertexOf(u!, v!);
       if (ids[ids.length - 1] !== id) ids.push(id);
     }
     while (ids.length > 1 && ids[0] === ids[ids.length - 1]) ids.pop();
     if (ringArea(ids, vx, vy) < 0) ids.reverse();
     cells[i] = Int32Array.from(ids);
   }
-  const adjacency: number[][] = Array.from({ length: n }, () => []);
-  const walkLists: number[][] = Array.from({ length: n }, () => []);
-  for (const edge of diagram.edges) {
-    if (!edge || !edge.left || !edge.right) continue;
-    walkLists[edge.left.index]!.push(edge.right.index);
-    walkLists[edge.right.index]!.push(edge.left.index);
-    const a = vertexOf(edge[0][0], edge[0][1]);
-    const b = vertexOf(edge[1][0], edge[1][1]);
-    if (a === b) continue;
-    adjacency[edge.left.index]!.push(edge.right.index);
-    adjacency[edge.right.index]!.push(edge.left.index);
-  }
+  // Cells are neighbours where they share an edge of the rounded vertices (the edge the unions
+  // cancel), so cells that meet in a single vertex after rounding are not.
+  const V = vx.length;
+  const edgeCell = new Map<number, number>();
+  cells.forEach((ring, i) => {
+    for (let k = 0; k < ring.length; k++) edgeCell.set(ring[k]! * V + ring[(k + 1) % ring.length]!, i);
+  });
+  const adjacency: number[][] = cells.map((ring, i) => {
+    const found = new Set<number>();
+    for (let k = 0; k < ring.length; k++) {
+      const j = edgeCell.get(ring[(k + 1) % ring.length]! * V + ring[k]!);
+      if (j !== undefined && j !== i) found.add(j);
+    }
+    return [...found].sort((a, b) => a - b);
+  });
+  // The walk to the nearest site follows the Delaunay graph: from any start, a greedy step to
+  // a nearer Delaunay neighbour always exists until the nearest site is reached.
+  const walkLists: number[][] = Array.from({ length: n }, (_, i) => [...delaunay.neighbors(i)]);
   const siteX = Float64Array.from(xs);
   const siteY = Float64Array.from(ys);
   const walkStart = new Int32Array(n + 1);

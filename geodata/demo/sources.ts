@@ -10,6 +10,7 @@ import {
 import { NamePool, TRADE_NAMES } from './names.ts';
 import { createRng, WeightedPicker, type Rng } from './random.ts';
 import type { Component, Settlements } from './settlement.ts';
+import { SOURCE_TYPES } from '../model/vocabulary.ts';
 
 /**
  * Pollution sources, streamed: the first rows are the centralized treatment facilities
@@ -77,7 +78,8 @@ export function* generateSources(world: SourceWorld, batchSize: number): Generat
   const rng = createRng(world.seed, 'sources');
   const names = new NamePool(createRng(world.seed, 'village-names'));
   const typePickers = new Map<Component, WeightedPicker>();
-  const typeOrder: SourceType[] = ['industrial', 'agricultural', 'domestic', 'mobile', 'other'];
+  // Columns of the mixes below: every type but centralized (those facilities are placed by the plants above).
+  const typeOrder: SourceType[] = SOURCE_TYPES.filter((t) => t !== 'centralized');
   const mixByComponent: Record<Component, number[]> = {
     park: [0.93, 0, 0.04, 0.01, 0.02],
     town: [0.45, 0.04, 0.40, 0.06, 0.05],

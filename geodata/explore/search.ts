@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { RecordKind } from '../model/vocabulary.ts';
 
 /** One search hit: enough to list it, fly to it and open its panel. */
 export interface SearchHit {
@@ -13,7 +14,8 @@ export interface SearchHit {
   readonly bbox: [number, number, number, number] | null;
 }
 
-export type FeatureLayer = 'source' | 'census_zone' | 'division' | 'outfall' | 'river_reach' | 'basin' | 'section' | 'air_station';
+/** What a hit is: a stored record kind of the vocabulary (the feature-detail route's layer). */
+export type FeatureLayer = RecordKind;
 
 /**
  * The layers small enough to scan (sections, stations, outfalls, divisions, basins, rivers), one

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { POLLUTANTS, SOURCE_WHERE, whereParams, type Area, type Pollutant, type SourceFilter } from './filters.ts';
+import { POLLUTANTS, sourceWhere, type Area, type Pollutant, type SourceFilter } from './filters.ts';
 
 export type Emissions = Record<Pollutant, number>;
 
@@ -24,6 +24,8 @@ export interface SourceStatistics {
 
 const SUMS = POLLUTANTS.map((p) => `COALESCE(sum(s.${p}), 0)::float8 AS ${p}`).join(', ');
 
+const WHERE = sourceWhere();
+
 // One scan of the filtered sources, grouped four ways at once.
 const STATISTICS_SQL = `
   SELECT grouping(s.source_type) AS g_type, grouping(left(s.industry_code, 2)) AS g_ind,
@@ -31,7 +33,7 @@ const STATISTICS_SQL = `
          s.source_type AS type, left(s.industry_code, 2) AS industry, left(s.division_code, 6) AS division,
          count(*)::int AS n, ${SUMS}
   FROM source s
-  WHERE ${SOURCE_WHERE}
+  WHERE ${WHERE.sql}
   GROUP BY GROUPING SETS ((), (s.source_type), (left(s.industry_code, 2)), (left(s.division_code, 6)))`;
 
 const DIVISION_NAMES_SQL = `SELECT code, name FROM division WHERE code = ANY($1::text[])`;
@@ -42,7 +44,7 @@ export async function sourceStatistics(
   area: Area,
   limit = 10,
 ): Promise<SourceStatistics> {
-  const { rows } = await pool.query<StatRow>(STATISTICS_SQL, whereParams(filter, area));
+  const { rows } = await pool.query<StatRow>(STATISTICS_SQL, WHERE.params.values(WHERE.bind(filter, area)));
   const total = rows.find((r) => r.g_type === 1 && r.g_ind === 1 && r.g_div === 1);
   const group = (pick: (r: StatRow) => boolean, key: (r: StatRow) => string | null) =>
     rows

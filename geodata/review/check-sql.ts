@@ -1,4 +1,4 @@
-import { CHECKS } from './check-catalog.ts';
+import { CHECKS, COORDINATE_CHECKS } from './check-catalog.ts';
 
 /**
  * The checks as set-based SQL. Each statement covers a whole scope (a county's sources, one
@@ -67,20 +67,27 @@ cand AS (
   FROM p
   WHERE tg IS NOT NULL AND validity IN ('ok', 'range') AND NOT coalesce(in_target, false)
 ),
+fixes AS (
+  SELECT id, g, tg, validity, 'swapped_lat_lon' AS code, sw AS pt, 1 AS prio FROM cand WHERE ST_Intersects(tg, sw)
+  UNION ALL
+  SELECT id, g, tg, validity, 'dms_slip', dm, 2 FROM cand WHERE dm IS NOT NULL AND ST_Intersects(tg, dm)
+  UNION ALL
+  SELECT id, g, tg, validity, 'gcj02_as_wgs84', gc, 3 FROM cand WHERE gc IS NOT NULL AND ST_Intersects(tg, gc)
+  UNION ALL
+  SELECT id, g, tg, validity, 'bd09_as_wgs84', bd, 4 FROM cand WHERE bd IS NOT NULL AND ST_Intersects(tg, bd)
+),
 fix AS (
-  -- The reading that puts the point in its declared area. Both datums can land inside a large
-  -- zone; GCJ-02 (far more common in practice) wins and the other is named in the details.
+  -- Every reading that puts the point in its declared area is a candidate, with its shift. One
+  -- candidate is the suggestion; with several (both datums can land inside a district-sized
+  -- zone, 600-960 m apart) there is none: the finding is ambiguous and the reviewer picks. The
+  -- finding's code is the first candidate by the order above, so the list can still group it.
   SELECT DISTINCT ON (id) id, code, pt, g, tg, validity,
-    array_remove(array_agg(code) OVER (PARTITION BY id), code) AS alternatives
-  FROM (
-    SELECT id, g, tg, validity, 'swapped_lat_lon' AS code, sw AS pt, 1 AS prio FROM cand WHERE ST_Intersects(tg, sw)
-    UNION ALL
-    SELECT id, g, tg, validity, 'dms_slip', dm, 2 FROM cand WHERE dm IS NOT NULL AND ST_Intersects(tg, dm)
-    UNION ALL
-    SELECT id, g, tg, validity, 'gcj02_as_wgs84', gc, 3 FROM cand WHERE gc IS NOT NULL AND ST_Intersects(tg, gc)
-    UNION ALL
-    SELECT id, g, tg, validity, 'bd09_as_wgs84', bd, 4 FROM cand WHERE bd IS NOT NULL AND ST_Intersects(tg, bd)
-  ) f
+    array_remove(array_agg(code) OVER w, code) AS alternatives,
+    count(*) OVER w AS n,
+    jsonb_agg(jsonb_strip_nulls(jsonb_build_object('code', code, 'lon', round(ST_X(pt)::numeric, 7), 'lat', round(ST_Y(pt)::numeric, 7),
+      'shift_m', CASE WHEN validity = 'ok' THEN round(ST_Length(ST_MakeLine(g, pt)::geography)::numeric, 1) END))) OVER w AS candidates
+  FROM fixes
+  WINDOW w AS (PARTITION BY id ORDER BY prio ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
   ORDER BY id, prio
 ),
 dc AS MATERIALIZED (
@@ -121,7 +128,9 @@ astray AS (
   FROM plain WHERE NOT coalesce(in_target, false)
 ),
 findings AS (
-  SELECT id, 'coord_empty' AS code, NULL::float8 AS dist, NULL::geometry AS sug, '{}'::jsonb AS det FROM v WHERE validity = 'empty'
+  -- The text as entered when it could not be read as a point (half empty, 113°65', "abc").
+  SELECT id, 'coord_empty' AS code, NULL::float8 AS dist, NULL::geometry AS sug, jsonb_strip_nulls(jsonb_build_object('x', entered_x, 'y', entered_y)) AS det
+  FROM v WHERE validity = 'empty'
   UNION ALL
   SELECT id, 'coord_zero', NULL, NULL, jsonb_build_object('x', ST_X(g), 'y', ST_Y(g)) FROM v WHERE validity = 'zero'
   UNION ALL
@@ -133,10 +142,12 @@ findings AS (
   UNION ALL
   SELECT id, code,
     CASE WHEN validity = 'ok' THEN ST_Length(ST_ShortestLine(tg, g)::geography) END,
-    pt,
+    CASE WHEN n = 1 THEN pt END,
     jsonb_strip_nulls(jsonb_build_object(
-      'shift_m', CASE WHEN validity = 'ok' THEN round(ST_Length(ST_MakeLine(g, pt)::geography)::numeric, 1) END,
-      'alternatives', CASE WHEN cardinality(alternatives) > 0 THEN to_jsonb(alternatives) END))
+      'shift_m', CASE WHEN validity = 'ok' AND n = 1 THEN round(ST_Length(ST_MakeLine(g, pt)::geography)::numeric, 1) END,
+      'alternatives', CASE WHEN cardinality(alternatives) > 0 THEN to_jsonb(alternatives) END,
+      'candidates', candidates,
+      'ambiguous', CASE WHEN n > 1 THEN true END))
   FROM fix
   UNION ALL
   SELECT id, 'division_centroid', dist, NULL, jsonb_build_object('division', code, 'level', level) FROM cent
@@ -173,10 +184,14 @@ FROM findings f JOIN (VALUES ${SEVERITY_VALUES}) AS sev(code, severity) ON sev.c
 ${UPSERT}`;
 }
 
+// The per-source coordinate checks' codes: their stale findings are this statement's to drop
+// (stacking and the attribute screening drop their own).
+const SOURCE_CHECK_CODES = COORDINATE_CHECKS.filter((c) => c.subject === 'source' && c.code !== 'stacked_point').map((c) => `'${c.code}'`).join(', ');
+
 /** Drops the scope's open source findings this run no longer raises; a field check that no longer fires is fixed. */
 export function staleSourceFindingsSql(scope: SourceScope): string[] {
   const where = `f.source_id = s.id AND ${SCOPES[scope]} AND f.subject_kind = 'source'
-    AND f.check_code <> 'stacked_point' AND f.run_id <> $1::bigint`;
+    AND f.check_code IN (${SOURCE_CHECK_CODES}) AND f.run_id <> $1::bigint`;
   return [
     `DELETE FROM review_finding f USING source s WHERE ${where} AND f.status = 'open'`,
     `UPDATE review_finding f SET status = 'fixed' FROM source s WHERE ${where} AND f.status = 'field_check'`,

@@ -1,6 +1,10 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import { CHECK_BY_CODE, CHECK_CODES, REVIEW_STATUSES, SEVERITIES, type CheckCode } from './check-catalog.ts';
+import { loadStatements } from '../db/sql-statements.ts';
+
+// The fixed statements of this file, by name, in findings-list.sql beside it.
+const FIXED_SQL = loadStatements(new URL('./findings-list.sql', import.meta.url), ['get_finding_select_review_finding']);
 
 /** One row of the suspected-error list (疑似错误清单). */
 export interface FindingItem {
@@ -27,6 +31,8 @@ export interface FindingItem {
   readonly details: Record<string, unknown>;
   readonly reviewedBy: string | null;
   readonly reviewedAt: string | null;
+  /** The reviewer the finding is handed to (by district), or null. */
+  readonly assignee: string | null;
 }
 
 const SORTS = {
@@ -50,7 +56,10 @@ export const ItemsQuery = z.object({
   status: list(REVIEW_STATUSES).optional(),
   division: z.string().regex(/^[0-9]{2,9}$/, 'division must be 2-9 digits of a division code').optional(),
   industry: z.string().regex(/^[0-9]{1,4}$/, 'industry must be 1-4 digits of an industry code').optional(),
+  batch: z.string().regex(/^[0-9]{1,18}$/, 'batch must be the number of an import batch').optional(),
   source: z.coerce.number().int().positive().optional(),
+  /** One reviewer's findings ("my queue": the route puts the caller's name here for `me`). */
+  assignee: z.string().trim().min(1).max(64).optional(),
   sort: z.enum(Object.keys(SORTS) as [keyof typeof SORTS, ...(keyof typeof SORTS)[]]).default('severity'),
   limit: z.coerce.number().int().min(1).max(200_000).default(100),
   offset: z.coerce.number().int().min(0).default(0),
@@ -65,10 +74,12 @@ WHERE ($1::text[] IS NULL OR f.check_code = ANY($1::text[]))
   AND ($3::text[] IS NULL OR f.status = ANY($3::text[]))
   AND ($4::text IS NULL OR s.division_code LIKE $4::text || '%' OR (f.subject_kind = 'division' AND f.subject_key LIKE $4::text || '%'))
   AND ($5::text IS NULL OR s.industry_code LIKE $5::text || '%')
-  AND ($6::bigint IS NULL OR f.source_id = $6::bigint)`;
+  AND ($6::bigint IS NULL OR f.source_id = $6::bigint)
+  AND ($7::text IS NULL OR s.import_batch = $7::text::bigint OR (f.subject_kind = 'import_batch' AND f.subject_key = $7::text))
+  AND ($8::text IS NULL OR f.assignee = $8::text)`;
 
 function params(f: ItemsFilter): unknown[] {
-  return [f.check ?? null, f.severity ?? null, f.status ?? null, f.division ?? null, f.industry ?? null, f.source ?? null];
+  return [f.check ?? null, f.severity ?? null, f.status ?? null, f.division ?? null, f.industry ?? null, f.source ?? null, f.batch ?? null, f.assignee ?? null];
 }
 
 export interface ItemsPage {
@@ -85,10 +96,10 @@ export async function listFindings(pool: pg.Pool | pg.ClientBase, filter: ItemsF
       SELECT f.id, f.subject_kind, f.subject_key, f.source_id, s.census_id, s.name, f.check_code, f.severity,
              s.zone_code, s.division_code, s.industry_code, f.distance_m,
              ST_X(f.suggested) AS sx, ST_Y(f.suggested) AS sy, ST_X(s.geom) AS x, ST_Y(s.geom) AS y,
-             f.status, s.row_version, f.details, f.reviewed_by, f.reviewed_at
+             f.status, s.row_version, f.details, f.reviewed_by, f.reviewed_at, f.assignee
       ${FROM}
       ORDER BY ${SORTS[filter.sort]}
-      LIMIT $7 OFFSET $8`, [...p, filter.limit, filter.offset]),
+      LIMIT $9 OFFSET $10`, [...p, filter.limit, filter.offset]),
     pool.query<{ n: string }>(`SELECT count(*) AS n ${FROM}`, p),
     pool.query<{ code: string | null; name: string | null; findings: string; open: string }>(`
       SELECT c.code, d.name, c.findings, c.open FROM (
@@ -104,12 +115,7 @@ export async function listFindings(pool: pg.Pool | pg.ClientBase, filter: ItemsF
 }
 
 export async function getFinding(pool: pg.Pool | pg.ClientBase, id: number): Promise<FindingItem | null> {
-  const page = await pool.query(`
-    SELECT f.id, f.subject_kind, f.subject_key, f.source_id, s.census_id, s.name, f.check_code, f.severity,
-           s.zone_code, s.division_code, s.industry_code, f.distance_m,
-           ST_X(f.suggested) AS sx, ST_Y(f.suggested) AS sy, ST_X(s.geom) AS x, ST_Y(s.geom) AS y,
-           f.status, s.row_version, f.details, f.reviewed_by, f.reviewed_at
-    FROM review_finding f LEFT JOIN source s ON s.id = f.source_id WHERE f.id = $1`, [id]);
+  const page = await pool.query(FIXED_SQL.get_finding_select_review_finding, [id]);
   return page.rows[0] ? toItem(page.rows[0]) : null;
 }
 
@@ -144,5 +150,6 @@ function toItem(r: Record<string, unknown>): FindingItem {
     status: String(r.status), rowVersion: num(r.row_version), details: (r.details as Record<string, unknown>) ?? {},
     reviewedBy: (r.reviewed_by as string | null) ?? null,
     reviewedAt: r.reviewed_at ? (r.reviewed_at as Date).toISOString() : null,
+    assignee: (r.assignee as string | null) ?? null,
   };
 }

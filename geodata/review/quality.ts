@@ -1,4 +1,8 @@
 import type pg from 'pg';
+import { loadStatements } from '../db/sql-statements.ts';
+
+// The fixed statements of this file, by name, in quality.sql beside it.
+const FIXED_SQL = loadStatements(new URL('./quality.sql', import.meta.url), ['quality_figures_select_review_run', 'quality_figures_with']);
 
 /** The key-indicator target census offices worked to: at most 2% of sources with an error. */
 export const ERROR_RATE_TARGET = 0.02;
@@ -27,27 +31,9 @@ export interface QualityFigures {
 
 export async function qualityFigures(pool: pg.Pool): Promise<QualityFigures> {
   const checked = await pool.query<{ at: Date | null }>(
-    `SELECT max(finished_at) AS at FROM review_run WHERE scope = 'all' AND status = 'done'`);
+    FIXED_SQL.quality_figures_select_review_run);
   const checkedAt = checked.rows[0]?.at ? checked.rows[0].at.toISOString() : null;
-  const { rows } = await pool.query<{ level: 'city' | 'county'; code: string; name: string | null; sources: string; open_err: string; findings: string; reviewed: string }>(`
-    WITH f AS (
-      SELECT source_id,
-             bool_or(severity = 'error' AND status IN ('open', 'field_check')) AS open_err,
-             count(*) AS n, count(*) FILTER (WHERE status <> 'open') AS reviewed
-      FROM review_finding WHERE source_id IS NOT NULL GROUP BY source_id
-    ),
-    s AS (
-      SELECT left(s.division_code, 4) || '00' AS city, left(s.division_code, 6) AS county,
-             coalesce(f.open_err, false) AS open_err, coalesce(f.n, 0) AS n, coalesce(f.reviewed, 0) AS reviewed
-      FROM source s LEFT JOIN f ON f.source_id = s.id
-      WHERE s.status = 'active' AND s.division_code IS NOT NULL
-    ),
-    g AS (
-      SELECT CASE WHEN grouping(county) = 1 THEN 'city' ELSE 'county' END AS level, coalesce(county, city) AS code,
-             count(*) AS sources, count(*) FILTER (WHERE open_err) AS open_err, sum(n) AS findings, sum(reviewed) AS reviewed
-      FROM s GROUP BY GROUPING SETS ((city), (city, county))
-    )
-    SELECT g.*, d.name FROM g LEFT JOIN division d ON d.code = g.code ORDER BY g.code, g.level`);
+  const { rows } = await pool.query<{ level: 'city' | 'county'; code: string; name: string | null; sources: string; open_err: string; findings: string; reviewed: string }>(FIXED_SQL.quality_figures_with);
   return {
     target: ERROR_RATE_TARGET,
     checkedAt,

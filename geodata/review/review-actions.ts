@@ -1,7 +1,17 @@
 import type pg from 'pg';
 import { z } from 'zod';
+import { COORDINATE_CHECKS, type CheckCode } from './check-catalog.ts';
 import { getFinding, type FindingItem } from './findings-list.ts';
 import { recheckSource, type CheckOptions } from './run-checks.ts';
+import { loadStatements } from '../db/sql-statements.ts';
+
+// The fixed statements of this file, by name, in review-actions.sql beside it.
+const FIXED_SQL = loadStatements(new URL('./review-actions.sql', import.meta.url), ['apply_review_action_select_review_finding', 'select_source', 'update_review_finding', 'insert_edit_log', 'source_history_select_edit_log']);
+
+/** The corrections a finding may carry as candidates (geodata/review/check-sql.ts). */
+/** The checks whose finding carries a corrected point (swap, DMS re-read, the two datums), from the catalog. */
+export const CORRECTIONS = COORDINATE_CHECKS.filter((c) => c.suggests).map((c) => c.code) as [CheckCode, ...CheckCode[]];
+export interface CandidateCorrection { readonly code: (typeof CORRECTIONS)[number]; readonly lon: number; readonly lat: number; readonly shift_m?: number | null; readonly rank?: number }
 
 /**
  * What a reviewer does with one finding: accept the point as it is (reason required), apply
@@ -11,7 +21,11 @@ import { recheckSource, type CheckOptions } from './run-checks.ts';
  */
 export const ReviewActionBody = z.discriminatedUnion('action', [
   z.object({ action: z.literal('accept'), reason: z.string().trim().min(1, 'accepting a finding needs a reason'), rowVersion: z.number().int().optional() }),
-  z.object({ action: z.literal('apply_suggestion'), reason: z.string().trim().optional(), rowVersion: z.number().int() }),
+  z.object({
+    action: z.literal('apply_suggestion'), reason: z.string().trim().optional(), rowVersion: z.number().int(),
+    /** Which candidate correction, when a finding carries more than one (ambiguous). */
+    candidate: z.enum(CORRECTIONS).optional(),
+  }),
   z.object({
     action: z.literal('move'), reason: z.string().trim().optional(), rowVersion: z.number().int(),
     lon: z.number().min(-180).max(180), lat: z.number().min(-90).max(90),
@@ -35,7 +49,7 @@ export class ReviewConflictError extends Error {
 }
 
 export class ReviewInputError extends Error {
-  constructor(message: string, readonly status = 400) {
+  constructor(message: string, readonly kind: 'invalid' | 'not_found' | 'forbidden' | 'conflict' = 'invalid') {
     super(message);
     this.name = 'ReviewInputError';
   }
@@ -55,10 +69,10 @@ export async function applyReviewAction(
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const found = await client.query<{ id: string; source_id: string | null; status: string; check_code: string; sx: number | null; sy: number | null }>(
-      `SELECT id, source_id, status, check_code, ST_X(suggested) AS sx, ST_Y(suggested) AS sy FROM review_finding WHERE id = $1 FOR UPDATE`, [findingId]);
+    const found = await client.query<{ id: string; source_id: string | null; status: string; check_code: string; sx: number | null; sy: number | null; details: { candidates?: CandidateCorrection[] } | null }>(
+      FIXED_SQL.apply_review_action_select_review_finding, [findingId]);
     const finding = found.rows[0];
-    if (!finding) throw new ReviewInputError(`no finding ${findingId}`, 404);
+    if (!finding) throw new ReviewInputError(`no finding ${findingId}`, 'not_found');
     const sourceId = finding.source_id === null ? null : Number(finding.source_id);
     if (sourceId === null && (action.action === 'apply_suggestion' || action.action === 'move')) {
       throw new ReviewInputError(`finding ${findingId} (${finding.check_code}) is about no single source: it can be accepted or sent to a field check, not moved`);
@@ -69,15 +83,14 @@ export async function applyReviewAction(
     let previous: [number, number] | null = null;
     if (sourceId !== null) {
       const src = await client.query<{ row_version: number; x: number | null; y: number | null }>(
-        'SELECT row_version, ST_X(geom) AS x, ST_Y(geom) AS y FROM source WHERE id = $1 FOR UPDATE', [sourceId]);
+        FIXED_SQL.select_source, [sourceId]);
       const s = src.rows[0];
-      if (!s) throw new ReviewInputError(`source ${sourceId} of finding ${findingId} no longer exists`, 404);
+      if (!s) throw new ReviewInputError(`source ${sourceId} of finding ${findingId} no longer exists`, 'not_found');
       if (action.rowVersion !== undefined && action.rowVersion !== s.row_version) throw new ReviewConflictError(s.row_version, action.rowVersion);
       previous = s.x === null || s.y === null ? null : [s.x, s.y];
       let target: [number, number] | null = null;
       if (action.action === 'apply_suggestion') {
-        if (finding.sx === null || finding.sy === null) throw new ReviewInputError(`finding ${findingId} (${finding.check_code}) has no suggested point`);
-        target = [finding.sx, finding.sy];
+        target = suggestionTarget(findingId, finding, action.candidate);
       } else if (action.action === 'move') {
         target = [action.lon, action.lat];
       }
@@ -93,10 +106,10 @@ export async function applyReviewAction(
       after = { ...after, lon: target ? target[0] : s.x, lat: target ? target[1] : s.y, row_version: rowVersion };
     }
     await client.query(
-      `UPDATE review_finding SET status = $2, reviewed_by = $3, reviewed_at = now(), review_reason = $4 WHERE id = $1`,
+      FIXED_SQL.update_review_finding,
       [findingId, STATUS_AFTER[action.action], actor, action.reason ?? null]);
     const log = await client.query<{ id: string }>(
-      `INSERT INTO edit_log (actor, entity, entity_id, action, before, after, reason) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      FIXED_SQL.insert_edit_log,
       [actor, sourceId === null ? 'review_finding' : 'source', String(sourceId ?? findingId), `review.${action.action}`,
         JSON.stringify(before), JSON.stringify(after), action.reason ?? null]);
     if (sourceId !== null && (action.action === 'apply_suggestion' || action.action === 'move')) {
@@ -113,6 +126,26 @@ export async function applyReviewAction(
   }
 }
 
+/**
+ * The point "apply" writes. A finding with several candidate corrections is never applied
+ * without the reviewer's pick: which one is right is the reviewer's call (the batch pattern
+ * ranks them, it does not choose).
+ */
+function suggestionTarget(findingId: number, f: { check_code: string; sx: number | null; sy: number | null; details: { candidates?: CandidateCorrection[] } | null }, pick: string | undefined): [number, number] {
+  const candidates = f.details?.candidates ?? [];
+  if (pick !== undefined) {
+    const c = candidates.find((x) => x.code === pick);
+    if (c) return [c.lon, c.lat];
+    if (candidates.length === 0 && pick === f.check_code && f.sx !== null && f.sy !== null) return [f.sx, f.sy];
+    throw new ReviewInputError(`finding ${findingId} has no candidate ${pick}; its candidates are ${candidates.map((x) => x.code).join(', ') || 'none'}`);
+  }
+  if (candidates.length > 1) {
+    throw new ReviewInputError(`finding ${findingId} is ambiguous: ${candidates.map((x) => x.code).join(' and ')} both land in the declared area; choose one with "candidate"`, 'conflict');
+  }
+  if (f.sx === null || f.sy === null) throw new ReviewInputError(`finding ${findingId} (${f.check_code}) has no suggested point`);
+  return [f.sx, f.sy];
+}
+
 export interface HistoryEntry {
   readonly id: number;
   readonly at: string;
@@ -126,17 +159,6 @@ export interface HistoryEntry {
 /** The edit log of one source, oldest first. */
 export async function sourceHistory(pool: pg.Pool, sourceId: number): Promise<HistoryEntry[]> {
   const { rows } = await pool.query<{ id: string; at: Date; actor: string; action: string; before: unknown; after: unknown; reason: string | null }>(
-    `SELECT id, at, actor, action, before, after, reason FROM edit_log WHERE entity = 'source' AND entity_id = $1 ORDER BY id`, [String(sourceId)]);
+    FIXED_SQL.source_history_select_edit_log, [String(sourceId)]);
   return rows.map((r) => ({ id: Number(r.id), at: r.at.toISOString(), actor: r.actor, action: r.action, before: r.before, after: r.after, reason: r.reason }));
-}
-
-/** A finding with what the map needs: the declared zone and division outlined (GeoJSON). */
-export async function findingForMap(pool: pg.Pool, findingId: number) {
-  const item = await getFinding(pool, findingId);
-  if (!item) return null;
-  const { rows } = await pool.query<{ zone: string | null; division: string | null }>(
-    `SELECT (SELECT ST_AsGeoJSON(geom, 6) FROM census_zone WHERE code = $1) AS zone,
-            (SELECT ST_AsGeoJSON(geom, 6) FROM division WHERE code = $2) AS division`, [item.zoneCode, item.divisionCode]);
-  const r = rows[0]!;
-  return { ...item, zoneGeometry: r.zone ? JSON.parse(r.zone) : null, divisionGeometry: r.division ? JSON.parse(r.division) : null };
 }

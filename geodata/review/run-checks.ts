@@ -1,8 +1,16 @@
+import { readFileSync } from 'node:fs';
 import type pg from 'pg';
 import { inTransaction } from '../db/transaction.ts';
+import { runScreening, type ScreeningOptions } from '../quality/screening.ts';
 import {
   OUTFALL_SQL, PATTERN_SQL, STALE_GROUP_SQL, sourceChecksSql, stackSql, staleSourceFindingsSql, staleStackSql, type SourceScope,
 } from './check-sql.ts';
+import { loadStatements } from '../db/sql-statements.ts';
+
+// The fixed statements of this file, by name, in run-checks.sql beside it.
+const FIXED_SQL = loadStatements(new URL('./run-checks.sql', import.meta.url), ['start_review_run_select_source', 'start_review_run_insert_review_run', 'select_review_run', 'recheck_source_insert_review_run', 'recheck_source_select_source', 'recheck_source_update_review_run', 'update_review_run', 'update_review_run_2', 'unit_update_review_run', 'resolve_region_select_division']);
+
+const RANK_CANDIDATES_SQL = readFileSync(new URL('./rank-candidates.sql', import.meta.url), 'utf8');
 
 /** Thresholds of the checks; every one has a default that suits census data. */
 export interface CheckOptions {
@@ -22,6 +30,8 @@ export interface CheckOptions {
   readonly datumPatternShare?: number;
   /** Smallest batch the degree-minute pattern is judged on (default 10). */
   readonly dmsPatternMin?: number;
+  /** The attribute screening after the coordinate checks (geodata/quality/screening.ts). */
+  readonly screening?: ScreeningOptions;
 }
 
 export interface RunSummary {
@@ -57,19 +67,16 @@ export async function startReviewRun(
   onProgress?: (run: RunSummary) => void,
 ): Promise<{ runId: number; run: RunSummary; done: Promise<RunSummary> }> {
   const counties = await pool.query<{ county: string | null }>(
-    `SELECT DISTINCT left(division_code, 6) AS county FROM source WHERE status IN ('active', 'closed') ORDER BY 1`,
+    FIXED_SQL.start_review_run_select_source,
   );
-  // Units: stacking, one per county (plus "no division"), outfalls, batch patterns.
-  const units = counties.rows.length + 3;
+  // Units: stacking, one per county (plus "no division"), outfalls, batch patterns, screening.
+  const units = counties.rows.length + 4;
   const inserted = await pool.query<{ id: string }>(
-    `INSERT INTO review_run (scope, actor, total_units)
-     SELECT 'all', $1, $2
-     WHERE NOT EXISTS (SELECT 1 FROM review_run WHERE scope = 'all' AND status = 'running' AND started_at > now() - interval '30 minutes')
-     RETURNING id, status, scope, total_units, done_units, findings, error, started_at, finished_at, NULL AS elapsed_ms`,
+    FIXED_SQL.start_review_run_insert_review_run,
     [actor, units],
   );
   if (inserted.rowCount === 0) {
-    const busy = await pool.query<{ id: string }>(`SELECT id FROM review_run WHERE scope = 'all' AND status = 'running' ORDER BY id DESC LIMIT 1`);
+    const busy = await pool.query<{ id: string }>(FIXED_SQL.select_review_run);
     throw new ReviewRunBusyError(Number(busy.rows[0]?.id ?? 0));
   }
   const runId = Number(inserted.rows[0]!.id);
@@ -97,10 +104,10 @@ export async function recheckSource(
   options: CheckOptions = {},
 ): Promise<number> {
   const run = await client.query<{ id: string }>(
-    `INSERT INTO review_run (scope, actor, total_units) VALUES ('source', $1, 1) RETURNING id`, [actor],
+    FIXED_SQL.recheck_source_insert_review_run, [actor],
   );
   const runId = Number(run.rows[0]!.id);
-  const now = await client.query<{ x: number | null; y: number | null }>('SELECT ST_X(geom) AS x, ST_Y(geom) AS y FROM source WHERE id = $1', [sourceId]);
+  const now = await client.query<{ x: number | null; y: number | null }>(FIXED_SQL.recheck_source_select_source, [sourceId]);
   const here = now.rows[0];
   const region = await resolveRegion(client, options.region);
   const stackParams = [runId, options.stackMinNames ?? 4, here?.x ?? null, here?.y ?? null, previous?.[0] ?? null, previous?.[1] ?? null];
@@ -108,8 +115,7 @@ export async function recheckSource(
   await client.query(staleStackSql('points'), [...stackParams, sourceId]);
   await runSourceScope(client, runId, 'source', String(sourceId), region, options);
   await client.query(
-    `UPDATE review_run SET status = 'done', done_units = 1, finished_at = clock_timestamp(),
-       findings = (SELECT count(*) FROM review_finding WHERE run_id = $1) WHERE id = $1`, [runId],
+    FIXED_SQL.recheck_source_update_review_run, [runId],
   );
   return runId;
 }
@@ -124,7 +130,12 @@ export async function latestRun(pool: pg.Pool): Promise<RunSummary | null> {
   return rows[0] ? toSummary(rows[0]) : null;
 }
 
-const RUN_SELECT = `SELECT id, status, scope, total_units, done_units, findings, error, started_at, finished_at,
+// The stored count is the national one. A scoped request (role yzt_app with a region) counts the
+// run's findings it may see instead, so a district user does not learn the national total.
+const RUN_SELECT = `SELECT id, status, scope, total_units, done_units,
+  CASE WHEN findings IS NULL OR yzt_scope_all() OR current_user <> 'yzt_app' THEN findings
+       ELSE (SELECT count(*)::int FROM review_finding f WHERE f.run_id = review_run.id) END AS findings,
+  error, started_at, finished_at,
   round(extract(epoch FROM finished_at - started_at) * 1000) AS elapsed_ms FROM review_run`;
 
 async function executeFullRun(
@@ -154,14 +165,17 @@ async function executeFullRun(
     await unit(pool, runId, onProgress, async (c) => {
       await c.query(PATTERN_SQL, [runId, options.datumPatternMin ?? 5, options.datumPatternShare ?? 0.2, options.dmsPatternMin ?? 10]);
       await c.query(STALE_GROUP_SQL, [runId]);
+      await c.query(RANK_CANDIDATES_SQL, [runId]);
+    });
+    await unit(pool, runId, onProgress, async (c) => {
+      await runScreening(c, runId, options.screening);
     });
     await pool.query(
-      `UPDATE review_run SET status = 'done', finished_at = clock_timestamp(),
-         findings = (SELECT count(*) FROM review_finding WHERE run_id = $1) WHERE id = $1`, [runId],
+      FIXED_SQL.update_review_run, [runId],
     );
   } catch (err) {
     await pool
-      .query(`UPDATE review_run SET status = 'failed', error = $2, finished_at = clock_timestamp() WHERE id = $1`, [runId, (err as Error).message])
+      .query(FIXED_SQL.update_review_run_2, [runId, (err as Error).message])
       .catch(() => {});
     const failed = await getRun(pool, runId).catch(() => null);
     if (failed) onProgress?.(failed);
@@ -199,7 +213,7 @@ async function unit(
     // Compiling these statements costs seconds and saves nothing on scans of this size.
     await client.query('SET LOCAL jit = off');
     await work(client);
-    await client.query('UPDATE review_run SET done_units = done_units + 1 WHERE id = $1', [runId]);
+    await client.query(FIXED_SQL.unit_update_review_run, [runId]);
   });
   if (onProgress) {
     const run = await getRun(pool, runId);
@@ -211,8 +225,7 @@ async function resolveRegion(db: pg.Pool | pg.ClientBase, region: CheckOptions['
   if (region === null) return null;
   if (region && region !== 'auto') return region;
   const { rows } = await db.query<{ w: number | null; s: number; e: number; n: number }>(
-    `SELECT ST_XMin(b) - 0.1 AS w, ST_YMin(b) - 0.1 AS s, ST_XMax(b) + 0.1 AS e, ST_YMax(b) + 0.1 AS n
-     FROM (SELECT ST_Extent(geom) AS b FROM division) t`,
+    FIXED_SQL.resolve_region_select_division,
   );
   const r = rows[0];
   return r && r.w !== null ? [r.w, r.s, r.e, r.n] : null;

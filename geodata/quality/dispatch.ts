@@ -1,0 +1,86 @@
+import type pg from 'pg';
+import { z } from 'zod';
+import { loadStatements } from '../db/sql-statements.ts';
+import { inTransaction } from '../db/transaction.ts';
+
+const RAW = loadStatements(new URL('./dispatch.sql', import.meta.url), ['summary', 'weeks', 'items_fragment', 'assign_findings', 'assign_units', 'log']);
+// Both views read one definition of what an item is (items_fragment).
+const SQL = {
+  ...RAW,
+  summary: RAW.summary.replace('/*ITEMS*/', RAW.items_fragment),
+  weeks: RAW.weeks.replace('/*ITEMS*/', RAW.items_fragment),
+};
+
+/** Days a finding or a unit to verify has, unless a deadline was set. */
+export const DEFAULT_DEADLINE_DAYS = 14;
+
+export interface DispatchRow {
+  readonly level: 'city' | 'county';
+  readonly code: string;
+  readonly name: string | null;
+  readonly opened: number;
+  readonly closed: number;
+  readonly open: number;
+  readonly overdue: number;
+  readonly unassigned: number;
+  readonly findings: number;
+  readonly units: number;
+}
+
+export interface DispatchWeek {
+  /** The Monday that starts the ISO week, YYYY-MM-DD. */
+  readonly week: string;
+  readonly opened: number;
+  readonly closed: number;
+  readonly openAtEnd: number;
+  readonly overdueAtEnd: number;
+}
+
+/** Per city and district: raised, closed, open, overdue and unassigned items, in the caller's scope. */
+export async function dispatchSummary(pool: pg.Pool, today: string): Promise<DispatchRow[]> {
+  const { rows } = await pool.query<DispatchRow>(SQL.summary, [today]);
+  return rows;
+}
+
+/** The last `weeks` ISO weeks (the current one last) for the caller's scope or one city. */
+export async function dispatchWeeks(pool: pg.Pool, today: string, weeks: number, city: string | null): Promise<DispatchWeek[]> {
+  const { rows } = await pool.query<{ week: Date | string; opened: number; closed: number; open_at_end: number; overdue_at_end: number }>(
+    SQL.weeks, [today, weeks, city]);
+  return rows.map((r) => ({
+    week: typeof r.week === 'string' ? r.week.slice(0, 10) : localDate(r.week), opened: r.opened, closed: r.closed,
+    openAtEnd: r.open_at_end, overdueAtEnd: r.overdue_at_end,
+  }));
+}
+
+export const AssignBody = z.object({
+  findings: z.array(z.number().int().positive()).max(10_000).default([]),
+  /** Units as "listId:line". */
+  units: z.array(z.string().regex(/^[0-9]{1,18}:[0-9]{1,9}$/, 'a unit is "listId:line"')).max(10_000).default([]),
+  assignee: z.string().trim().min(1).max(64).optional(),
+  deadline: z.string().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, 'a date YYYY-MM-DD').optional(),
+  reason: z.string().trim().max(2000).optional(),
+}).strict().refine((b) => b.assignee !== undefined || b.deadline !== undefined, 'give an assignee, a deadline or both');
+export type AssignInput = z.infer<typeof AssignBody>;
+
+/**
+ * Assigns findings and units to a person and/or a deadline, each with its edit-log entry.
+ * Returns how many of each were changed: ones outside the caller's scope are not visible and
+ * so not changed.
+ */
+export async function assignItems(pool: pg.Pool, actor: string, input: AssignInput): Promise<{ findings: number; units: number }> {
+  return inTransaction(pool, async (client) => {
+    const after = { assignee: input.assignee ?? null, deadline: input.deadline ?? null };
+    const f = input.findings.length === 0 ? [] :
+      (await client.query(SQL.assign_findings, [input.findings, input.assignee ?? null, input.deadline ?? null])).rows;
+    const keys = input.units.map((u) => u.split(':').map(Number) as [number, number]);
+    const u = keys.length === 0 ? [] :
+      (await client.query(SQL.assign_units, [keys.map((k) => k[0]), keys.map((k) => k[1]), input.assignee ?? null, input.deadline ?? null])).rows;
+    if (f.length > 0) await client.query(SQL.log, [actor, 'finding', f.map((r) => String(r.id)), after, input.reason ?? null]);
+    if (u.length > 0) await client.query(SQL.log, [actor, 'list_unit', u.map((r) => `${r.list_id}:${r.line}`), after, input.reason ?? null]);
+    return { findings: f.length, units: u.length };
+  });
+}
+
+function localDate(d: Date): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}

@@ -1,0 +1,133 @@
+-- Attribute screening (疑似错误筛查): every check in one set-based statement over the sources,
+-- upserting findings like the coordinate checks (geodata/review/check-sql.ts).
+-- $1 run id, $2 robust z-score threshold, $3 fewest peers a peer group needs,
+-- $4 distance (m) within which one normalised name is a duplicate.
+WITH base AS (
+  SELECT s.id, s.census_id, s.name, s.name_key, s.credit_code, s.source_type, s.industry_code, s.division_code,
+         s.geom, s.status, s.status_reason, s.output_value,
+         s.cod, s.nh3n, s.tn, s.tp, s.so2, s.nox, s.pm, s.vocs
+  FROM source s
+  WHERE s.status IN ('active', 'stopped', 'closed', 'other')
+),
+-- One row per industrial source and reported pollutant, in logs: emissions are log-normal
+-- across a sector, so deviations are judged as ratios.
+em AS (
+  SELECT b.id, left(b.division_code, 2) AS province, b.industry_code AS i4, left(b.industry_code, 2) AS i2,
+         p.code, p.v, ln(p.v) AS lv, CASE WHEN b.output_value > 0 THEN ln(p.v / b.output_value) END AS li
+  FROM base b
+  CROSS JOIN LATERAL (VALUES ('cod', b.cod), ('nh3n', b.nh3n), ('tn', b.tn), ('tp', b.tp),
+                             ('so2', b.so2), ('nox', b.nox), ('pm', b.pm), ('vocs', b.vocs)) AS p(code, v)
+  WHERE b.source_type = 'industrial' AND b.industry_code IS NOT NULL AND b.division_code IS NOT NULL AND p.v > 0
+),
+-- Each row in its 4-digit and its 2-digit peer group.
+lvl AS (
+  SELECT em.*, 4 AS digits, i4 AS grp FROM em
+  UNION ALL
+  SELECT em.*, 2, i2 FROM em
+),
+med AS (
+  SELECT province, digits, grp, code, count(*) AS n, count(li) AS ni,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY lv) AS m,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY li) AS mi
+  FROM lvl GROUP BY province, digits, grp, code
+),
+mad AS (
+  SELECT l.province, l.digits, l.grp, l.code, md.n, md.ni, md.m, md.mi,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(l.lv - md.m)) AS d,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(l.li - md.mi)) AS di
+  FROM lvl l JOIN med md USING (province, digits, grp, code)
+  GROUP BY l.province, l.digits, l.grp, l.code, md.n, md.ni, md.m, md.mi
+),
+-- The 4-digit group when it has enough peers, else the 2-digit one. Modified z-score
+-- (Iglewicz and Hoaglin): 0.6745 (x - median) / MAD.
+peer AS (
+  SELECT DISTINCT ON (e.id, e.code) e.id, e.code, e.v, m.digits, m.grp, m.n,
+         exp(m.m) AS peer_median, 0.6745 * (e.lv - m.m) / nullif(m.d, 0) AS z
+  FROM em e
+  JOIN mad m ON m.province = e.province AND m.code = e.code
+            AND ((m.digits = 4 AND m.grp = e.i4) OR (m.digits = 2 AND m.grp = e.i2))
+  WHERE m.n >= $3::int
+  ORDER BY e.id, e.code, m.digits DESC
+),
+intensity AS (
+  SELECT DISTINCT ON (e.id, e.code) e.id, e.code, e.v, m.digits, m.grp, m.ni AS n,
+         exp(m.mi) AS peer_median, exp(e.li) AS value, 0.6745 * (e.li - m.mi) / nullif(m.di, 0) AS z
+  FROM em e
+  JOIN mad m ON m.province = e.province AND m.code = e.code
+            AND ((m.digits = 4 AND m.grp = e.i4) OR (m.digits = 2 AND m.grp = e.i2))
+  WHERE e.li IS NOT NULL AND m.ni >= $3::int
+  ORDER BY e.id, e.code, m.digits DESC
+),
+-- Units whose key is shared by several census ids.
+credit_groups AS (
+  SELECT credit_code, array_agg(census_id ORDER BY census_id) AS ids
+  FROM base WHERE credit_code IS NOT NULL GROUP BY credit_code HAVING count(*) > 1
+),
+-- Same-name pairs within $4 metres, found through a grid of cells at least $4 wide in both
+-- axes up to 57°N ($4 / 60,000 degrees), so a partner lies in the same or a neighbouring cell:
+-- one hash join on (name, cell) instead of pairing every source with every namesake (the 600k
+-- demo has 26 million namesake pairs, most of them far apart).
+named AS (
+  SELECT id, census_id, name_key, geom, floor(ST_X(geom) / ($4::float8 / 60000.0))::bigint AS gx,
+         floor(ST_Y(geom) / ($4::float8 / 60000.0))::bigint AS gy
+  FROM base
+  WHERE name_key IS NOT NULL AND geom IS NOT NULL AND ST_X(geom) BETWEEN -180 AND 180 AND ST_Y(geom) BETWEEN -90 AND 90
+    AND name_key IN (SELECT name_key FROM base WHERE name_key IS NOT NULL GROUP BY name_key HAVING count(*) > 1)
+),
+near_pairs AS (
+  SELECT a.id, b.census_id AS other, ST_Distance(a.geom::geography, b.geom::geography) AS dist
+  FROM named a
+  CROSS JOIN (VALUES (-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 0), (0, 1), (1, -1), (1, 0), (1, 1)) AS n(dx, dy)
+  JOIN named b ON b.name_key = a.name_key AND b.gx = a.gx + n.dx AND b.gy = a.gy + n.dy AND b.id <> a.id
+  WHERE ST_DWithin(a.geom::geography, b.geom::geography, $4::float8)
+),
+org_groups AS (
+  SELECT substr(credit_code, 9, 9) AS org, array_agg(DISTINCT name ORDER BY name) AS names
+  FROM base WHERE credit_code IS NOT NULL AND name_key IS NOT NULL
+  GROUP BY 1 HAVING count(DISTINCT name_key) > 1
+),
+findings AS (
+  SELECT id, 'emission_peer_outlier' AS code, jsonb_build_object('pollutants', jsonb_agg(jsonb_build_object(
+      'pollutant', code, 'value', v, 'peerMedian', round(peer_median::numeric, 4), 'ratio', round((v / peer_median)::numeric, 2),
+      'z', round(z::numeric, 2), 'peers', n, 'peerIndustry', grp) ORDER BY code)) AS det
+  FROM peer WHERE abs(z) > $2::float8 GROUP BY id
+  UNION ALL
+  SELECT id, 'intensity_peer_outlier', jsonb_build_object('pollutants', jsonb_agg(jsonb_build_object(
+      'pollutant', code, 'intensity', round(value::numeric, 6), 'peerMedian', round(peer_median::numeric, 6),
+      'ratio', round((value / peer_median)::numeric, 2), 'z', round(z::numeric, 2), 'peers', n, 'peerIndustry', grp) ORDER BY code))
+  FROM intensity WHERE abs(z) > $2::float8 GROUP BY id
+  UNION ALL
+  SELECT b.id, 'missing_pollutant', jsonb_build_object('pollutants', jsonb_agg(DISTINCT r.pollutant), 'industry', b.industry_code)
+  FROM base b JOIN industry_pollutant_rule r ON b.industry_code LIKE r.industry_prefix || '%'
+  WHERE b.status = 'active' AND b.source_type = 'industrial'
+    AND coalesce(CASE r.pollutant WHEN 'cod' THEN b.cod WHEN 'nh3n' THEN b.nh3n WHEN 'tn' THEN b.tn WHEN 'tp' THEN b.tp
+                   WHEN 'so2' THEN b.so2 WHEN 'nox' THEN b.nox WHEN 'pm' THEN b.pm WHEN 'vocs' THEN b.vocs END, 0) = 0
+  GROUP BY b.id, b.industry_code
+  UNION ALL
+  SELECT b.id, 'duplicate_credit_code', jsonb_build_object('creditCode', b.credit_code, 'others', to_jsonb(array_remove(g.ids, b.census_id)))
+  FROM base b JOIN credit_groups g ON g.credit_code = b.credit_code
+  UNION ALL
+  SELECT id, 'duplicate_name_nearby', jsonb_build_object('others', jsonb_agg(other ORDER BY dist), 'distanceM', round(min(dist)::numeric, 1))
+  FROM near_pairs GROUP BY id
+  UNION ALL
+  SELECT id, 'credit_code_invalid', jsonb_build_object('creditCode', credit_code, 'expected', yzt_credit_check_char(credit_code))
+  FROM base WHERE credit_code IS NOT NULL AND yzt_credit_check_char(credit_code) IS DISTINCT FROM substr(credit_code, 18, 1)
+  UNION ALL
+  SELECT b.id, 'org_code_names', jsonb_build_object('orgCode', g.org, 'names', to_jsonb(g.names))
+  FROM base b JOIN org_groups g ON g.org = substr(b.credit_code, 9, 9)
+  UNION ALL
+  SELECT id, 'status_without_reason', jsonb_build_object('status', status)
+  FROM base WHERE status IN ('closed', 'stopped', 'other') AND coalesce(btrim(status_reason), '') = ''
+  UNION ALL
+  SELECT id, 'closed_with_emissions', jsonb_strip_nulls(jsonb_build_object('cod', cod, 'nh3n', nh3n, 'tn', tn, 'tp', tp,
+      'so2', so2, 'nox', nox, 'pm', pm, 'vocs', vocs))
+  FROM base WHERE status = 'closed' AND greatest(cod, nh3n, tn, tp, so2, nox, pm, vocs) > 0
+)
+INSERT INTO review_finding (subject_kind, subject_key, source_id, check_code, severity, distance_m, suggested, details, run_id)
+SELECT 'source', f.id::text, f.id, f.code, sev.severity,
+       CASE WHEN f.code = 'duplicate_name_nearby' THEN (f.det ->> 'distanceM')::float8 END, NULL, f.det, $1
+FROM findings f JOIN (VALUES /*SEVERITIES*/) AS sev(code, severity) ON sev.code = f.code
+ON CONFLICT (subject_kind, subject_key, check_code) DO UPDATE SET
+  source_id = EXCLUDED.source_id, severity = EXCLUDED.severity, distance_m = EXCLUDED.distance_m,
+  details = EXCLUDED.details, run_id = EXCLUDED.run_id,
+  status = CASE WHEN review_finding.status = 'fixed' THEN 'open' ELSE review_finding.status END
