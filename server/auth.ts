@@ -6,6 +6,7 @@ import {
   principalOf, roleAtLeast, scopedPool, scopeOfRegion, sessionUser, type Principal, type Role, type User,
 } from '../geodata/access/index.ts';
 import type { Config } from './config.ts';
+import { routedPool } from './read-routing.ts';
 import { HttpError } from './http-errors.ts';
 
 export const SESSION_COOKIE = 'yzt_session';
@@ -55,7 +56,16 @@ export function sessionToken(req: Request): string | null {
  * principal's scope, so row-level security applies (geodata/access/scoped-pool.ts).
  */
 export function dbFor(req: Request, pool: pg.Pool): pg.Pool {
-  return scopedPool(pool, principal(req).scope);
+  // Reads may go to a standby (server/read-routing.ts decides); a read that loses its node
+  // is run again, a write never is.
+  const routed = routedPool(req, pool);
+  return scopedPool(routed.pool, principal(req).scope, { retryReads: routed.read });
+}
+
+/** Whose writes a request's reads must see (server/read-routing.ts). */
+export function writerKey(req: Request): string | null {
+  const p = auths.get(req)?.principal;
+  return p?.user ? String(p.user.id) : null;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -83,7 +93,9 @@ export function authenticate(config: Config, pool: pg.Pool): RequestHandler {
 
   return async (req: Request, _res: Response, next: NextFunction) => {
     try {
-      const bearer = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+      // QGIS 3.22 has no plain header setting; its EsriToken auth method sends the same Bearer
+      // token as X-Esri-Authorization, so desktop users can sign in without a proxy.
+      const bearer = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? req.get('x-esri-authorization') ?? '')?.[1];
       if (bearer) {
         const found = await lookup(bearer);
         if (!found) throw new HttpError(401, 'the Bearer token is unknown or its session has ended; sign in again');

@@ -1,8 +1,28 @@
 import type { ErrorRequestHandler } from 'express';
 import type { z } from 'zod';
 import type { Logger } from 'pino';
+import { AccountError } from '../geodata/access/accounts.ts';
+import { refusalOf, type RefusalKind } from '../geodata/db/database-refusal.ts';
+import { NetworkBuildError } from '../geodata/network/build-network.ts';
+import { NetworkLookupError } from '../geodata/network/trace.ts';
+import { ListDecisionError, ListUnitNotFoundError, SampleItemNotFoundError } from '../geodata/quality/index.ts';
+import { ReviewConflictError, ReviewInputError } from '../geodata/review/review-actions.ts';
+import { ReviewRunBusyError } from '../geodata/review/run-checks.ts';
+import { TileAddressError } from '../tiles/tile-address.ts';
+import { TileFilterError } from '../tiles/tile-filters.ts';
+import { TileNotFoundError } from '../tiles/tile-service.ts';
+import { isDatabaseUnavailable } from '../geodata/db/connection-errors.ts';
 
-/** An error whose message is safe and useful to show the caller, with its HTTP status. */
+export { isDatabaseUnavailable };
+
+/**
+ * The one mapping from errors to HTTP answers. Every error answer has the same shape,
+ * `{ error, details? }`: `error` is a sentence for people, `details` what a program needs
+ * (for bad input, `[{ field, reason }]`; for a conflict, the current row version or run id).
+ * Domain errors carry no HTTP status; this file decides them. Database refusals are read by
+ * their SQLSTATE in geodata/db/database-refusal.ts, and their own wording (constraint and table
+ * names) never reaches the caller.
+ */
 export class HttpError extends Error {
   constructor(readonly status: number, message: string, readonly details?: unknown) {
     super(message);
@@ -10,31 +30,55 @@ export class HttpError extends Error {
   }
 }
 
-// Connection-level failures: the database is away (restarting, network, pool exhausted);
-// the request may succeed later, so the caller gets 503, not 500.
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P02', '57P03']);
-const CONNECTION_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/i;
+export interface FieldProblem {
+  /** Where the value was: `query.limit`, `body.area.geometry`, `path segment 4`, `field crs`. */
+  readonly field: string;
+  readonly reason: string;
+}
 
-/** Validates request input with a zod schema; a 400 names the field and what is wrong. */
+/** The 400 for bad input, in the one format every route uses. */
+export function invalidInput(problems: readonly FieldProblem[]): HttpError {
+  return new HttpError(400, `invalid request: ${problems.map((p) => `${p.field}: ${p.reason}`).join('; ')}`, problems);
+}
+
+/** Validates request input with a zod schema; a 400 names each field and what is wrong with it. */
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown, where: string): z.infer<T> {
   const parsed = schema.safeParse(input ?? {});
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${[where, ...i.path].join('.')}: ${i.message}`);
-    throw new HttpError(400, `invalid request: ${issues.join('; ')}`, parsed.error.issues);
+    throw invalidInput(parsed.error.issues.map((i) => ({ field: [where, ...i.path.map(String)].join('.'), reason: i.message })));
   }
   return parsed.data;
 }
 
-/** Row-level security refused a write: the row lies outside the caller's region. */
-export function isOutsideScope(err: unknown): boolean {
-  return err instanceof Error && (err as { code?: string }).code === '42501' && /row-level security/i.test(err.message);
+const REFUSAL_STATUS: Record<RefusalKind, number> = {
+  duplicate: 409, outside_scope: 403, missing_reference: 409, bad_value: 400, unavailable: 503,
+};
+
+interface Answer {
+  status: number;
+  error: string;
+  details?: unknown;
 }
 
-export function isDatabaseUnavailable(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as { code?: string }).code;
-  if (code && (CONNECTION_CODES.has(code) || code.startsWith('08'))) return true;
-  return CONNECTION_MESSAGES.test(err.message);
+/** The answer for a known error, or null for a bug. */
+export function answerFor(err: unknown): Answer | null {
+  if (err instanceof HttpError) return { status: err.status, error: err.message, details: err.details };
+  if (err instanceof ReviewConflictError) return { status: 409, error: err.message, details: { rowVersion: err.currentVersion } };
+  if (err instanceof ReviewRunBusyError) return { status: 409, error: err.message, details: { runId: err.runId } };
+  if (err instanceof ReviewInputError) return { status: { not_found: 404, forbidden: 403, conflict: 409, invalid: 400 }[err.kind], error: err.message };
+  if (err instanceof AccountError) return { status: { not_found: 404, conflict: 409, invalid: 400 }[err.kind], error: err.message };
+  if (err instanceof NetworkLookupError) return { status: err.kind === 'not_found' ? 404 : 409, error: err.message };
+  if (err instanceof NetworkBuildError) return { status: 400, error: err.message };
+  if (err instanceof TileNotFoundError) return { status: 404, error: err.message };
+  if (err instanceof ListUnitNotFoundError || err instanceof SampleItemNotFoundError) return { status: 404, error: err.message };
+  if (err instanceof ListDecisionError) return { status: 409, error: err.message };
+  if (err instanceof TileAddressError || err instanceof TileFilterError) return { status: 400, error: err.message };
+  const refusal = refusalOf(err);
+  if (refusal) return { status: REFUSAL_STATUS[refusal.kind], error: refusal.reason };
+  // body-parser, busboy and express itself mark client errors (bad JSON, too large, bad path encoding).
+  const status = (err as { status?: number } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) return { status, error: (err as Error).message };
+  return null;
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
@@ -43,25 +87,18 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.destroy(err as Error);
       return;
     }
-    if (err instanceof HttpError) {
-      res.status(err.status).json({ error: err.message, details: err.details });
-      return;
-    }
-    if (isOutsideScope(err)) {
-      res.status(403).json({ error: 'outside your region: the data you tried to write belongs to another division', reason: (err as Error).message });
+    const answer = answerFor(err);
+    if (!answer) {
+      logger.error({ err, url: req.originalUrl }, 'request failed');
+      res.status(500).json({ error: 'internal error' });
       return;
     }
     if (isDatabaseUnavailable(err)) {
+      // The connection's own message (ECONNREFUSED, "terminating connection") names no data.
       logger.warn({ err, url: req.originalUrl }, 'database unavailable');
       res.status(503).set('Retry-After', '5').json({ error: 'database unavailable', reason: (err as Error).message });
       return;
     }
-    const status = (err as { status?: number }).status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      res.status(status).json({ error: (err as Error).message });
-      return;
-    }
-    logger.error({ err, url: req.originalUrl }, 'request failed');
-    res.status(500).json({ error: 'internal error' });
+    res.status(answer.status).json(answer.details === undefined ? { error: answer.error } : { error: answer.error, details: answer.details });
   };
 }

@@ -26,6 +26,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     dataDir: config.dataDir,
     schema: config.schema,
     poolSize: config.poolSize,
+    readUrls: config.replicas.readUrls,
+    readRouting: { maxLagMs: config.replicas.maxLagMs, checkMs: config.replicas.checkMs, waitMs: config.replicas.waitMs },
   });
   let server: Server | undefined;
   let tiles: TileService | undefined;
@@ -49,7 +51,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       await loadDemoRegion(db, config, logger);
     }
     tiles = await createTileService({
-      pool: db.pool, schema: db.schema, databaseUrl: config.databaseUrl, poolSize: config.poolSize,
+      pool: db.pool, schema: db.schema, databaseUrl: config.databaseUrl, poolSize: config.poolSize, reads: db.reads,
       options: tileOptionsFromEnv(process.env),
       onError: (err) => logger.warn({ err }, 'tile change feed: read failed (retrying)'),
     });

@@ -1,6 +1,11 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { newClient } from '../geodata/db/postgres-url.ts';
 import type { LonLatBox } from './tile-address.ts';
 import type { DataChange } from './tile-cache.ts';
+import { loadStatements } from '../geodata/db/sql-statements.ts';
+
+// The fixed statements of this file, by name, in change-feed.sql beside it.
+const FIXED_SQL = loadStatements(new URL('./change-feed.sql', import.meta.url), ['poll_select_tile_change', 'read_once_select_tile_change', 'select', 'delete_tile_change']);
 
 export interface ChangeFeedOptions {
   readonly pool: pg.Pool;
@@ -9,7 +14,12 @@ export interface ChangeFeedOptions {
   /** A connection string for a LISTEN connection; absent where NOTIFY does not reach other connections. */
   readonly listenUrl?: string | undefined;
   readonly pollMs: number;
-  readonly onChanges: (changes: DataChange[]) => void;
+  /**
+   * `atLsn` (with `withLsn`): the primary's WAL position read after the changes, so a tile
+   * drawn on a standby afterwards can wait until the standby has replayed them.
+   */
+  readonly onChanges: (changes: DataChange[], atLsn: string | null) => void;
+  readonly withLsn?: boolean;
   readonly onError?: (err: unknown) => void;
 }
 
@@ -33,7 +43,7 @@ const KEEP_LOG_MS = 60 * 60_000;
  */
 export async function startChangeFeed(options: ChangeFeedOptions): Promise<ChangeFeed> {
   const { pool } = options;
-  const start = await pool.query<{ seq: string | null }>('SELECT max(seq)::text AS seq FROM tile_change');
+  const start = await pool.query<{ seq: string | null }>(FIXED_SQL.poll_select_tile_change);
   let low = Number(start.rows[0]?.seq ?? 0);
   const seenAbove = new Set<number>();
   const gapSince = new Map<number, number>();
@@ -44,7 +54,7 @@ export async function startChangeFeed(options: ChangeFeedOptions): Promise<Chang
 
   const readOnce = async () => {
     const { rows } = await pool.query<{ seq: string; table_name: string; west: number | null; south: number | null; east: number | null; north: number | null }>(
-      'SELECT seq::text, table_name, west, south, east, north FROM tile_change WHERE seq > $1 ORDER BY seq LIMIT 10000',
+      FIXED_SQL.read_once_select_tile_change,
       [low],
     );
     const changes: DataChange[] = [];
@@ -56,10 +66,15 @@ export async function startChangeFeed(options: ChangeFeedOptions): Promise<Chang
       changes.push({ table: r.table_name, box });
     }
     advanceLowWater();
-    if (changes.length) options.onChanges(changes);
+    if (changes.length) {
+      const atLsn = options.withLsn
+        ? (await pool.query<{ lsn: string }>(FIXED_SQL.select)).rows[0]!.lsn
+        : null;
+      options.onChanges(changes, atLsn);
+    }
     if (Date.now() - lastPrune > KEEP_LOG_MS / 4) {
       lastPrune = Date.now();
-      await pool.query(`DELETE FROM tile_change WHERE at < now() - make_interval(secs => $1)`, [KEEP_LOG_MS / 1000]);
+      await pool.query(FIXED_SQL.delete_tile_change, [KEEP_LOG_MS / 1000]);
     }
   };
 
@@ -139,7 +154,7 @@ async function startListener(url: string, schema: string, poll: () => Promise<vo
   let timer: NodeJS.Timeout | undefined;
 
   const open = async (): Promise<void> => {
-    const c = new pg.Client({ connectionString: url });
+    const c = newClient(url);
     let lost = false;
     const onLost = (err?: unknown) => {
       if (lost) return;

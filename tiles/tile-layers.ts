@@ -3,9 +3,14 @@
  * Everything here is static text written by us; request input never reaches these strings,
  * it only fills the numbered parameters of the statements built from them.
  */
+import { openFindingSql } from '../geodata/explore/filter-sql.ts';
+import { FILTER_NAMES, type FilterName } from '../geodata/model/source-filters.ts';
+import { divisionTileLayer, POLLUTANTS, type DivisionLevel } from '../geodata/model/vocabulary.ts';
+
+export { AGGREGATIONS, type Aggregation, type FilterName } from '../geodata/model/source-filters.ts';
+
 export type FieldType = 'String' | 'Number' | 'Boolean';
 export type GeometryKind = 'point' | 'line' | 'polygon';
-export type FilterName = 'type' | 'industry' | 'division' | 'basin' | 'pollutant' | 'min' | 'status' | 'review' | 'agg';
 
 export interface TileLayer {
   /** URL name and MVT layer name. */
@@ -27,17 +32,9 @@ export interface TileLayer {
   readonly filters: readonly FilterName[];
 }
 
-export const POLLUTANTS = ['cod', 'nh3n', 'tn', 'tp', 'so2', 'nox', 'pm', 'vocs'] as const;
-export type Pollutant = (typeof POLLUTANTS)[number];
-
-export const SOURCE_TYPES = ['industrial', 'agricultural', 'domestic', 'centralized', 'mobile', 'other'] as const;
-export const SOURCE_STATUSES = ['active', 'closed', 'merged', 'deleted'] as const;
-export const AGGREGATIONS = ['grid', 'county', 'township', 'zone'] as const;
-/** Review flag of a source: `open` has a finding awaiting a decision (open or field check), `clean` has none. */
-export const REVIEW_FLAGS = ['open', 'clean'] as const;
+export { POLLUTANTS, REVIEW_FLAGS, SOURCE_STATUSES, SOURCE_TYPES, type Pollutant } from '../geodata/model/vocabulary.ts';
 /** The SQL of "this source (alias t) has a finding awaiting a decision". */
-export const OPEN_FINDING_SQL = `EXISTS (SELECT 1 FROM review_finding f WHERE f.source_id = t.id AND f.status IN ('open', 'field_check'))`;
-export type Aggregation = (typeof AGGREGATIONS)[number];
+export const OPEN_FINDING_SQL = openFindingSql('t');
 
 /** The MVT layer name of aggregated sources (below the detail zoom). */
 export const SOURCE_CELLS_LAYER = 'source_cells';
@@ -68,12 +65,13 @@ const SOURCES: TileLayer = {
     review: { sql: `CASE WHEN ${OPEN_FINDING_SQL} THEN 'open' ELSE 'clean' END`, type: 'String' },
     ...emissionAttributes,
   },
-  filters: ['type', 'industry', 'division', 'basin', 'pollutant', 'min', 'status', 'review', 'agg'],
+  // Every source filter (geodata/model/source-filters.ts): a filter added there reaches the tiles.
+  filters: FILTER_NAMES,
 };
 
-function divisionLayer(level: 'province' | 'city' | 'county' | 'township', minzoom: number): TileLayer {
+function divisionLayer(level: DivisionLevel, minzoom: number): TileLayer {
   return {
-    id: `divisions_${level}`,
+    id: divisionTileLayer(level),
     description: `Administrative divisions, ${level} level`,
     table: 'division',
     geometry: 'polygon',
@@ -124,7 +122,8 @@ const LAYER_LIST: readonly TileLayer[] = [
       code: { sql: 't.code', type: 'String' },
       name: { sql: 't.name', type: 'String' },
       receiving_water: { sql: 't.receiving_water', type: 'String' },
-      reach_id: { sql: 't.reach_id', type: 'Number' },
+      // The stored reach, else the one the network link placed it on (issue #15: it showed "—").
+      reach_id: { sql: 'coalesce(t.reach_id, (SELECT n.reach_id FROM network_outfall n WHERE n.outfall_code = t.code))', type: 'Number' },
     },
     filters: [],
   },
@@ -175,6 +174,7 @@ const LAYER_LIST: readonly TileLayer[] = [
       level: { sql: 't.level', type: 'String' },
       target_class: { sql: 't.target_class', type: 'Number' },
       river_name: { sql: 't.river_name', type: 'String' },
+      reach_id: { sql: 'coalesce(t.reach_id, (SELECT n.reach_id FROM network_section n WHERE n.section_code = t.code))', type: 'Number' },
     },
     filters: [],
   },

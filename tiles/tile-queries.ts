@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { escapeLiteral } from 'pg';
 import { TILE_BUFFER, TILE_EXTENT, type TileAddress } from './tile-address.ts';
 import type { TileFilters } from './tile-filters.ts';
-import { OPEN_FINDING_SQL, POLLUTANTS, SOURCE_CELLS_LAYER, type Aggregation, type FilterName, type TileLayer } from './tile-layers.ts';
+import { filterWhere, Params } from '../geodata/explore/filter-sql.ts';
+import { POLLUTANTS, SOURCE_CELLS_LAYER, type Aggregation, type TileLayer } from './tile-layers.ts';
 
 /**
  * The SQL behind every tile. Each statement is built once per (layer, variant, encoding)
@@ -79,9 +80,11 @@ export function featureCountStatement(layer: TileLayer): { text: string; values(
   if (!memo) {
     const filters = filterSql(layer, 5);
     const where = [...(layer.where ? [layer.where] : []), ...filters.clauses];
-    const text =
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${layer.table} t WHERE t.geom && ${envelope4326(TILE_BUFFER + 1)}` +
-      where.map((w) => ` AND ${w}`).join('') + ' LIMIT $4::int) s';
+    const text = `SELECT count(*)::int AS n
+FROM ${nest(`SELECT 1
+FROM ${layer.table} t
+WHERE t.geom && ${envelope4326(TILE_BUFFER + 1)}${and(where)}
+LIMIT $4::int`)} s`;
     memo = { text, values: (tile, f, limit) => [tile.z, tile.x, tile.y, limit, ...filters.bind(f)] };
     COUNTS.set(layer.id, memo);
   }
@@ -110,65 +113,23 @@ const envelope4326 = (margin: number) =>
 // One screen pixel of a 512-px tile: simplification below it is invisible.
 const SIMPLIFY_TOLERANCE = `(${WORLD} / power(2.0, $1::int) / 512.0)`;
 
-/** Which column a filter reads, per table. */
-const DIVISION_COLUMN: Readonly<Record<string, string>> = {
-  source: 't.division_code',
-  census_zone: 'coalesce(t.township_code, t.county_code)',
-  division: 't.code',
-};
+// Each statement below is one template, laid out as it would be written by hand: one clause a
+// line, subqueries indented (`nest`), so the pinned text (tiles/__snapshots__/statements/*.sql)
+// reads as SQL. `and` puts each WHERE condition on its own line.
+const nest = (sql: string): string => `(\n  ${sql.replace(/\n/g, '\n  ')}\n)`;
+const and = (clauses: readonly string[]): string => clauses.map((w) => `\n  AND ${w}`).join('');
+const list = (columns: readonly string[]): string => columns.join(',\n       ');
 
-interface FilterSql {
-  clauses: string[];
+export interface FilterSql {
+  clauses: readonly string[];
   bind: (filters: TileFilters) => unknown[];
 }
 
-/** Filter clauses numbered from $4 on; a filter left out binds NULL and its clause is true. */
-function filterSql(layer: TileLayer, firstParam: number): FilterSql {
-  const clauses: string[] = [];
-  const binders: ((f: TileFilters) => unknown)[] = [];
-  let n = firstParam;
-  const param = (cast: string, bind: (f: TileFilters) => unknown) => {
-    binders.push(bind);
-    return `$${n++}::${cast}`;
-  };
-  const has = (name: FilterName) => layer.filters.includes(name);
-  if (has('type')) {
-    const p = param('text[]', (f) => f.type);
-    clauses.push(`(${p} IS NULL OR t.source_type = ANY(${p}))`);
-  }
-  if (has('industry')) {
-    const p = param('text', (f) => f.industry);
-    clauses.push(`(${p} IS NULL OR t.industry_code LIKE ${p} || '%')`);
-  }
-  if (has('division')) {
-    const column = DIVISION_COLUMN[layer.table];
-    if (!column) throw new Error(`layer ${layer.id}: no division column for table ${layer.table}`);
-    const p = param('text', (f) => f.division);
-    clauses.push(`(${p} IS NULL OR ${column} LIKE ${p} || '%')`);
-  }
-  if (has('basin')) {
-    const p = param('text', (f) => f.basin);
-    clauses.push(
-      layer.table === 'river_reach'
-        ? `(${p} IS NULL OR t.basin_code = ${p})`
-        : `(${p} IS NULL OR EXISTS (SELECT 1 FROM basin b WHERE b.code = ${p} AND ST_Intersects(b.geom, t.geom)))`,
-    );
-  }
-  if (has('pollutant')) {
-    const p = param('text', (f) => f.pollutant);
-    const m = param('float8', (f) => f.min);
-    const cases = POLLUTANTS.map((q) => `WHEN '${q}' THEN t.${q}`).join(' ');
-    clauses.push(`(${p} IS NULL OR (CASE ${p} ${cases} END) >= ${m})`);
-  }
-  if (has('status')) {
-    const p = param('text[]', (f) => f.status);
-    clauses.push(`(CASE WHEN ${p} IS NULL THEN t.status <> 'deleted' ELSE t.status = ANY(${p}) END)`);
-  }
-  if (has('review')) {
-    const p = param('text', (f) => f.review);
-    clauses.push(`(${p} IS NULL OR (${p} = 'open') = ${OPEN_FINDING_SQL})`);
-  }
-  return { clauses, bind: (f) => binders.map((b) => b(f)) };
+/** The layer's filter clauses (geodata/explore/filter-sql.ts) numbered from `firstParam` on; a filter left out binds NULL and its clause is true. */
+export function filterSql(layer: Pick<TileLayer, 'id' | 'table' | 'filters'>, firstParam: number): FilterSql {
+  const params = new Params(firstParam);
+  const where = filterWhere(layer.filters, { table: layer.table, alias: 't' }, params);
+  return { clauses: where.clauses, bind: (f) => params.values(where.bind(f)) };
 }
 
 function featureStatement(layer: TileLayer, encoding: Encoding): TileStatement {
@@ -180,24 +141,31 @@ function featureStatement(layer: TileLayer, encoding: Encoding): TileStatement {
   let text: string;
   if (layer.geometry === 'point') {
     // Keep points inside the tile plus its buffer, in integer tile units (round = rint on both engines).
-    const inner =
-      `SELECT ${[...fid, ...attrs].join(', ')}, round(${PXF}) AS px, round(${PYF}) AS py ` +
-      `FROM ${layer.table} t WHERE t.geom && ${envelope4326(TILE_BUFFER + 1)}` +
-      where.map((w) => ` AND ${w}`).join('');
-    const inBuffer = `q.px BETWEEN ${-TILE_BUFFER} AND ${TILE_EXTENT + TILE_BUFFER} AND q.py BETWEEN ${-TILE_BUFFER} AND ${TILE_EXTENT + TILE_BUFFER}`;
-    text =
-      encoding === 'mvt'
-        ? mvt(layer.id, layer.featureId !== undefined, `SELECT ${outer.join(', ')}, ST_MakePoint(q.px, q.py) AS geom FROM (${inner}) q WHERE ${inBuffer}`)
-        : `SELECT ${outer.join(', ')}, q.px, q.py FROM (${inner}) q WHERE ${inBuffer}`;
+    const inner = `SELECT ${list([...fid, ...attrs, `round(${PXF}) AS px`, `round(${PYF}) AS py`])}
+FROM ${layer.table} t
+WHERE t.geom && ${envelope4326(TILE_BUFFER + 1)}${and(where)}`;
+    const placed = encoding === 'mvt' ? 'ST_MakePoint(q.px, q.py) AS geom' : 'q.px, q.py';
+    const rows = `SELECT ${list([...outer, placed])}
+FROM ${nest(inner)} q
+WHERE q.px BETWEEN ${-TILE_BUFFER} AND ${TILE_EXTENT + TILE_BUFFER}
+  AND q.py BETWEEN ${-TILE_BUFFER} AND ${TILE_EXTENT + TILE_BUFFER}`;
+    text = encoding === 'mvt' ? mvt(layer.id, layer.featureId !== undefined, rows) : rows;
   } else {
     const simplified = `ST_Simplify(ST_Transform(t.geom, 3857), ${SIMPLIFY_TOLERANCE}, true)`;
-    const from = `FROM ${layer.table} t WHERE t.geom && ${envelope4326(TILE_BUFFER)}` + where.map((w) => ` AND ${w}`).join('');
+    const from = `FROM ${layer.table} t
+WHERE t.geom && ${envelope4326(TILE_BUFFER)}${and(where)}`;
     if (encoding === 'mvt') {
       const geom = `ST_AsMVTGeom(${simplified}, ST_TileEnvelope($1::int, $2::int, $3::int), ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom`;
-      text = mvt(layer.id, layer.featureId !== undefined, `SELECT * FROM (SELECT ${[...fid, ...attrs, geom].join(', ')} ${from}) q WHERE q.geom IS NOT NULL`);
+      text = mvt(layer.id, layer.featureId !== undefined, `SELECT *
+FROM ${nest(`SELECT ${list([...fid, ...attrs, geom])}
+${from}`)} q
+WHERE q.geom IS NOT NULL`);
     } else {
-      text = `SELECT ${outer.join(', ')}, ST_AsGeoJSON(q.g) AS geojson FROM (SELECT ${[...fid, ...attrs].join(', ')}, ${tileGeometry(layer.geometry, simplified)} AS g ${from}) q ` +
-        `WHERE q.g IS NOT NULL AND NOT ST_IsEmpty(q.g)` + (layer.geometry === 'polygon' ? ' AND ST_Area(q.g) > 0' : '');
+      text = `SELECT ${list([...outer, 'ST_AsGeoJSON(q.g) AS geojson'])}
+FROM ${nest(`SELECT ${list([...fid, ...attrs, `${tileGeometry(layer.geometry, simplified)} AS g`])}
+${from}`)} q
+WHERE q.g IS NOT NULL
+  AND NOT ST_IsEmpty(q.g)${layer.geometry === 'polygon' ? '\n  AND ST_Area(q.g) > 0' : ''}`;
     }
   }
   return {
@@ -244,24 +212,26 @@ function cellStatement(layer: TileLayer, agg: Aggregation, encoding: Encoding): 
   const g = group[agg];
   // Coordinates are read once per row (OFFSET 0 keeps the planner from folding the
   // subqueries and calling ST_X/ST_Y again in every expression: 10x at z6, measured).
-  const scan =
-    `SELECT t.division_code, t.zone_code, ${POLLUTANTS.map((p) => `t.${p}`).join(', ')}, ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat ` +
-    `FROM ${layer.table} t WHERE t.geom && ${envelope4326(1)}` + where.map((w) => ` AND ${w}`).join('') + ' OFFSET 0';
-  const inner =
-    `SELECT l.division_code, CASE WHEN length(l.division_code) >= 9 THEN left(l.division_code, 9) END AS township, l.zone_code, ` +
-    `${POLLUTANTS.map((p) => `l.${p}`).join(', ')}, ${pxfOf('l.lon')} AS pxf, ${pyfOf('l.lat')} AS pyf FROM (${scan}) l OFFSET 0`;
+  const scan = `SELECT ${list(['t.division_code', 't.zone_code', ...POLLUTANTS.map((p) => `t.${p}`), 'ST_X(t.geom) AS lon', 'ST_Y(t.geom) AS lat'])}
+FROM ${layer.table} t
+WHERE t.geom && ${envelope4326(1)}${and(where)}
+OFFSET 0`;
+  const inner = `SELECT ${list(['l.division_code', 'CASE WHEN length(l.division_code) >= 9 THEN left(l.division_code, 9) END AS township', 'l.zone_code',
+    ...POLLUTANTS.map((p) => `l.${p}`), `${pxfOf('l.lon')} AS pxf`, `${pyfOf('l.lat')} AS pyf`])}
+FROM ${nest(scan)} l
+OFFSET 0`;
   // The in-tile test is a grouping key rather than a WHERE clause: the planner then expects
   // many rows and hashes the groups instead of sorting millions of rows to disk (measured at z6).
   const inTile = `(q.pxf >= 0 AND q.pxf < ${TILE_EXTENT} AND q.pyf >= 0 AND q.pyf < ${TILE_EXTENT})`;
-  const cells =
-    `SELECT ${g.fid ? `${g.fid} AS fid, ` : ''}${g.code ? `${g.code} AS code, ` : ''}count(*)::int AS count, ${sums.join(', ')}, ` +
-    `round(avg(q.pxf)) AS px, round(avg(q.pyf)) AS py ` +
-    `FROM (${inner}) q GROUP BY ${inTile}, ${g.key} HAVING bool_or(${inTile})`;
+  const cells = `SELECT ${list([...(g.fid ? [`${g.fid} AS fid`] : []), ...(g.code ? [`${g.code} AS code`] : []), 'count(*)::int AS count', ...sums,
+    'round(avg(q.pxf)) AS px', 'round(avg(q.pyf)) AS py'])}
+FROM ${nest(inner)} q
+GROUP BY ${inTile}, ${g.key}
+HAVING bool_or(${inTile})`;
   const columns = [...(g.fid ? ['c.fid'] : []), ...(g.code ? ['c.code'] : []), 'c.count', ...POLLUTANTS.map((p) => `c.${p}`)];
-  const text =
-    encoding === 'mvt'
-      ? mvt(SOURCE_CELLS_LAYER, g.fid !== null, `SELECT ${columns.join(', ')}, ST_MakePoint(c.px, c.py) AS geom FROM (${cells}) c`)
-      : `SELECT ${columns.join(', ')}, c.px, c.py FROM (${cells}) c`;
+  const rows = `SELECT ${list([...columns, encoding === 'mvt' ? 'ST_MakePoint(c.px, c.py) AS geom' : 'c.px, c.py'])}
+FROM ${nest(cells)} c`;
+  const text = encoding === 'mvt' ? mvt(SOURCE_CELLS_LAYER, g.fid !== null, rows) : rows;
   return {
     name: statementName(text),
     text,
@@ -288,20 +258,19 @@ function storedCellStatement(encoding: Encoding, byType: boolean): TileStatement
   const perTile = '(1::bigint << ($4::int - $1::int))';
   const shift = '($5::int - $4::int)';
   const range = (col: string, p: string) => `c.${col} >= (${p}::bigint * ${perTile}) << ${shift} AND c.${col} < ((${p}::bigint + 1) * ${perTile}) << ${shift}`;
-  const rolled =
-    `SELECT (c.cx >> ${shift}) - $2::bigint * ${perTile} AS lx, (c.cy >> ${shift}) - $3::bigint * ${perTile} AS ly, sum(c.n)::int AS n, ` +
-    `sum(c.sx) AS sx, sum(c.sy) AS sy, ${POLLUTANTS.map((p) => `sum(c.${p}) AS ${p}`).join(', ')} ` +
-    `FROM ${byType ? 'source_type_cell' : 'source_cell'} c WHERE c.level = $5::int AND ${range('cx', '$2')} AND ${range('cy', '$3')}` +
-    `${byType ? ' AND c.source_type = ANY($6::text[])' : ''} GROUP BY 1, 2 HAVING sum(c.n) > 0`;
-  const cells =
-    `SELECT (g.ly * ${perTile} + g.lx)::bigint AS fid, g.n AS count, ${POLLUTANTS.map((p) => `g.${p}::float8 AS ${p}`).join(', ')}, ` +
-    `round((g.sx / g.n * power(2.0, $1::int) - $2::int) * ${TILE_EXTENT}.0) AS px, round((g.sy / g.n * power(2.0, $1::int) - $3::int) * ${TILE_EXTENT}.0) AS py ` +
-    `FROM (${rolled}) g`;
+  const rolled = `SELECT ${list([`(c.cx >> ${shift}) - $2::bigint * ${perTile} AS lx`, `(c.cy >> ${shift}) - $3::bigint * ${perTile} AS ly`, 'sum(c.n)::int AS n',
+    'sum(c.sx) AS sx', 'sum(c.sy) AS sy', ...POLLUTANTS.map((p) => `sum(c.${p}) AS ${p}`)])}
+FROM ${byType ? 'source_type_cell' : 'source_cell'} c
+WHERE c.level = $5::int${and([range('cx', '$2'), range('cy', '$3'), ...(byType ? ['c.source_type = ANY($6::text[])'] : [])])}
+GROUP BY 1, 2
+HAVING sum(c.n) > 0`;
+  const cells = `SELECT ${list([`(g.ly * ${perTile} + g.lx)::bigint AS fid`, 'g.n AS count', ...POLLUTANTS.map((p) => `g.${p}::float8 AS ${p}`),
+    `round((g.sx / g.n * power(2.0, $1::int) - $2::int) * ${TILE_EXTENT}.0) AS px`, `round((g.sy / g.n * power(2.0, $1::int) - $3::int) * ${TILE_EXTENT}.0) AS py`])}
+FROM ${nest(rolled)} g`;
   const columns = ['c.fid', 'c.count', ...POLLUTANTS.map((p) => `c.${p}`)];
-  const text =
-    encoding === 'mvt'
-      ? mvt(SOURCE_CELLS_LAYER, true, `SELECT ${columns.join(', ')}, ST_MakePoint(c.px, c.py) AS geom FROM (${cells}) c`)
-      : `SELECT ${columns.join(', ')}, c.px, c.py FROM (${cells}) c`;
+  const rows = `SELECT ${list([...columns, encoding === 'mvt' ? 'ST_MakePoint(c.px, c.py) AS geom' : 'c.px, c.py'])}
+FROM ${nest(cells)} c`;
+  const text = encoding === 'mvt' ? mvt(SOURCE_CELLS_LAYER, true, rows) : rows;
   return {
     name: statementName(text),
     text,
@@ -320,7 +289,8 @@ function storedCellStatement(encoding: Encoding, byType: boolean): TileStatement
 }
 
 function mvt(layerName: string, withId: boolean, rows: string): string {
-  return `SELECT coalesce(ST_AsMVT(m, ${escapeLiteral(layerName)}, ${TILE_EXTENT}, 'geom'${withId ? ", 'fid'" : ''}), ''::bytea) AS tile FROM (${rows}) m`;
+  return `SELECT coalesce(ST_AsMVT(m, ${escapeLiteral(layerName)}, ${TILE_EXTENT}, 'geom'${withId ? ", 'fid'" : ''}), ''::bytea) AS tile
+FROM ${nest(rows)} m`;
 }
 
 function statementName(text: string): string {

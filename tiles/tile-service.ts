@@ -7,8 +7,15 @@ import { filterKey, NO_FILTERS, parseTileFilters, type TileFilters } from './til
 import { SOURCE_CELLS_LAYER, TILE_LAYERS, tablesRead, type Aggregation, type TileLayer } from './tile-layers.ts';
 import { featureCountStatement, storedCellLevel, STORED_TYPE_CELL_LEVELS, tileStatement, type Encoding, type TileStatement, type TileVariant } from './tile-queries.ts';
 import { catalogJson, tileJson } from './tile-json.ts';
-import { createPool } from '../geodata/db/database.ts';
+import { loadTileSettings } from '../geodata/config/config.ts';
+import { createPool, TILE_SESSION_SQL } from '../geodata/db/database.ts';
+import { parseLsn, retryRead, type ReadRouter } from '../geodata/db/read-routing.ts';
+import { storedCellSource } from '../geodata/model/source-filters.ts';
 import { inScope, isNational, narrowDivision, NATIONAL, type Scope } from '../geodata/access/index.ts';
+import { loadStatements } from '../geodata/db/sql-statements.ts';
+
+// The fixed statements of this file, by name, in tile-service.sql beside it.
+const FIXED_SQL = loadStatements(new URL('./tile-service.sql', import.meta.url), ['create_tile_service_select']);
 
 type Queryable = pg.Pool | pg.PoolClient;
 /** The tables the tile layers read, each once. */
@@ -71,6 +78,8 @@ export interface TileServiceInit {
    */
   readonly databaseUrl?: string | undefined;
   readonly poolSize?: number;
+  /** Hot standbys: tiles are drawn on one that has replayed every change the cache has heard of. */
+  readonly reads?: ReadRouter | null;
   readonly options?: Partial<TileServiceOptions>;
   readonly onError?: (err: unknown) => void;
 }
@@ -88,6 +97,8 @@ export interface TileRequest {
    * so row-level security keeps other regions out of it, and it is cached under its scope.
    */
   readonly scope?: Scope;
+  /** The caller's own last write (read-your-writes): a standby drawing the tile must have replayed it. */
+  readonly minLsn?: bigint | null;
 }
 
 export interface TileResponse {
@@ -112,8 +123,9 @@ export interface TileService {
    * tile first the budget count (`probe`, run here to choose), then the tile statement.
    */
   statementFor(layer: string, tile: TileAddress, query: Record<string, unknown>): Promise<TilePlan & { encoding: Encoding }>;
-  tileJson(layer: string, baseUrl: string, query: Record<string, unknown>): Promise<object>;
-  catalog(baseUrl: string): Promise<object>;
+  /** TileJSON of one layer; `bounds` is the extent of what `scope` may see (default national). */
+  tileJson(layer: string, baseUrl: string, query: Record<string, unknown>, scope?: Scope): Promise<object>;
+  catalog(baseUrl: string, scope?: Scope): Promise<object>;
   /** Reads the change log now (the feed also does so by itself). */
   pollChanges(): Promise<void>;
   close(): Promise<void>;
@@ -129,34 +141,14 @@ export class TileNotFoundError extends Error {
   override name = 'TileNotFoundError';
 }
 
-/** Options from the environment: YZT_TILE_DETAIL_ZOOM, YZT_TILE_CELL, YZT_TILE_CACHE_MB, YZT_TILE_POLL_MS, YZT_TILE_MAX_KB, YZT_TILE_STORED_CELLS (0/1). */
+/** Options from the environment (YZT_TILE_*, validated by geodata/config/config.ts). */
 export function tileOptionsFromEnv(env: NodeJS.ProcessEnv): Partial<TileServiceOptions> {
-  const int = (name: string, min: number, max: number): number | undefined => {
-    const v = env[name];
-    if (v === undefined || v === '') return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer in ${min}..${max}, got ${JSON.stringify(v)}`);
-    return n;
-  };
-  const out: { -readonly [K in keyof TileServiceOptions]?: TileServiceOptions[K] } = {};
-  const detail = int('YZT_TILE_DETAIL_ZOOM', 0, 23);
-  const cell = int('YZT_TILE_CELL', 8, 4096);
-  const cacheMb = int('YZT_TILE_CACHE_MB', 0, 65536);
-  const poll = int('YZT_TILE_POLL_MS', 50, 600_000);
-  if (detail !== undefined) out.detailZoom = detail;
-  if (cell !== undefined) out.cellSize = cell;
-  if (cacheMb !== undefined) out.cacheBytes = cacheMb * 1024 * 1024;
-  if (poll !== undefined) out.pollMs = poll;
-  const maxKb = int('YZT_TILE_MAX_KB', 16, 65536);
-  const stored = int('YZT_TILE_STORED_CELLS', 0, 1);
-  if (maxKb !== undefined) out.maxTileBytes = maxKb * 1024;
-  if (stored !== undefined) out.storedCells = stored === 1;
-  return out;
+  return loadTileSettings(env);
 }
 
 export async function createTileService(init: TileServiceInit): Promise<TileService> {
   const options: TileServiceOptions = { ...DEFAULT_TILE_OPTIONS, ...init.options };
-  const version = (await init.pool.query<{ version: string }>('SELECT version() AS version')).rows[0]!.version;
+  const version = (await init.pool.query<{ version: string }>(FIXED_SQL.create_tile_service_select)).rows[0]!.version;
   // The embedded engine is one session behind a socket: no named statements (they would
   // collide between connections), and NOTIFY does not reach other connections (checked).
   const embedded = /PGlite/i.test(version);
@@ -168,19 +160,27 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
   const inflight = new Map<string, Promise<CachedTile>>();
   const extents = new Map<string, Promise<[number, number, number, number] | null>>();
 
-  const extentOf = (table: string) => {
-    let extent = extents.get(table);
+  // Per scope and table: a scoped user's extent covers only the rows it may see (issue 13: the
+  // national extent told a district user where the other districts' sources lie).
+  const extentOf = (table: string, scope: Scope = NATIONAL) => {
+    const key = `${scope}|${table}`;
+    let extent = extents.get(key);
     if (!extent) {
-      extent = dataExtent(init.pool, table);
-      extents.set(table, extent);
-      extent.catch(() => extents.delete(table));
+      extent = isNational(scope) ? dataExtent(init.pool, table) : inScope(init.pool, scope, (client) => dataExtent(client, table));
+      extents.set(key, extent);
+      extent.catch(() => extents.delete(key));
     }
     return extent;
   };
 
-  const onChanges = (changes: DataChange[]) => {
+  // The primary's position when the feed last heard of a change: a tile drawn after that on a
+  // standby that has not replayed it yet would put the old picture back in the cache.
+  let changedAt: bigint | null = null;
+  const onChanges = (changes: DataChange[], atLsn: string | null) => {
+    if (atLsn !== null) changedAt = maxLsn(changedAt, parseLsn(atLsn));
     cache.invalidate(changes);
-    for (const c of changes) extents.delete(c.table);
+    const tables = new Set(changes.map((c) => c.table));
+    for (const key of extents.keys()) if (tables.has(key.slice(key.indexOf('|') + 1))) extents.delete(key);
   };
   let feed: ChangeFeed;
   try {
@@ -188,6 +188,7 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
       pool: init.pool,
       schema: init.schema,
       listenUrl: embedded ? undefined : init.databaseUrl,
+      withLsn: Boolean(init.reads),
       pollMs: options.pollMs,
       onChanges,
       onError: init.onError,
@@ -213,10 +214,10 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
     };
     if (layer.id !== 'sources') return chosen({ kind: 'features' });
     if (tile.z < options.detailZoom) {
-      if (options.storedCells && filters.agg === 'grid') {
-        if (unfiltered(filters) && storedCellLevel(tile.z, options.cellSize) !== null) return chosen({ kind: 'stored-cells' });
-        if (filters.type !== null && noFilterButType(filters) && storedCellLevel(tile.z, options.cellSize, STORED_TYPE_CELL_LEVELS) !== null) return chosen({ kind: 'stored-type-cells' });
-      }
+      // Each filter declares whether the stored cells can answer it (geodata/model/source-filters.ts).
+      const stored = options.storedCells ? storedCellSource(filters) : null;
+      if (stored === 'all' && storedCellLevel(tile.z, options.cellSize) !== null) return chosen({ kind: 'stored-cells' });
+      if (stored === 'by-type' && storedCellLevel(tile.z, options.cellSize, STORED_TYPE_CELL_LEVELS) !== null) return chosen({ kind: 'stored-type-cells' });
       return chosen({ kind: 'cells', agg: filters.agg });
     }
     // Detail zoom: individual sources unless the tile holds more than its byte budget allows.
@@ -259,10 +260,11 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
     return { bytes, etag: strongEtag(bytes), box: [0, 0, 0, 0], tables: [] };
   };
 
-  const render = async (layer: TileLayer, tile: TileAddress, filters: TileFilters, scope: Scope): Promise<CachedTile> => {
+  const render = async (layer: TileLayer, tile: TileAddress, filters: TileFilters, scope: Scope, minLsn: bigint | null): Promise<CachedTile> => {
+    const reader = init.reads ? init.reads.readPool(maxLsn(minLsn, changedAt), 'tiles') : pool;
     const bytes = isNational(scope)
-      ? await draw(layer, tile, filters, pool)
-      : await inScope(pool, scope, (client) => draw(layer, tile, filters, client));
+      ? await draw(layer, tile, filters, reader)
+      : await retryRead(() => inScope(reader, scope, (client) => draw(layer, tile, filters, client)));
     return {
       bytes,
       etag: strongEtag(bytes),
@@ -312,7 +314,7 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
         let pending = inflight.get(key);
         if (!pending) {
           const generation = cache.generation;
-          pending = (outside ? emptyTile() : render(layer, tile, filters, scope)).then(
+          pending = (outside ? emptyTile() : render(layer, tile, filters, scope, request.minLsn ?? null)).then(
             (t) => {
               inflight.delete(key);
               cache.set(key, t, generation);
@@ -342,14 +344,14 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
       const { layer, filters } = resolve(layerId, String(tile.z), String(tile.x), String(tile.y), query);
       return { ...(await plan(layer, tile, filters, pool)), encoding };
     },
-    async tileJson(layerId, baseUrl, query) {
+    async tileJson(layerId, baseUrl, query, scope = NATIONAL) {
       const layer = TILE_LAYERS.get(layerId);
       if (!layer) throw new TileNotFoundError(`no tile layer "${layerId}" (layers: ${[...TILE_LAYERS.keys()].join(', ')})`);
       parseTileFilters(layer, query);
-      return tileJson(layer, { baseUrl, query, bounds: await extentOf(layer.table), detailZoom: options.detailZoom, cellSize: options.cellSize, maxTileBytes: options.maxTileBytes });
+      return tileJson(layer, { baseUrl, query, bounds: await extentOf(layer.table, scope), detailZoom: options.detailZoom, cellSize: options.cellSize, maxTileBytes: options.maxTileBytes });
     },
-    async catalog(baseUrl) {
-      const bounds = new Map(await Promise.all(LAYER_TABLES.map(async (t): Promise<[string, number[] | null]> => [t, await extentOf(t).catch(() => null)])));
+    async catalog(baseUrl, scope = NATIONAL) {
+      const bounds = new Map(await Promise.all(LAYER_TABLES.map(async (t): Promise<[string, number[] | null]> => [t, await extentOf(t, scope).catch(() => null)])));
       return catalogJson([...TILE_LAYERS.values()], baseUrl, options.detailZoom, bounds);
     },
     pollChanges: () => feed.poll(),
@@ -362,17 +364,13 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
 
 export { SOURCE_CELLS_LAYER };
 
+function maxLsn(a: bigint | null, b: bigint | null): bigint | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a > b ? a : b;
+}
+
 const COARSER_UNIT: Readonly<Record<Exclude<Aggregation, 'grid'>, Aggregation>> = { zone: 'township', township: 'county', county: 'grid' };
-
-/** No filter narrows the sources (the pre-aggregated cells count exactly those). */
-function unfiltered(f: TileFilters): boolean {
-  return f.type === null && noFilterButType(f);
-}
-
-/** No filter but perhaps the source type narrows the sources (the stored type cells count those). */
-function noFilterButType(f: TileFilters): boolean {
-  return f.industry === null && f.division === null && f.basin === null && f.pollutant === null && f.min === null && f.status === null && f.review === null;
-}
 
 /** ST_AsMVT may exist but be built without protobuf (the embedded engine's is): try it. */
 async function canEncodeMvt(pool: pg.Pool): Promise<boolean> {
@@ -385,16 +383,25 @@ async function canEncodeMvt(pool: pg.Pool): Promise<boolean> {
 }
 
 function tilePool(url: string, schema: string, max: number): pg.Pool {
-  return createPool(url, schema, max, 'SET max_parallel_workers_per_gather = 0; SET jit = off; SET plan_cache_mode = force_custom_plan');
+  return createPool(url, schema, max, TILE_SESSION_SQL);
 }
 
 const WARM_UP_SQL = `SELECT ST_AsGeoJSON(ST_Simplify(ST_Transform(ST_SetSRID(ST_MakePoint(113.5, 22.5), 4326), 3857), 1, true)) AS g,
   ST_AsText(ST_TileEnvelope(9, 416, 222)) AS e`;
 
-async function dataExtent(pool: pg.Pool, table: string): Promise<[number, number, number, number] | null> {
+/**
+ * The extent of a layer's valid geometry: sources keep wrong coordinates for the review
+ * (a latitude of 113.9, 0/0, 1139.3), and one of them made the bounds [0,0,1137.96,229.95],
+ * which breaks every client that fits to bounds (issue 14). Geometry outside longitude/latitude
+ * range or on a zero axis (the review's coord_out_of_range and coord_zero) is left out.
+ */
+async function dataExtent(pool: pg.Pool | pg.ClientBase, table: string): Promise<[number, number, number, number] | null> {
   // `table` comes from the static layer list, never from a request.
   const { rows } = await pool.query<{ xmin: number | null; ymin: number; xmax: number; ymax: number }>(
-    `SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax FROM (SELECT ST_Extent(geom) AS e FROM ${pg.escapeIdentifier(table)}) s`,
+    `SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax FROM (
+       SELECT ST_Extent(geom) AS e FROM ${pg.escapeIdentifier(table)}
+       WHERE ST_XMin(geom) >= -180 AND ST_XMax(geom) <= 180 AND ST_YMin(geom) >= -90 AND ST_YMax(geom) <= 90
+         AND NOT (ST_XMin(geom) = 0 AND ST_XMax(geom) = 0) AND NOT (ST_YMin(geom) = 0 AND ST_YMax(geom) = 0)) s`,
   );
   const r = rows[0];
   return r && r.xmin !== null ? [r.xmin, r.ymin, r.xmax, r.ymax] : null;

@@ -1,12 +1,13 @@
-import express, { Router } from 'express';
+import { Router, type Request } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import {
-  AccountError, authenticate as checkPassword, changeUser, createSession, createUser, endSession, listUsers, NewUserBody, UserChangeBody,
+  authenticate as checkPassword, changeUser, createSession, createUser, endSession, listUsers, NewUserBody, UserChangeBody,
 } from '../../geodata/access/index.ts';
 import type { AppContext } from '../app.ts';
 import { clearedSessionCookie, csrfToken, forgetSessions, principal, requireRole, sessionCookie, sessionToken } from '../auth.ts';
 import { HttpError, parseInput } from '../http-errors.ts';
+import { jsonBody } from '../input-guard.ts';
 
 const LoginBody = z.object({
   username: z.string().trim().min(1, 'required').max(64),
@@ -22,7 +23,7 @@ const UserId = z.coerce.number().int().positive();
 export function authRouter(ctx: AppContext): Router {
   const router = Router();
   const pool = ctx.db.pool;
-  router.use(['/auth', '/users'], express.json({ limit: '16kb' }));
+  router.use(['/auth', '/users'], jsonBody('16kb'));
 
   // Per client address and user name: guessing one account's password from many addresses
   // and many accounts from one address are both bounded. Failed attempts only count.
@@ -72,14 +73,14 @@ export function authRouter(ctx: AppContext): Router {
   router.post('/users', requireRole('admin'), async (req, res) => {
     const admin = requireNational(req);
     const body = parseInput(NewUserBody, req.body, 'body');
-    res.status(201).json(await accountCall(() => createUser(pool, body, admin)));
+    res.status(201).json(await createUser(pool, body, admin));
   });
 
   router.patch('/users/:id', requireRole('admin'), async (req, res) => {
     requireNational(req);
-    const id = parseInput(UserId, req.params.id, 'user id');
+    const id = parseInput(UserId, req.params.id, 'path.id');
     const change = parseInput(UserChangeBody, req.body, 'body');
-    const user = await accountCall(() => changeUser(pool, id, change));
+    const user = await changeUser(pool, id, change);
     forgetSessions(pool);
     res.json(user);
   });
@@ -88,17 +89,8 @@ export function authRouter(ctx: AppContext): Router {
 }
 
 /** Users are managed by national admins: a district admin could otherwise widen its own region. */
-function requireNational(req: express.Request): string {
+function requireNational(req: Request): string {
   const p = principal(req);
   if (p.scope !== '*') throw new HttpError(403, `${p.name} is bound to region ${p.scope}; only national admins manage users`);
   return p.name;
-}
-
-async function accountCall<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof AccountError) throw new HttpError(err.status, err.message);
-    throw err;
-  }
 }

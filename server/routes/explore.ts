@@ -1,12 +1,16 @@
-import express, { Router, type Request } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import {
   AreaBody, BboxQuery, FEATURE_LAYERS, FilterQuery, POLLUTANTS, featureDetail, filterFromQuery, filterOptions, monitoringStatus, listSources,
-  searchFeatures, sourceStatistics, sourcesToCsv, sourcesToGeoJson, type Area,
+  searchFeatures, sourceStatistics, countSources, streamSources, SOURCE_EXPORT_COLUMNS, type Area,
 } from '../../geodata/explore/index.ts';
+import { EXPORT_FORMATS, SHAPEFILE_ENCODINGS } from '../../geodata/export/index.ts';
+import { sendExport } from '../send-export.ts';
+import { LIST_FILTERS } from '../../geodata/model/source-filters.ts';
 import type { AppContext } from '../app.ts';
 import { dbFor } from '../auth.ts';
 import { HttpError, parseInput as parse } from '../http-errors.ts';
+import { jsonBody } from '../input-guard.ts';
 
 /** Most rows one export writes; a larger selection is cut and says so in a header. */
 export const EXPORT_LIMIT = 200_000;
@@ -19,7 +23,7 @@ const AreaQueryBody = z.object({
   limit: z.number().int().min(0).max(5_000).default(200),
   orderBy: z.enum(POLLUTANTS).optional(),
 });
-const ExportBody = AreaQueryBody.omit({ limit: true }).extend({ format: z.enum(['csv', 'geojson']) });
+const ExportBody = AreaQueryBody.omit({ limit: true }).extend({ format: z.enum(EXPORT_FORMATS), encoding: z.enum(SHAPEFILE_ENCODINGS).optional() });
 
 /**
  * JSON APIs of the map client: search, statistics for a view and filters, drawn-area queries,
@@ -29,7 +33,7 @@ export function exploreRouter(ctx: AppContext): Router {
   const router = Router();
   const owner = ctx.db.pool;
   // Drawn polygons can be large; 5 MB of JSON is far above any hand-drawn shape.
-  router.use('/explore', express.json({ limit: '5mb' }));
+  router.use('/explore', jsonBody('5mb'));
 
   router.get('/explore/search', async (req, res) => {
     const pool = dbFor(req, owner);
@@ -69,16 +73,17 @@ export function exploreRouter(ctx: AppContext): Router {
     const pool = dbFor(req, owner);
     const body = parse(ExportBody, req.body, 'body');
     const filter = filterFromQuery(parse(FilterQuery, body.filter, 'body.filter'));
-    const rows = await listSources(pool, filter, body.area as Area, { limit: EXPORT_LIMIT + 1, orderBy: body.orderBy });
-    const truncated = rows.length > EXPORT_LIMIT;
-    if (truncated) rows.length = EXPORT_LIMIT;
-    const stamp = new Date().toISOString().slice(0, 10);
-    res.set('X-Rows', String(rows.length)).set('X-Truncated', String(truncated));
-    if (body.format === 'csv') {
-      res.attachment(`sources-${stamp}.csv`).type('text/csv; charset=utf-8').send(sourcesToCsv(rows));
-    } else {
-      res.attachment(`sources-${stamp}.geojson`).type('application/geo+json').send(JSON.stringify(sourcesToGeoJson(rows)));
-    }
+    const area = body.area as Area;
+    const count = await countSources(pool, filter, area);
+    const rows = Math.min(count, EXPORT_LIMIT);
+    res.set('X-Rows', String(rows)).set('X-Truncated', String(count > EXPORT_LIMIT));
+    await sendExport(res, {
+      format: body.format, encoding: body.encoding, db: pool, fileName: `sources-${new Date().toISOString().slice(0, 10)}`,
+      table: {
+        name: '污染源 sources', layer: 'sources', columns: SOURCE_EXPORT_COLUMNS, point: { lon: 'lng', lat: 'lat' },
+        rows: streamSources(pool, filter, area, { limit: EXPORT_LIMIT, orderBy: body.orderBy }),
+      },
+    });
   });
 
   router.get('/explore/feature/:layer/:id', async (req, res) => {
@@ -97,7 +102,7 @@ export function exploreRouter(ctx: AppContext): Router {
 
 function pickFilter(query: Request['query']): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of ['type', 'industry', 'division', 'basin', 'pollutant', 'min']) {
+  for (const k of LIST_FILTERS) {
     const v = query[k];
     if (typeof v === 'string' && v !== '') out[k] = v;
     else if (Array.isArray(v)) out[k] = v.join(',');

@@ -12,6 +12,10 @@ export function healthRouter(ctx: AppContext): Router {
       dataLocation: ctx.db.location,
       schema: ctx.db.schema,
       ...status,
+      // Every database node with its role and replay lag (one entry without YZT_READ_URLS).
+      nodes: ctx.db.reads?.status() ?? [{
+        name: ctx.db.location, role: 'primary', configured: 'primary', servesReads: true, lagMs: 0, lsn: null, error: null,
+      }],
     });
   });
   return router;

@@ -9,20 +9,27 @@ import { z } from 'zod';
 import { importFile } from '../../geodata/import/index.ts';
 import { isLayerKind } from '../../geodata/model/layers.ts';
 import { importCensusForm } from '../../geodata/review/census-form.ts';
-import { refreshAfterImport } from '../../geodata/network/index.ts';
+import { refreshAfterImport, refreshForCaller } from '../../geodata/network/index.ts';
 import type { AppContext } from '../app.ts';
 import { dbFor, principal, requireRole } from '../auth.ts';
-import { HttpError } from '../http-errors.ts';
+import { HttpError, invalidInput, parseInput } from '../http-errors.ts';
+import { findBadText, refuseBadText } from '../input-guard.ts';
 
 const Options = z.object({
   format: z.enum(['csv', 'geojson', 'shapefile']).optional(),
   encoding: z.string().regex(/^[a-z0-9-]{2,20}$/i, 'an encoding name such as utf8 or gbk').optional(),
   mapping: z.record(z.string(), z.string()).optional(),
   defaults: z.record(z.string(), z.string()).optional(),
-  /** Repair invalid polygons (ST_MakeValid) and list them, instead of rejecting the file. */
+  /** 'false': reject invalid polygons instead of repairing them (ST_MakeValid, the default). */
   repairGeometry: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   /** For files without identifiers: fill a column with prefix + the row number. */
   rowNumberAs: z.object({ column: z.string().min(1), prefix: z.string().optional() }).strict().optional(),
+  /** The coordinate system as an EPSG code, for a file without (or with a wrong) .prj / crs member. */
+  srid: z.string().regex(/^(EPSG:)?[0-9]{4,6}$/i, 'an EPSG code such as 4547').optional(),
+  /** Xian 80 / Beijing 54: the 7-parameter transformation dx,dy,dz,rx,ry,rz,ds to WGS-84. */
+  towgs84: z.string().max(200).optional(),
+  /** Readings under another code scheme: join each to the stored station within this many metres of its lon/lat. */
+  matchStationsWithinM: z.coerce.number().positive().max(50_000).optional(),
 });
 
 const SAFE_NAME = /^[^/\\\0]{1,200}$/;
@@ -43,14 +50,14 @@ export function importRouter(ctx: AppContext): Router {
   router.post('/import/census_form', async (req, res) => {
     await withUpload(req, ctx.config.maxUploadBytes, async ({ files, fields }) => {
       if (files.length !== 1) throw new HttpError(400, 'send exactly one CSV file as multipart field "file"');
-      const options = parse(CensusFormFields, fields);
+      const options = parseInput(CensusFormFields, fields, 'field');
       const report = await importCensusForm(dbFor(req, ctx.db.pool), {
         file: files[0]!,
         crs: options.crs,
         keepValidRows: options.keepValidRows === 'true',
         actor: principal(req).name,
       });
-      const network = report.rowsStored > 0 ? await refreshAfterImport(ctx.db.pool, 'source') : null;
+      const network = await refreshForCaller(report.rowsStored > 0 ? await refreshAfterImport(ctx.db.pool, 'source') : null, dbFor(req, ctx.db.pool), principal(req).scope === '*');
       const status = report.errors.length > 0 && report.rowsStored === 0 ? 422 : 200;
       res.status(status).json(network ? { ...report, network } : report);
     });
@@ -69,7 +76,7 @@ export function importRouter(ctx: AppContext): Router {
         fileName: upload.files.map((f) => basename(f)).join(', '),
       });
       // River lines, outfalls, sections and sources move the network index: refresh it now.
-      const network = report.rowsStored > 0 ? await refreshAfterImport(ctx.db.pool, kind) : null;
+      const network = await refreshForCaller(report.rowsStored > 0 ? await refreshAfterImport(ctx.db.pool, kind) : null, dbFor(req, ctx.db.pool), principal(req).scope === '*');
       res.status(report.rejected > 0 ? 422 : 200).json(network ? { ...report, network } : report);
     });
   });
@@ -83,16 +90,8 @@ const CensusFormFields = z
   })
   .strict();
 
-function parse<T>(schema: z.ZodType<T>, fields: Record<string, unknown>): T {
-  const parsed = schema.safeParse(fields);
-  if (!parsed.success) {
-    throw new HttpError(400, 'invalid import options', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
-  return parsed.data;
-}
-
 /** Streams the upload into a temporary folder, runs `use`, and removes the folder. */
-async function withUpload(req: Request, maxBytes: number, use: (upload: Upload) => Promise<void>): Promise<void> {
+export async function withUpload(req: Request, maxBytes: number, use: (upload: Upload) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'yzt-upload-'));
   try {
     const upload = await receiveUpload(req, dir, maxBytes);
@@ -110,13 +109,15 @@ function parseOptions(fields: Record<string, string>) {
       try {
         raw[key] = JSON.parse(value);
       } catch {
-        throw new HttpError(400, `field "${key}" must be a JSON object`);
+        throw invalidInput([{ field: `field.${key}`, reason: 'must be a JSON object' }]);
       }
+      // JSON escapes can spell what the raw field could not carry ("\u0000", "\ud800").
+      refuseBadText(raw[key], `field.${key}`);
     } else {
       raw[key] = value;
     }
   }
-  return parse(Options.strict(), raw);
+  return parseInput(Options.strict(), raw, 'field');
 }
 
 interface Upload {
@@ -139,6 +140,12 @@ function receiveUpload(req: Request, dir: string, maxBytes: number): Promise<Upl
     let failure: Error | undefined;
     bb.on('file', (_field, stream, info) => {
       const name = basename(info.filename || 'upload');
+      const bad = findBadText(name, 'file name');
+      if (bad) {
+        failure ??= invalidInput([bad]);
+        stream.resume();
+        return;
+      }
       if (!SAFE_NAME.test(name) || files.some((f) => basename(f) === name)) {
         failure ??= new HttpError(400, `unusable or repeated file name "${name}"`);
         stream.resume();
@@ -152,7 +159,10 @@ function receiveUpload(req: Request, dir: string, maxBytes: number): Promise<Upl
       writes.push(pipeline(stream, createWriteStream(path)));
     });
     bb.on('field', (name, value) => {
-      fields[name] = value;
+      // The edge guard of server/input-guard.ts, for the fields JSON and query parsing never see.
+      const bad = findBadText({ [name]: value }, 'field');
+      if (bad) failure ??= invalidInput([bad]);
+      else fields[name] = value;
     });
     bb.on('error', (err) => reject(new HttpError(400, `malformed upload: ${(err as Error).message}`)));
     bb.on('close', () => {

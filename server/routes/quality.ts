@@ -1,13 +1,15 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import {
-  AIR_POLLUTANTS, airContributors, allSectionLoads, battleBasins, battleView, buildRiverNetwork, linkNetwork, NetworkBuildError,
-  NetworkLookupError, POLLUTANTS, problemList, responseIndicator, sectionResponse, traceDownstreamFromOutfall, traceDownstreamFromSource,
-  traceUpstream, type Loads,
+  AIR_POLLUTANTS, airContributors, allSectionLoads, battleBasins, battleView, buildRiverNetwork, linkNetwork, networkReport,
+  POLLUTANTS, problemList, reachPaths, resolveSource, resolveTraceStart, responseIndicator, sectionResponse, traceDownstreamFromOutfall,
+  traceDownstreamFromSection, traceDownstreamFromSource, traceUpstream, type Loads, type NetworkTraceAnswer,
 } from '../../geodata/network/index.ts';
+import { SECTION_READING_POLLUTANTS } from '../../geodata/model/vocabulary.ts';
 import type { AppContext } from '../app.ts';
-import { dbFor, requireRole } from '../auth.ts';
-import { HttpError } from '../http-errors.ts';
+import { dbFor, principal, requireRole } from '../auth.ts';
+import { HttpError, parseInput as parse } from '../http-errors.ts';
+import { jsonBody } from '../input-guard.ts';
 
 const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM');
 const Rate = z.coerce.number().min(0).max(10).optional();
@@ -18,6 +20,13 @@ const UpstreamQuery = DecayQuery.extend({
   rank: z.enum(POLLUTANTS).default('cod'),
   limit: z.coerce.number().int().min(0).max(1000).default(50),
 });
+const TraceQuery = UpstreamQuery.extend({
+  from: z.string().min(1).max(100),
+  kind: z.enum(['section', 'outfall', 'source']).optional(),
+  direction: z.enum(['upstream', 'downstream']).default('upstream'),
+  // The reaches' lines too, for drawing the trace on a map.
+  paths: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+});
 const ProblemQuery = DecayQuery.extend({
   month: Month.optional(),
   top: z.coerce.number().int().min(0).max(50).default(5),
@@ -25,7 +34,7 @@ const ProblemQuery = DecayQuery.extend({
   scope: z.enum(['whole', 'control']).default('whole'),
   basin: z.string().min(1).max(40).optional(),
 });
-const IndicatorQuery = DecayQuery.extend({ pollutant: z.enum(['cod', 'nh3n', 'tp']).default('cod'), from: Month.optional(), to: Month.optional() });
+const IndicatorQuery = DecayQuery.extend({ pollutant: z.enum(SECTION_READING_POLLUTANTS).default('cod'), from: Month.optional(), to: Month.optional() });
 const LoadsQuery = DecayQuery.extend({ scope: z.enum(['whole', 'control']).default('whole') });
 const AirQuery = z.object({
   radius_km: z.coerce.number().positive().max(200).default(20),
@@ -36,7 +45,10 @@ const AirQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(50),
 });
 const RebuildBody = z.object({
-  direction: z.enum(['stored', 'attribute', 'outlet']).default('stored'),
+  // An empty body finds the direction from the network itself ('auto'); 'stored' must be asked for.
+  direction: z.enum(['auto', 'stored', 'attribute', 'outlet']).default('auto'),
+  notOutlets: z.array(z.number().int()).max(10_000).optional(),
+  maxBankWidthM: z.number().min(0).max(50_000).optional(),
   toleranceM: z.number().min(0).max(10_000).optional(),
   gapSearchM: z.number().min(0).max(100_000).optional(),
   outlets: z.array(z.number().int()).max(10_000).optional(),
@@ -57,24 +69,18 @@ export function qualityRouter(ctx: AppContext): Router {
   const router = Router();
   const owner = ctx.db.pool;
 
-  router.post('/network/rebuild', requireRole('admin'), express.json({ limit: '1mb' }), async (req, res) => {
+  router.post('/network/rebuild', requireRole('admin'), ...jsonBody('1mb'), async (req, res) => {
     // Rebuilding indexes every reach and links every source: system work on the owner pool.
     const pool = owner;
     const body = parse(RebuildBody, req.body ?? {}, 'body');
-    try {
-      const build = await buildRiverNetwork(pool, body);
-      const link = await linkNetwork(pool, body.link);
-      res.json({ build, link });
-    } catch (err) {
-      if (err instanceof NetworkBuildError) throw new HttpError(400, err.message);
-      throw err;
-    }
+    const build = await buildRiverNetwork(pool, body);
+    const link = await linkNetwork(pool, body.link);
+    // The stored link report names every region's sources: a scoped admin gets it counted in scope.
+    res.json(principal(req).scope === '*' ? { build, link } : { build, link: (await networkReport(dbFor(req, owner), false)).link });
   });
 
   router.get('/network/report', async (req, res) => {
-    const pool = dbFor(req, owner);
-    const { rows } = await pool.query(`SELECT kind, at, report FROM network_report ORDER BY kind`);
-    res.set('Cache-Control', 'no-store').json(Object.fromEntries(rows.map((r) => [r.kind, { at: r.at, ...r.report }])));
+    res.set('Cache-Control', 'no-store').json(await networkReport(dbFor(req, owner), principal(req).scope === '*'));
   });
 
   router.get('/sections/problems', async (req, res) => {
@@ -98,7 +104,7 @@ export function qualityRouter(ctx: AppContext): Router {
   router.get('/sections/:code/upstream', async (req, res) => {
     const pool = dbFor(req, owner);
     const q = parse(UpstreamQuery, req.query, 'query');
-    res.set('Cache-Control', 'no-cache').json(await lookup(() => traceUpstream(pool, req.params.code, { scope: q.scope, rankBy: q.rank, limit: q.limit, decayPerKm: decay(q) })));
+    res.set('Cache-Control', 'no-cache').json(await traceUpstream(pool, req.params.code, { scope: q.scope, rankBy: q.rank, limit: q.limit, decayPerKm: decay(q) }));
   });
 
   router.get('/sections/:code/response', async (req, res) => {
@@ -111,15 +117,35 @@ export function qualityRouter(ctx: AppContext): Router {
 
   router.get('/sources/:id/downstream', async (req, res) => {
     const pool = dbFor(req, owner);
-    const id = parse(z.coerce.number().int().positive(), req.params.id, 'source id');
+    // The census id users find through search, or the internal number.
+    const key = parse(z.string().min(1).max(100), req.params.id, 'source id');
     const q = parse(DecayQuery, req.query, 'query');
-    res.set('Cache-Control', 'no-cache').json(await lookup(() => traceDownstreamFromSource(pool, id, decay(q))));
+    res.set('Cache-Control', 'no-cache').json(await traceDownstreamFromSource(pool, await resolveSource(pool, key), decay(q)));
+  });
+
+  // One entry for traces by a friendly identifier: a section or outfall code, or a census id.
+  router.get('/network/trace', async (req, res) => {
+    const pool = dbFor(req, owner);
+    const q = parse(TraceQuery, req.query, 'query');
+    const answer: NetworkTraceAnswer = await (async () => {
+      const start = await resolveTraceStart(pool, q.from, q.kind);
+      if (q.direction === 'upstream') {
+        if (start.kind !== 'section') throw new HttpError(400, `an upstream trace starts from a section; ${q.from} is a ${start.kind}`);
+        return { direction: 'upstream' as const, start, trace: await traceUpstream(pool, start.code, { scope: q.scope, rankBy: q.rank, limit: q.limit, decayPerKm: decay(q) }) };
+      }
+      const trace = start.kind === 'section' ? await traceDownstreamFromSection(pool, start.code, decay(q))
+        : start.kind === 'outfall' ? await traceDownstreamFromOutfall(pool, start.code, decay(q))
+          : await traceDownstreamFromSource(pool, start.id, decay(q));
+      return { direction: 'downstream' as const, start, trace };
+    })();
+    if (q.paths) answer.paths = await reachPaths(pool, answer.trace.reaches);
+    res.set('Cache-Control', 'no-cache').json(answer);
   });
 
   router.get('/outfalls/:code/downstream', async (req, res) => {
     const pool = dbFor(req, owner);
     const q = parse(DecayQuery, req.query, 'query');
-    res.set('Cache-Control', 'no-cache').json(await lookup(() => traceDownstreamFromOutfall(pool, req.params.code, decay(q))));
+    res.set('Cache-Control', 'no-cache').json(await traceDownstreamFromOutfall(pool, req.params.code, decay(q)));
   });
 
   router.get('/air/stations/:code/contributors', async (req, res) => {
@@ -155,21 +181,4 @@ function decay(q: z.infer<typeof DecayQuery>): Partial<Loads> {
   if (q.k_tn !== undefined) out.tn = q.k_tn;
   if (q.k_tp !== undefined) out.tp = q.k_tp;
   return out;
-}
-
-async function lookup<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    if (err instanceof NetworkLookupError) throw new HttpError(/^no /.test(err.message) ? 404 : 409, err.message);
-    throw err;
-  }
-}
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new HttpError(400, `invalid ${what}`, result.error.issues.map((i) => `${i.path.join('.') || what}: ${i.message}`));
-  }
-  return result.data;
 }

@@ -1,12 +1,14 @@
-import express, { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import {
-  applyReviewAction, CHECKS, findingForMap, findingsToCsv, findingsToXlsx, getRun, ItemsQuery, latestRun, listFindings,
-  qualityFigures, ReviewActionBody, type RunSummary, ReviewConflictError, ReviewInputError, ReviewRunBusyError, sourceHistory, startReviewRun,
+  addFindingComment, AssignDistrictBody, assignDistrict, CommentBody, findingComments,
+  applyBatchAction, applyReviewAction, BatchActionBody, CHECKS, findingForMap, findingOutlines, findingsToCsv, findingsToXlsx, getRun, ItemsQuery, latestRun, listFindings,
+  qualityFigures, ReviewActionBody, type RunSummary, sourceHistory, startReviewRun, undoReviewAction,
 } from '../../geodata/review/index.ts';
 import type { AppContext } from '../app.ts';
 import { dbFor, principal, requireRole } from '../auth.ts';
-import { HttpError } from '../http-errors.ts';
+import { HttpError, parseInput as parse } from '../http-errors.ts';
+import { jsonBody } from '../input-guard.ts';
 
 // Decimal digits only: Number() would also read '0x1' or '1e0' as 1.
 const Id = z.string().regex(/^[1-9][0-9]{0,17}$/, 'must be a positive whole number').transform(Number);
@@ -26,29 +28,24 @@ export function reviewRouter(ctx: AppContext): Router {
   // Progress of the runs this process started, kept as they report it: polling them costs no
   // query, and on the embedded engine no statement races the run's own.
   const running = new Map<number, RunSummary>();
-  router.use('/review', express.json({ limit: '1mb' }));
+  router.use('/review', jsonBody('1mb'));
 
   router.get('/review/checks', (_req, res) => {
     res.json({ checks: CHECKS });
   });
 
   router.post('/review/run', requireRole('reviewer'), async (req, res) => {
-    try {
-      // The run goes on in the background; its first state comes from the INSERT itself (the
-      // embedded engine does not take a second statement racing the run's first one well).
-      let id = 0;
-      const { runId, run, done } = await startReviewRun(owner, principal(req).name, {}, (p) => running.set(id, p));
-      id = runId;
-      running.set(runId, run);
-      done.then(
-        () => setTimeout(() => running.delete(runId), 60_000).unref(),
-        () => setTimeout(() => running.delete(runId), 60_000).unref(),
-      );
-      res.status(202).location(`/api/review/runs/${runId}`).json(run);
-    } catch (err) {
-      if (err instanceof ReviewRunBusyError) throw new HttpError(409, err.message, { runId: err.runId });
-      throw err;
-    }
+    // The run goes on in the background; its first state comes from the INSERT itself (the
+    // embedded engine does not take a second statement racing the run's first one well).
+    let id = 0;
+    const { runId, run, done } = await startReviewRun(owner, principal(req).name, {}, (p) => running.set(id, p));
+    id = runId;
+    running.set(runId, run);
+    done.then(
+      () => setTimeout(() => running.delete(runId), 60_000).unref(),
+      () => setTimeout(() => running.delete(runId), 60_000).unref(),
+    );
+    res.status(202).location(`/api/review/runs/${runId}`).json(run);
   });
 
   router.get('/review/runs/latest', async (req, res) => {
@@ -58,8 +55,10 @@ export function reviewRouter(ctx: AppContext): Router {
   });
 
   router.get('/review/runs/:id', async (req, res) => {
-    const runId = parse(Id, req.params.id, 'run id');
-    const run = running.get(runId) ?? (await getRun(dbFor(req, owner), runId));
+    const runId = parse(Id, req.params.id, 'path.id');
+    // The progress kept here carries the national finding count once done: scoped callers read theirs.
+    const kept = running.get(runId);
+    const run = kept && (kept.status === 'running' || principal(req).scope === '*') ? kept : await getRun(dbFor(req, owner), runId);
     if (!run) throw new HttpError(404, `no review run ${req.params.id}`);
     res.set('Cache-Control', 'no-store').json(run);
   });
@@ -72,6 +71,8 @@ export function reviewRouter(ctx: AppContext): Router {
       query.limit ??= String(EXPORT_LIMIT);
       query.offset ??= '0';
     }
+    // "My queue": assignee=me is the caller.
+    if (query.assignee === 'me') query.assignee = principal(req).name;
     const filter = parse(ItemsQuery, query, 'query');
     const page = await listFindings(dbFor(req, owner), filter);
     res.set('Cache-Control', 'no-store');
@@ -86,26 +87,48 @@ export function reviewRouter(ctx: AppContext): Router {
   });
 
   router.get('/review/items/:id', async (req, res) => {
-    const item = await findingForMap(dbFor(req, owner), parse(Id, req.params.id, 'finding id'));
+    const item = await findingForMap(dbFor(req, owner), parse(Id, req.params.id, 'path.id'));
     if (!item) throw new HttpError(404, `no finding ${req.params.id}`);
     res.set('Cache-Control', 'no-store').json(item);
   });
 
+  router.get('/review/items/:id/outlines', async (req, res) => {
+    const bytes = await findingOutlines(dbFor(req, owner), parse(Id, req.params.id, 'finding id'));
+    if (!bytes) throw new HttpError(404, `no finding ${req.params.id}`);
+    res.set('Cache-Control', 'no-store').type('application/x-protobuf').send(Buffer.from(bytes));
+  });
+
   router.post('/review/items/:id/actions', requireRole('reviewer'), async (req, res) => {
-    const id = parse(Id, req.params.id, 'finding id');
+    const id = parse(Id, req.params.id, 'path.id');
     const actor = principal(req).name;
     const action = parse(ReviewActionBody, req.body, 'body');
-    try {
-      res.json(await applyReviewAction(dbFor(req, owner), id, action, actor));
-    } catch (err) {
-      if (err instanceof ReviewConflictError) throw new HttpError(409, err.message, { rowVersion: err.currentVersion });
-      if (err instanceof ReviewInputError) throw new HttpError(err.status, err.message);
-      throw err;
-    }
+    res.json(await applyReviewAction(dbFor(req, owner), id, action, actor));
+  });
+
+  router.post('/review/batch-actions', requireRole('reviewer'), async (req, res) => {
+    res.json(await applyBatchAction(dbFor(req, owner), parse(BatchActionBody, req.body, 'body'), principal(req).name));
+  });
+
+  router.post('/review/undo', requireRole('reviewer'), async (req, res) => {
+    const { editLogId } = parse(z.object({ editLogId: z.number().int().positive() }), req.body, 'body');
+    res.json(await undoReviewAction(dbFor(req, owner), editLogId, principal(req).name));
+  });
+
+  router.post('/review/assignments', requireRole('reviewer'), async (req, res) => {
+    res.json(await assignDistrict(dbFor(req, owner), principal(req).name, parse(AssignDistrictBody, req.body, 'body')));
+  });
+
+  router.get('/review/items/:id/comments', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json({ comments: await findingComments(dbFor(req, owner), parse(Id, req.params.id, 'path.id')) });
+  });
+
+  router.post('/review/items/:id/comments', requireRole('reviewer'), async (req, res) => {
+    const { body } = parse(CommentBody, req.body, 'body');
+    res.status(201).json(await addFindingComment(dbFor(req, owner), parse(Id, req.params.id, 'path.id'), principal(req).name, body));
   });
 
   router.get('/review/sources/:id/history', async (req, res) => {
-    res.set('Cache-Control', 'no-store').json({ history: await sourceHistory(dbFor(req, owner), parse(Id, req.params.id, 'source id')) });
+    res.set('Cache-Control', 'no-store').json({ history: await sourceHistory(dbFor(req, owner), parse(Id, req.params.id, 'path.id')) });
   });
 
   router.get('/review/quality', async (req, res) => {
@@ -113,12 +136,4 @@ export function reviewRouter(ctx: AppContext): Router {
   });
 
   return router;
-}
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  const field = issue.path.length ? issue.path.join('.') : what;
-  throw new HttpError(400, `${what}: ${field}: ${issue.message}`);
 }

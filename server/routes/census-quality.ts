@@ -1,0 +1,208 @@
+import { Router, type Response } from 'express';
+import { basename } from 'node:path';
+import { z } from 'zod';
+import {
+  AssignBody, assignItems, decideUnit, dispatchSummary, dispatchWeeks, drawSample, getPlan, importList, KEY_INDICATORS,
+  listLists, listPlans, listUnits, OmissionBody, OUTCOMES, recordCheck, recordOmission, SampleCheckBody,
+  SamplePlanBody, sampleItems, sampleRates, UnitDecisionBody, writeWorkbook, type SheetSpec,
+} from '../../geodata/quality/index.ts';
+import type { AppContext } from '../app.ts';
+import { dbFor, principal, requireRole } from '../auth.ts';
+import { HttpError, parseInput } from '../http-errors.ts';
+import { jsonBody } from '../input-guard.ts';
+import { withUpload } from './import.ts';
+
+const Id = z.string().regex(/^[1-9][0-9]{0,17}$/, 'must be a positive whole number').transform(Number);
+const Line = z.string().regex(/^[1-9][0-9]{0,8}$/, 'must be a line number (the header is 1)').transform(Number);
+const Format = z.enum(['json', 'xlsx']).default('json');
+const ListFields = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  encoding: z.string().regex(/^[a-z0-9-]{2,20}$/i, 'an encoding name such as utf8 or gbk').optional(),
+}).strict();
+const MatchesQuery = z.object({
+  kind: z.enum(OUTCOMES).optional(),
+  limit: z.coerce.number().int().min(1).max(100_000).default(500),
+  offset: z.coerce.number().int().min(0).default(0),
+  format: Format,
+}).strict();
+const DispatchQuery = z.object({
+  today: z.string().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, 'a date YYYY-MM-DD').optional(),
+  weeks: z.coerce.number().int().min(1).max(104).default(8),
+  city: z.string().regex(/^[0-9]{4}([0-9]{2})?$/, 'a 4- or 6-digit city code').optional(),
+  format: Format,
+}).strict();
+
+const OUTCOME_ZH = { matched: '已匹配', ambiguous: '待确认', unmatched: '待核实（普查未收录）' } as const;
+
+/**
+ * The census offices' quality loop beyond coordinates: list comparison (名录比对), sampling
+ * checks (抽样核查) and rectification tracking (整改调度). Reading needs a viewer, acting a
+ * reviewer; everything runs in the caller's region scope. The attribute screening runs with
+ * the review's full check run (POST /api/review/run).
+ */
+export function censusQualityRouter(ctx: AppContext): Router {
+  const router = Router();
+  const owner = ctx.db.pool;
+  router.use(['/samples', '/dispatch', '/lists/:id/units'], jsonBody('1mb'));
+
+  router.post('/lists', requireRole('reviewer'), async (req, res) => {
+    await withUpload(req, ctx.config.maxUploadBytes, async ({ files, fields }) => {
+      if (files.length !== 1) throw new HttpError(400, 'send exactly one list (CSV or XLSX) as multipart field "file"');
+      const options = parseInput(ListFields, fields, 'field');
+      const fileName = basename(files[0]!);
+      const p = principal(req);
+      const result = await importList(dbFor(req, owner), p.scope, p.name,
+        { path: files[0]!, fileName, ...(options.encoding ? { encoding: options.encoding } : {}) }, options.name ?? fileName);
+      res.status(201).location(`/api/lists/${result.id}`).json(result);
+    });
+  });
+
+  router.get('/lists', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json({ lists: await listLists(dbFor(req, owner)) });
+  });
+
+  router.get('/lists/:id/matches', async (req, res) => {
+    const id = parseInput(Id, req.params.id, 'list id');
+    const q = parseInput(MatchesQuery, req.query, 'query');
+    const page = await listUnits(dbFor(req, owner), id, q.kind ?? null, q.format === 'xlsx' ? 100_000 : q.limit, q.format === 'xlsx' ? 0 : q.offset);
+    res.set('Cache-Control', 'no-store');
+    if (q.format === 'xlsx') {
+      await sendWorkbook(res, `list-${id}-${q.kind ?? 'all'}.xlsx`, [{
+        name: q.kind ? OUTCOME_ZH[q.kind] : '比对结果',
+        columns: [
+          { header: '行号 line', key: 'line' }, { header: '单位名称 name', key: 'name', width: 30 }, { header: '统一社会信用代码 credit code', key: 'creditCode', width: 22 },
+          { header: '地址 address', key: 'address', width: 30 }, { header: '比对结果 outcome', key: 'outcome' }, { header: '匹配方式 match', key: 'matchKind' },
+          { header: '得分 score', key: 'score' }, { header: '普查编号 census id', key: 'censusId', width: 18 }, { header: '普查名称 census name', key: 'sourceName', width: 30 },
+          { header: '电话核实 phone', key: 'phoneResult' }, { header: '现场核查 field', key: 'fieldResult' }, { header: '处理结论 decision', key: 'decision' },
+          { header: '说明 note', key: 'decisionNote', width: 30 }, { header: '责任人 assignee', key: 'assignee' }, { header: '期限 deadline', key: 'deadline' },
+        ],
+        rows: page.items.map((u) => ({ ...u, outcome: `${OUTCOME_ZH[u.outcome]} ${u.outcome}` })),
+      }]);
+      return;
+    }
+    res.json(page);
+  });
+
+  router.post('/lists/:id/units/:line/decision', requireRole('reviewer'), async (req, res) => {
+    const id = parseInput(Id, req.params.id, 'list id');
+    const line = parseInput(Line, req.params.line, 'line');
+    const body = parseInput(UnitDecisionBody, req.body, 'body');
+    res.json(await decideUnit(dbFor(req, owner), principal(req).name, id, line, body));
+  });
+
+  router.get('/samples', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json({ plans: await listPlans(dbFor(req, owner)), indicators: KEY_INDICATORS });
+  });
+
+  router.post('/samples', requireRole('reviewer'), async (req, res) => {
+    const body = parseInput(SamplePlanBody, req.body, 'body');
+    const p = principal(req);
+    const plan = await drawSample(dbFor(req, owner), p.scope, p.name, body);
+    res.status(201).location(`/api/samples/${plan.id}`).json(plan);
+  });
+
+  router.get('/samples/:id', async (req, res) => {
+    const id = parseInput(Id, req.params.id, 'sample id');
+    const { format } = parseInput(z.object({ format: Format }).strict(), req.query, 'query');
+    const db = dbFor(req, owner);
+    const plan = await getPlan(db, id);
+    if (!plan) throw new HttpError(404, `no sample plan ${id} that you may see`);
+    const items = await sampleItems(db, id);
+    res.set('Cache-Control', 'no-store');
+    if (format === 'xlsx') {
+      const rates = await sampleRates(db, id);
+      const indicators = Object.entries(KEY_INDICATORS);
+      await sendWorkbook(res, `sample-${id}.xlsx`, [
+        {
+          name: '抽样清单',
+          columns: [
+            { header: '普查编号 census id', key: 'censusId', width: 18 }, { header: '单位名称 name', key: 'name', width: 30 },
+            { header: '类型 type', key: 'sourceType' }, { header: '行业 industry', key: 'industryCode' }, { header: '区划 division', key: 'divisionCode' },
+            { header: '层 stratum', key: 'stratum', width: 22 },
+            ...indicators.map(([k, v]) => ({ header: `${v.zh} ${v.en}`, key: k })),
+            { header: '核查人 checked by', key: 'checkedBy' },
+          ],
+          rows: items.map((i) => ({ ...i, ...Object.fromEntries(indicators.map(([k]) => [k, shownCheck(i.checks[k as keyof typeof KEY_INDICATORS])])) })),
+        },
+        {
+          name: '核查结果',
+          columns: [
+            { header: '城市代码 city', key: 'city' }, { header: '城市 name', key: 'name' }, { header: '抽取 drawn', key: 'drawn' },
+            { header: '已核查 checked', key: 'checked' }, { header: '有误 wrong', key: 'wrong' }, { header: '差错率 error rate', key: 'errorRate' },
+            { header: '差错率下限 95% low', key: 'errorLow' }, { header: '差错率上限 95% high', key: 'errorHigh' },
+            { header: '漏查 omissions', key: 'omissions' }, { header: '漏查率 omission rate', key: 'omissionRate' },
+            { header: '达标(≤2%) meets target', key: 'meetsTarget' },
+          ],
+          rows: rates.rows.map((r) => ({ ...r, errorLow: r.errorInterval?.[0] ?? null, errorHigh: r.errorInterval?.[1] ?? null })),
+        },
+      ]);
+      return;
+    }
+    res.json({ plan, items });
+  });
+
+  router.post('/samples/:id/checks', requireRole('reviewer'), async (req, res) => {
+    const id = parseInput(Id, req.params.id, 'sample id');
+    const body = parseInput(SampleCheckBody, req.body, 'body');
+    await recordCheck(dbFor(req, owner), principal(req).name, id, body);
+    res.status(204).end();
+  });
+
+  router.post('/samples/:id/omissions', requireRole('reviewer'), async (req, res) => {
+    const id = parseInput(Id, req.params.id, 'sample id');
+    const body = parseInput(OmissionBody, req.body, 'body');
+    const db = dbFor(req, owner);
+    if (!(await getPlan(db, id))) throw new HttpError(404, `no sample plan ${id} that you may see`);
+    res.status(201).json({ id: await recordOmission(db, principal(req).name, id, body) });
+  });
+
+  router.get('/samples/:id/rates', async (req, res) => {
+    const id = parseInput(Id, req.params.id, 'sample id');
+    res.set('Cache-Control', 'no-store').json(await sampleRates(dbFor(req, owner), id));
+  });
+
+  router.get('/dispatch', async (req, res) => {
+    const q = parseInput(DispatchQuery, req.query, 'query');
+    const today = q.today ?? new Date().toISOString().slice(0, 10);
+    const db = dbFor(req, owner);
+    const rows = await dispatchSummary(db, today);
+    const weeks = await dispatchWeeks(db, today, q.weeks, q.city ?? null);
+    res.set('Cache-Control', 'no-store');
+    if (q.format === 'xlsx') {
+      const summaryColumns = [
+        { header: '代码 code', key: 'code' }, { header: '名称 name', key: 'name', width: 16 }, { header: '累计 raised', key: 'opened' },
+        { header: '已整改 closed', key: 'closed' }, { header: '未整改 open', key: 'open' }, { header: '超期 overdue', key: 'overdue' },
+        { header: '未分派 unassigned', key: 'unassigned' }, { header: '疑似问题 findings', key: 'findings' }, { header: '待核实单位 units', key: 'units' },
+      ];
+      await sendWorkbook(res, `dispatch-${today}.xlsx`, [
+        { name: '城市', columns: summaryColumns, rows: rows.filter((r) => r.level === 'city') },
+        { name: '区县', columns: summaryColumns, rows: rows.filter((r) => r.level === 'county') },
+        {
+          name: '周报',
+          columns: [
+            { header: '周（周一）week', key: 'week', width: 14 }, { header: '新增 raised', key: 'opened' }, { header: '整改 closed', key: 'closed' },
+            { header: '周末未整改 open at end', key: 'openAtEnd' }, { header: '周末超期 overdue at end', key: 'overdueAtEnd' },
+          ],
+          rows: weeks,
+        },
+      ]);
+      return;
+    }
+    res.json({ today, rows, weeks });
+  });
+
+  router.post('/dispatch/assign', requireRole('reviewer'), async (req, res) => {
+    const body = parseInput(AssignBody, req.body, 'body');
+    res.json(await assignItems(dbFor(req, owner), principal(req).name, body));
+  });
+
+  return router;
+}
+
+function shownCheck(v: boolean | undefined): string {
+  return v === undefined ? '' : v ? '正确' : '有误';
+}
+
+async function sendWorkbook(res: Response, fileName: string, sheets: SheetSpec[]): Promise<void> {
+  res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').attachment(fileName).send(await writeWorkbook(sheets));
+}

@@ -1,0 +1,14 @@
+SELECT coalesce(ST_AsMVT(m, 'basins', 4096, 'geom'), ''::bytea) AS tile
+FROM (
+  SELECT *
+  FROM (
+    SELECT t.code AS "code",
+           t.name AS "name",
+           t.level AS "level",
+           t.parent_code AS "parent_code",
+           ST_AsMVTGeom(ST_Simplify(ST_Transform(t.geom, 3857), (40075016.68557849 / power(2.0, $1::int) / 512.0), true), ST_TileEnvelope($1::int, $2::int, $3::int), 4096, 64, true) AS geom
+    FROM basin t
+    WHERE t.geom && ST_Transform(ST_TileEnvelope($1::int, $2::int, $3::int, margin => 0.015625), 4326)
+  ) q
+  WHERE q.geom IS NOT NULL
+) m

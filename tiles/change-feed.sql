@@ -1,0 +1,13 @@
+-- Fixed statements of change-feed.ts, loaded by name (geodata/db/sql-statements.ts).
+
+-- name: poll_select_tile_change
+SELECT max(seq)::text AS seq FROM tile_change;
+
+-- name: read_once_select_tile_change
+SELECT seq::text, table_name, west, south, east, north FROM tile_change WHERE seq > $1 ORDER BY seq LIMIT 10000;
+
+-- name: select
+SELECT pg_current_wal_flush_lsn()::text AS lsn;
+
+-- name: delete_tile_change
+DELETE FROM tile_change WHERE at < now() - make_interval(secs => $1);
