@@ -7,21 +7,15 @@ const api = process.env.YZT_API ?? 'http://127.0.0.1:8080';
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
-  base: './',
+  // One page, served by the server at every screen's clean URL (/map, /review, …): assets are
+  // addressed from the site root so that any of those paths finds them.
+  base: '/',
+  appType: 'spa',
   build: {
     outDir: 'dist',
     emptyOutDir: true,
     chunkSizeWarningLimit: 4000,
     sourcemap: false,
-    // The review page (web/src/review/) is its own entry next to the map client.
-    rollupOptions: {
-      input: {
-        main: fileURLToPath(new URL('index.html', import.meta.url)),
-        review: fileURLToPath(new URL('src/review/index.html', import.meta.url)),
-        battle: fileURLToPath(new URL('src/battle/index.html', import.meta.url)),
-        admin: fileURLToPath(new URL('src/admin/index.html', import.meta.url)),
-      },
-    },
   },
   server: {
     proxy: { '/api': api, '/tiles': api },

@@ -1,4 +1,5 @@
 import type { LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
+import { tiandituSources, type TiandituSetting } from './basemap-tianditu.ts';
 import type { LayerId } from './state.ts';
 
 /**
@@ -14,7 +15,7 @@ export const MAPLIBRE_LAYERS: Partial<Record<LayerId, string[]>> = {
   basins: ['basins-fill', 'basins-line', 'basins-label'],
   divisions: ['divisions-township-line', 'divisions-county-line', 'divisions-city-line', 'divisions-province-line', 'divisions-label'],
   census_zones: ['census-zones-line'],
-  rivers: ['rivers-line', 'rivers-label'],
+  river_reaches: ['river_reaches-line', 'river_reaches-label'],
   outfalls: ['outfalls-circle'],
   sections: ['sections-label'],
   air_stations: ['air-stations-label'],
@@ -30,7 +31,7 @@ export const OPACITY_PROPS: Record<string, { prop: string; base: number }[]> = {
   'divisions-city-line': [{ prop: 'line-opacity', base: 1 }],
   'divisions-province-line': [{ prop: 'line-opacity', base: 1 }],
   'census-zones-line': [{ prop: 'line-opacity', base: 1 }],
-  'rivers-line': [{ prop: 'line-opacity', base: 1 }],
+  'river_reaches-line': [{ prop: 'line-opacity', base: 1 }],
   'outfalls-circle': [{ prop: 'circle-opacity', base: 1 }, { prop: 'circle-stroke-opacity', base: 1 }],
 };
 
@@ -56,7 +57,7 @@ export interface TileCatalog {
  * before the map could ask for its first tile, and without bounds it asks for empty tiles
  * beyond the data. Without the catalog (not signed in yet) sources point at their TileJSON.
  */
-export function baseStyle(origin: string, onlineBasemapUrl: string | null, catalog?: TileCatalog | null): StyleSpecification {
+export function baseStyle(origin: string, onlineBasemapUrl: string | null, catalog?: TileCatalog | null, tianditu?: TiandituSetting | null): StyleSpecification {
   const listed = new Map((catalog?.layers ?? []).map((l) => [l.id, l]));
   const vector = (id: string): SourceSpecification => {
     const l = listed.get(id);
@@ -70,7 +71,7 @@ export function baseStyle(origin: string, onlineBasemapUrl: string | null, catal
     townships: vector('divisions_township'),
     zones: vector('census_zones'),
     basins: vector('basins'),
-    rivers: vector('river_reaches'),
+    river_reaches: vector('river_reaches'),
     outfalls: vector('outfalls'),
     sections: vector('sections'),
     stations: vector('air_stations'),
@@ -102,7 +103,7 @@ export function baseStyle(origin: string, onlineBasemapUrl: string | null, catal
       paint: { 'line-color': COLORS.county, 'line-width': 1.2, 'line-dasharray': [4, 2] } },
     { id: 'divisions-city-line', type: 'line', source: 'cities', 'source-layer': 'divisions_city', paint: { 'line-color': COLORS.province, 'line-width': 1.6 } },
     { id: 'divisions-province-line', type: 'line', source: 'provinces', 'source-layer': 'divisions_province', paint: { 'line-color': COLORS.province, 'line-width': 2.2 } },
-    { id: 'rivers-line', type: 'line', source: 'rivers', 'source-layer': 'river_reaches',
+    { id: 'river_reaches-line', type: 'line', source: 'river_reaches', 'source-layer': 'river_reaches',
       layout: { 'line-cap': 'round', 'line-join': 'round' },
       paint: {
         'line-color': COLORS.river,
@@ -115,7 +116,7 @@ export function baseStyle(origin: string, onlineBasemapUrl: string | null, catal
       paint: { 'circle-color': COLORS.outfall, 'circle-radius': 4, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1 } },
     { id: 'basins-label', type: 'symbol', source: 'basins', 'source-layer': 'basins', maxzoom: 10,
       layout: { ...basinLabel.layoutBase, 'symbol-placement': 'point' }, paint: basinLabel.paint },
-    { id: 'rivers-label', type: 'symbol', source: 'rivers', 'source-layer': 'river_reaches', minzoom: 8,
+    { id: 'river_reaches-label', type: 'symbol', source: 'river_reaches', 'source-layer': 'river_reaches', minzoom: 8,
       filter: ['>=', ['coalesce', ['get', 'stream_order'], 1], 2],
       layout: { ...riverLabel.layoutBase, 'symbol-placement': 'line', 'symbol-spacing': 400 }, paint: riverLabel.paint },
     { id: 'divisions-label', type: 'symbol', source: 'counties', 'source-layer': 'divisions_county',
@@ -126,5 +127,9 @@ export function baseStyle(origin: string, onlineBasemapUrl: string | null, catal
       layout: { ...stationLabel.layoutBase, 'text-offset': [0, 1.2], 'text-anchor': 'top' }, paint: stationLabel.paint },
     // The shared label helper widens the literal types, so the list is checked as a whole here.
   ] as unknown as LayerSpecification[]));
-  return { version: 8, sources, layers };
+  if (!tianditu) return { version: 8, sources, layers };
+  // With an admin's Tianditu key its tiles lie under the product's own lines and labels, in
+  // place of the plain land fill (which would hide them).
+  const t = tiandituSources(tianditu);
+  return { version: 8, sources: { ...sources, ...t.sources }, layers: [layers[0]!, ...t.layers, ...layers.slice(1).filter((l) => l.id !== 'land')] };
 }

@@ -1,3 +1,6 @@
+import turfCircle from '@turf/circle';
+import turfDistance from '@turf/distance';
+import turfLength from '@turf/length';
 import type { GeoJSONSource, Map as MapLibreMap, MapMouseEvent } from 'maplibre-gl';
 import type { Area } from './api.ts';
 
@@ -14,7 +17,6 @@ export interface DrawEvents {
 }
 
 const SOURCE = 'draw';
-const EARTH_RADIUS = 6_371_008.8;
 
 export class DrawTools {
   private mode: DrawMode = null;
@@ -117,33 +119,20 @@ export class DrawTools {
   }
 }
 
-/** Great-circle distance in metres (haversine on the mean earth radius). */
+/** Great-circle distance in metres (turf: haversine on the mean earth radius). */
 export function distance(a: [number, number], b: [number, number]): number {
-  const rad = Math.PI / 180;
-  const dLat = (b[1] - a[1]) * rad;
-  const dLng = (b[0] - a[0]) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * rad) * Math.cos(b[1] * rad) * Math.sin(dLng / 2) ** 2;
-  return 2 * EARTH_RADIUS * Math.asin(Math.sqrt(h));
+  return turfDistance(a, b, { units: 'meters' });
 }
 
 export function pathLength(points: [number, number][]): number {
-  let total = 0;
-  for (let i = 1; i < points.length; i++) total += distance(points[i - 1]!, points[i]!);
-  return total;
+  if (points.length < 2) return 0;
+  return turfLength({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: points } }, { units: 'meters' });
 }
 
 function areaFeature(area: Area): GeoJSON.Feature {
   if (area.kind === 'polygon') return { type: 'Feature', properties: {}, geometry: area.geometry };
   if (area.kind === 'circle') {
-    const ring: [number, number][] = [];
-    const [lng, lat] = area.center;
-    for (let i = 0; i <= 64; i++) {
-      const a = (i / 64) * 2 * Math.PI;
-      const dLat = (area.radius * Math.cos(a)) / EARTH_RADIUS;
-      const dLng = (area.radius * Math.sin(a)) / (EARTH_RADIUS * Math.cos((lat * Math.PI) / 180));
-      ring.push([lng + (dLng * 180) / Math.PI, lat + (dLat * 180) / Math.PI]);
-    }
-    return { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [ring] } };
+    return turfCircle(area.center, area.radius, { steps: 64, units: 'meters' });
   }
   if (area.kind === 'bbox') {
     const [x0, y0, x1, y1] = area.bbox;

@@ -1,536 +1,114 @@
-import { MapboxOverlay } from '@deck.gl/mapbox';
-import * as maplibregl from 'maplibre-gl';
-import 'maplibre-gl/dist/maplibre-gl.css';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import * as api from './api.ts';
-import { baseStyle, LABEL_FONT, MAPLIBRE_LAYERS, OPACITY_PROPS, type TileCatalog } from './basemap-style.ts';
-import { buildDataLayers, pickedFeature, type Highlight, type SectionStatus, type StationStatus } from './data-layers.ts';
-import { DrawTools } from './draw-tools.ts';
-import { attribute, attributeOrder, fmt, fmtTonnes, lang, onLangChange, setLang, t, type MessageKey } from './i18n.ts';
-import { renderFilterPanel, renderLayerPanel, renderLegend } from './panels.ts';
+/**
+ * The app shell: one header (title, navigation, language, account) over one screen at a time.
+ * Each screen is a module with mount/unmount (shell/screen.ts) at a clean URL (shell/routes.ts);
+ * navigation swaps screens without reloading the page. This file only boots.
+ */
+import { lang, onLangChange, setLang, t, type MessageKey } from './i18n.ts';
 import { ensureSignedIn, mountAccount, whoAmI } from './session.ts';
-import { decodeState, encodeState, LAYER_IDS, type AppState, type LayerId } from './state.ts';
-import { el, StatsPanel } from './stats-panel.ts';
+import { ROUTES, routeOf, type RouteId } from './shell/routes.ts';
+import { toScreen, type Screen } from './shell/screen.ts';
+import { initialShellState, langOf, navigateTo, signedInAs, toggleLang, withLang } from './shell/shell-state.ts';
+import { createStore } from './shell/store.ts';
 import './style.css';
 
-maplibregl.setWorkerUrl(workerUrl);
-
-const DETAIL_ZOOM = 13;
-const BASEMAP_KEY = 'yzt.onlineBasemapUrl';
-const origin = window.location.origin;
 const $ = (id: string) => document.getElementById(id)!;
 
-const state: AppState = decodeState(window.location.hash);
-setLang(state.lang);
-const onlineBasemap = localStorage.getItem(BASEMAP_KEY);
+if (location.pathname === '/' || location.pathname === '/index.html') history.replaceState(null, '', `/map${location.search}${location.hash}`);
+const store = createStore(initialShellState(routeOf(location.pathname).id, langOf(location.search, location.hash)));
+setLang(store.get().lang);
 
-/**
- * The base style as the state wants it. Layers that are switched off are left out, and so are
- * the sources only they use (added when switched on, see showLayerGroup): a source in the style
- * costs a TileJSON request before the map's first frame, and its tiles, even when its layers are
- * hidden. The census zones (off by default) cost most: their TileJSON's extent query and 2.5 MB
- * of z9 tiles on the 600k demo, all before the first idle.
- */
-// The tile catalog first (one small request, answered from memory): with it the style names
-// tile URLs directly. Without access yet (401) the style falls back to TileJSON.
-const catalog = await fetch('./tiles/catalog.json').then((r) => (r.ok ? (r.json() as Promise<TileCatalog>) : null), () => null);
-const fullStyle = baseStyle(origin, onlineBasemap, catalog);
-const groupOf = new Map<string, LayerId>(LAYER_IDS.flatMap((id) => (MAPLIBRE_LAYERS[id] ?? []).map((l): [string, LayerId] => [l, id])));
+document.body.innerHTML = `
+  <header id="shellbar">
+    <h1 id="app-title"></h1>
+    <nav id="nav"></nav>
+    <span class="spacer"></span>
+    <button id="lang-switch" type="button"></button>
+    <span id="account"></span>
+  </header>
+  <div id="screen"></div>`;
 
-/** A layer of the full style with the state's switch and opacity in it. */
-function layerSpec(spec: maplibregl.LayerSpecification): maplibregl.LayerSpecification {
-  const group = groupOf.get(spec.id);
-  if (!group) return spec;
-  const paint = { ...(spec as { paint?: object }).paint } as Record<string, unknown>;
-  for (const { prop, base } of OPACITY_PROPS[spec.id] ?? []) paint[prop] = base * state.layers[group].opacity;
-  const layout = { ...(spec as { layout?: object }).layout, visibility: state.layers[group].on ? 'visible' : 'none' };
-  return { ...spec, layout, paint } as maplibregl.LayerSpecification;
-}
-
-function initialStyle(): maplibregl.StyleSpecification {
-  const layers = fullStyle.layers.filter((l) => { const g = groupOf.get(l.id); return !g || state.layers[g].on; }).map(layerSpec);
-  const used = new Set(layers.map((l) => (l as { source?: string }).source));
-  const sources = Object.fromEntries(Object.entries(fullStyle.sources).filter(([id]) => used.has(id)));
-  return { ...fullStyle, sources, layers };
-}
-
-let styleReady = false;
-/** Adds the MapLibre layers (and their sources) of a group switched on after start, in style order. */
-function showLayerGroup(id: LayerId): void {
-  if (!styleReady) return;
-  const order = fullStyle.layers;
-  for (const layerId of MAPLIBRE_LAYERS[id] ?? []) {
-    if (map.getLayer(layerId)) continue;
-    const i = order.findIndex((l) => l.id === layerId);
-    if (i < 0) continue;
-    const spec = order[i]!;
-    const source = (spec as { source?: string }).source;
-    if (source && !map.getSource(source)) map.addSource(source, fullStyle.sources[source]!);
-    const before = order.slice(i + 1).find((l) => map.getLayer(l.id))?.id;
-    map.addLayer(layerSpec(spec), before);
-  }
-}
-
-const map = new maplibregl.Map({
-  container: 'map',
-  style: initialStyle(),
-  center: [state.view.lng, state.view.lat],
-  zoom: state.view.zoom,
-  bearing: state.view.bearing,
-  pitch: state.view.pitch,
-  localIdeographFontFamily: `"${LABEL_FONT}", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif`,
-  attributionControl: false,
-  canvasContextAttributes: { preserveDrawingBuffer: true },
-} as maplibregl.MapOptions);
-map.addControl(new maplibregl.NavigationControl(), 'top-right');
-map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
-
-const overlay = new MapboxOverlay({ interleaved: false, layers: [], onClick: (info) => onDeckClick(info) });
-map.addControl(overlay);
-
-let sections: SectionStatus[] = [];
-let stations: StationStatus[] = [];
-let highlight: Highlight | null = null;
-let options: api.FilterOptions | null = null;
-let currentArea: api.Area | null = null;
-let statsPending = 0;
-let statsAbort: AbortController | null = null;
-let statsTimer: number | undefined;
-let draw: DrawTools;
-
-const stats = new StatsPanel($('stats-panel'), {
-  onPickType: (type) => { state.filters.type = [type as AppState['filters']['type'][number]]; filtersChanged(); },
-  onPickIndustry: (prefix) => { state.filters.industry = prefix; filtersChanged(); },
-  onPickDivision: (code) => { state.filters.division = code; filtersChanged(); },
-}, () => state.sizeBy);
-
-// ---------- rendering ----------
-
-function renderChrome(): void {
+function renderHeader(): void {
+  const s = store.get();
   $('app-title').textContent = t('title');
-  (document.getElementById('search-input') as HTMLInputElement).placeholder = t('search');
   $('lang-switch').textContent = t('langSwitch');
-  renderTools();
-  renderLayerPanel($('layer-panel'), state, !!onlineBasemap, layersChanged);
-  renderFilterPanel($('filter-panel'), state, options, filtersChanged);
-  renderLegend($('legend'), state, map.getZoom(), DETAIL_ZOOM);
-  void stats.render();
+  $('nav').replaceChildren(...ROUTES.map((r) => {
+    const a = document.createElement('a');
+    a.href = `${r.path}${withLang('', s.lang)}`;
+    a.dataset.nav = r.id;
+    a.textContent = t(`nav.${r.id}` as MessageKey);
+    if (r.id === s.route) a.setAttribute('aria-current', 'page');
+    a.addEventListener('click', (e) => {
+      if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+      e.preventDefault();
+      if (r.id === store.get().route) return;
+      history.pushState(null, '', a.href);
+      store.dispatch(navigateTo, r.id);
+    });
+    return a;
+  }));
 }
 
-function applyLayers(): void {
-  for (const id of LAYER_IDS) {
-    if (state.layers[id].on) showLayerGroup(id);
-    for (const layerId of MAPLIBRE_LAYERS[id] ?? []) {
-      if (!map.getLayer(layerId)) continue;
-      map.setLayoutProperty(layerId, 'visibility', state.layers[id].on ? 'visible' : 'none');
-      for (const { prop, base } of OPACITY_PROPS[layerId] ?? []) {
-        map.setPaintProperty(layerId, prop as 'fill-opacity', base * state.layers[id].opacity * (layerId === 'basins-fill' ? 1 : 1));
-      }
-    }
-  }
-  setDeckLayers();
-}
-
-let deckLayerCount = 0;
-function setDeckLayers(): void {
-  const layers = buildDataLayers({ state, origin, sections, stations, highlight, sizeScale: sizeScale() });
-  deckLayerCount = layers.length;
-  overlay.setProps({ layers });
-}
-
-function sizeScale(): Partial<Record<string, number>> {
-  // Scale radii by the mean emission of the current selection, so sizes read the same at any filter.
-  const s = lastStats;
-  if (!s || s.count === 0) return {};
-  return Object.fromEntries(Object.entries(s.emissions).map(([k, v]) => [k, Math.max(v / s.count, 1e-6) * 3]));
-}
-
-let lastStats: api.Statistics | null = null;
-
-function layersChanged(): void {
-  applyLayers();
-  renderLegend($('legend'), state, map.getZoom(), DETAIL_ZOOM);
-  writeUrl();
-}
-
-function filtersChanged(): void {
-  renderFilterPanel($('filter-panel'), state, options, filtersChanged);
-  renderLegend($('legend'), state, map.getZoom(), DETAIL_ZOOM);
-  applyLayers();
-  scheduleStats(0);
-  if (currentArea) void runAreaQuery(currentArea);
-  writeUrl();
-}
-
-function writeUrl(): void {
-  const c = map.getCenter();
-  state.view = { lng: c.lng, lat: c.lat, zoom: map.getZoom(), bearing: map.getBearing(), pitch: map.getPitch() };
-  state.lang = lang();
-  const hash = encodeState(state);
-  if (hash !== window.location.hash) history.replaceState(null, '', hash);
-}
-
-function viewBbox(): [number, number, number, number] {
-  const b = map.getBounds();
-  const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
-  return [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90), clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)];
-}
-
-function scheduleStats(delay = 250): void {
-  window.clearTimeout(statsTimer);
-  statsPending++;
-  statsTimer = window.setTimeout(async () => {
-    statsAbort?.abort();
-    const ctrl = new AbortController();
-    statsAbort = ctrl;
-    try {
-      lastStats = await api.fetchStatistics(state.filters, viewBbox(), ctrl.signal);
-      applyLayers();
-      await stats.render(lastStats);
-    } catch (err) {
-      if ((err as Error).name !== 'AbortError') console.warn('statistics failed', err);
-    } finally {
-      statsPending--;
-    }
-  }, delay);
-}
-
-// ---------- search ----------
-
-function setupSearch(): void {
-  const input = document.getElementById('search-input') as HTMLInputElement;
-  const list = $('search-results') as HTMLUListElement;
-  let timer: number | undefined;
-  let ctrl: AbortController | null = null;
-  input.addEventListener('input', () => {
-    window.clearTimeout(timer);
-    timer = window.setTimeout(async () => {
-      const q = input.value.trim();
-      ctrl?.abort();
-      if (!q) { list.hidden = true; return; }
-      ctrl = new AbortController();
-      try {
-        const hits = await api.search(q, ctrl.signal);
-        list.innerHTML = '';
-        if (hits.length === 0) list.append(el('li', t('noResults')));
-        for (const h of hits) {
-          const li = el('li', h.name);
-          li.dataset.layer = h.layer;
-          li.dataset.id = h.id;
-          li.append(el('small', `${t(`layerName.${h.layer}` as MessageKey)} · ${h.id}`));
-          li.addEventListener('click', () => { list.hidden = true; void openHit(h); });
-          list.append(li);
-        }
-        list.hidden = false;
-      } catch (err) {
-        if ((err as Error).name !== 'AbortError') console.warn('search failed', err);
-      }
-    }, 200);
-  });
-  input.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter') (list.querySelector('li[data-id]') as HTMLLIElement | null)?.click();
-    if (e.key === 'Escape') list.hidden = true;
-  });
-}
-
-async function openHit(h: api.SearchHit): Promise<void> {
-  highlight = { lng: h.lng, lat: h.lat, bbox: h.bbox };
-  applyLayers();
-  if (h.bbox && (h.bbox[2] - h.bbox[0] > 1e-4 || h.bbox[3] - h.bbox[1] > 1e-4)) {
-    map.fitBounds([[h.bbox[0], h.bbox[1]], [h.bbox[2], h.bbox[3]]], { padding: 60, duration: 800, maxZoom: 15 });
-  } else {
-    map.flyTo({ center: [h.lng, h.lat], zoom: Math.max(map.getZoom(), 15), duration: 800 });
-  }
-  await showDetail(h.layer, h.id);
-}
-
-// ---------- detail panel ----------
-
-async function showDetail(layer: string, id: string): Promise<void> {
-  const panel = $('detail-panel');
+let current: Screen | null = null;
+let mounting = 0;
+async function show(route: RouteId): Promise<void> {
+  const ticket = ++mounting;
+  current?.unmount();
+  current = null;
+  const old = $('screen');
+  // A fresh container per screen: nothing a screen left behind (listeners, classes) reaches the next.
+  const container = document.createElement('div');
+  container.id = 'screen';
+  container.dataset.screen = route;
+  old.replaceWith(container);
+  document.title = `${t(`nav.${route}` as MessageKey)} · ${t('title')}`;
   try {
-    const d = await api.featureDetail(layer, id);
-    panel.innerHTML = '';
-    const h = el('h2', `${t(`layerName.${d.layer}` as MessageKey)} · ${t('details')}`);
-    const close = el('button', '×');
-    close.className = 'close';
-    close.addEventListener('click', () => { panel.hidden = true; highlight = null; applyLayers(); });
-    h.append(close);
-    const dl = el('dl');
-    dl.className = 'attrs';
-    for (const k of attributeOrder(Object.keys(d.properties))) {
-      const v = d.properties[k];
-      const a = attribute(k, v);
-      const dd = el('dd', a.text);
-      dd.dataset.attr = k;
-      dl.append(el('dt', a.label), dd);
-    }
-    panel.append(h, dl);
-    panel.dataset.layer = d.layer;
-    panel.dataset.id = String(d.properties.census_id ?? d.properties.code ?? d.properties.id ?? id);
-    panel.hidden = false;
-    if (!highlight) { highlight = { lng: d.lng, lat: d.lat, bbox: d.layer === 'source' || d.layer === 'source_id' ? null : d.bbox }; applyLayers(); }
+    const screen = toScreen((await ROUTES.find((r) => r.id === route)!.load()).default);
+    if (ticket !== mounting) return;
+    current = screen;
+    await screen.mount(container);
   } catch (err) {
-    console.warn('detail failed', err);
+    container.textContent = t('shell.loadFailed', { error: (err as Error).message });
+    throw err;
   }
 }
 
-function onDeckClick(info: Parameters<NonNullable<ConstructorParameters<typeof MapboxOverlay>[0]['onClick']>>[0]): boolean {
-  if (draw?.active) return false;
-  const picked = pickedFeature(info);
-  if (!picked) return false;
-  if ('cell' in picked) {
-    map.easeTo({ center: info.coordinate as [number, number], zoom: Math.min(map.getZoom() + 2, DETAIL_ZOOM) });
-    return true;
+store.subscribe((s, prev) => {
+  if (s.lang !== prev.lang) {
+    setLang(s.lang);
+    history.replaceState(null, '', `${location.pathname}${withLang(location.search, s.lang)}${location.hash}`);
   }
-  highlight = null;
-  void showDetail(picked.layer, picked.id);
-  return true;
-}
-
-function setupMapClicks(): void {
-  const clickable: [string, string, string][] = [
-    ['outfalls-circle', 'outfall', 'code'], ['census-zones-line', 'census_zone', 'code'],
-    ['rivers-line', 'river_reach', 'id'], ['divisions-county-line', 'division', 'code'],
-    ['basins-fill', 'basin', 'code'],
-  ];
-  map.on('click', (e) => {
-    if (draw.active) return;
-    const box: [maplibregl.PointLike, maplibregl.PointLike] = [[e.point.x - 4, e.point.y - 4], [e.point.x + 4, e.point.y + 4]];
-    const layers = clickable.map((c) => c[0]).filter((l) => map.getLayer(l) && map.getLayoutProperty(l, 'visibility') !== 'none');
-    const features = map.queryRenderedFeatures(box, { layers });
-    for (const [layerId, layer, key] of clickable) {
-      const f = features.find((x) => x.layer.id === layerId);
-      if (!f) continue;
-      const id = key === 'id' ? f.id : f.properties[key];
-      if (id !== undefined && id !== null) {
-        highlight = null;
-        void showDetail(layer, String(id));
-        return;
-      }
-    }
-  });
-}
-
-// ---------- tools: draw, measure, export, settings ----------
-
-function renderTools(): void {
-  const tools = $('tools');
-  tools.innerHTML = '';
-  const button = (key: MessageKey, action: string, fn: () => void, on = false) => {
-    const b = el('button', t(key));
-    b.type = 'button';
-    b.dataset.action = action;
-    if (on) b.className = 'on';
-    b.addEventListener('click', fn);
-    tools.append(b);
-  };
-  const mode = draw?.active ?? null;
-  button('drawPolygon', 'draw-polygon', () => draw.setMode(mode === 'polygon' ? null : 'polygon'), mode === 'polygon');
-  button('drawCircle', 'draw-circle', () => draw.setMode(mode === 'circle' ? null : 'circle'), mode === 'circle');
-  button('measure', 'measure', () => draw.setMode(mode === 'measure' ? null : 'measure'), mode === 'measure');
-  button('clear', 'clear-draw', () => { draw.clear(); currentArea = null; $('area-panel').hidden = true; });
-  button('exportView', 'export-view', () => { void exportSelection({ kind: 'bbox', bbox: viewBbox() }, 'csv'); });
-  button('settings', 'settings', () => {
-    const url = prompt(t('basemapUrl'), localStorage.getItem(BASEMAP_KEY) ?? '');
-    if (url === null) return;
-    if (url.trim()) localStorage.setItem(BASEMAP_KEY, url.trim());
-    else localStorage.removeItem(BASEMAP_KEY);
-    window.location.reload();
-  });
-}
-
-async function runAreaQuery(area: api.Area): Promise<void> {
-  currentArea = area;
-  if (highlight) { highlight = null; applyLayers(); }
-  const panel = $('area-panel');
-  const result = await api.queryArea(state.filters, area, 100, state.sizeBy);
-  panel.innerHTML = '';
-  const h = el('h2', t('areaResult'));
-  const close = el('button', '×');
-  close.className = 'close';
-  close.addEventListener('click', () => { panel.hidden = true; currentArea = null; draw.clear(); });
-  h.append(close);
-  const total = el('div', `${fmt(result.statistics.count, 0)} ${t('sources')}`);
-  total.className = 'total';
-  total.dataset.testid = 'area-total';
-  total.dataset.count = String(result.statistics.count);
-  if (area.kind === 'circle') total.append(el('small', ` · ${t('radius')} ${fmt(area.radius / 1000, 2)} km`));
-  const em = el('table');
-  em.className = 'numbers';
-  for (const [p, v] of Object.entries(result.statistics.emissions)) {
-    if (v === 0) continue;
-    const tr = el('tr');
-    tr.append(el('td', t(`pol.${p}` as MessageKey)));
-    const td = el('td', fmtTonnes(v));
-    td.className = 'num';
-    tr.append(td);
-    em.append(tr);
-  }
-  const buttons = el('div');
-  buttons.className = 'buttons';
-  for (const format of ['csv', 'geojson'] as const) {
-    const b = el('button', t(format === 'csv' ? 'exportCsv' : 'exportGeojson'));
-    b.dataset.action = `export-${format}`;
-    b.addEventListener('click', () => void exportSelection(area, format));
-    buttons.append(b);
-  }
-  const list = el('table');
-  list.className = 'numbers';
-  list.dataset.table = 'area-sources';
-  for (const s of result.sources) {
-    const tr = el('tr');
-    tr.className = 'clickable';
-    tr.append(el('td', s.name), el('td', t(`type.${s.source_type}` as MessageKey)));
-    const v = state.sizeBy ? s.emissions[state.sizeBy] : null;
-    const td = el('td', v === null ? '' : fmt(v));
-    td.className = 'num';
-    tr.append(td);
-    tr.addEventListener('click', () => void openHit({ layer: 'source', id: s.census_id, name: s.name, detail: null, lng: s.lng, lat: s.lat, bbox: null }));
-    list.append(tr);
-  }
-  panel.append(h, total, em, buttons);
-  if (result.truncated) panel.append(el('div', t('listTruncated', { n: result.sources.length })));
-  panel.append(list);
-  panel.hidden = false;
-}
-
-async function exportSelection(area: api.Area, format: 'csv' | 'geojson'): Promise<void> {
-  const { blob, name } = await api.exportArea(state.filters, area, format);
-  const a = el('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-}
-
-let measurePopup: maplibregl.Popup | null = null;
-function showMeasure(metres: number): void {
-  const text = `${t('distance')}: ${metres >= 1000 ? `${fmt(metres / 1000, 2)} km` : `${fmt(metres, 0)} m`}`;
-  measurePopup?.remove();
-  measurePopup = new maplibregl.Popup({ closeOnClick: false, className: 'measure-popup' }).setLngLat(map.getCenter()).setHTML('').addTo(map);
-  const div = el('div', text);
-  div.className = 'measure-label';
-  div.dataset.testid = 'measure';
-  div.dataset.metres = String(metres);
-  measurePopup.setDOMContent(div);
-}
-
-// ---------- boot ----------
-
-// Start-up order. The embedded engine answers one query at a time, so the first view's tiles
-// must not queue behind anything else: the source layer is set up at once (deck.gl does not wait
-// for the base map's style), hidden base layers fetch nothing (initialStyle), and the rest
-// (filter options, monitoring points, the view statistics with ECharts) is fetched once the map
-// is first idle.
-let booted = false;
-/** The statistics follow the view from the first idle on (filters and URL changes ask at once). */
-let statsLive = false;
-let startupDone = false;
-setDeckLayers();
-
-map.on('load', () => {
-  draw = new DrawTools(map, {
-    onArea: (area) => void runAreaQuery(area),
-    onMeasure: (m) => showMeasure(m),
-    onModeChange: () => renderTools(),
-  });
-  setupMapClicks();
-  styleReady = true;
-  renderChrome();
-  applyLayers();
-  booted = true;
-  // A map that never settles (a user panning from the start) still gets its statistics.
-  void whenIdle(15_000, false).then(() => idleCallback(afterFirstIdle), () => idleCallback(afterFirstIdle));
+  if (s.route !== prev.route || s.lang !== prev.lang) renderHeader();
+  if (s.route !== prev.route) void show(s.route);
+});
+$('lang-switch').addEventListener('click', () => store.dispatch(toggleLang));
+// A screen that switches the language itself (the map restoring a shared link) keeps the header in step.
+onLangChange(() => { if (lang() !== store.get().lang) store.dispatch(toggleLang); });
+window.addEventListener('popstate', () => {
+  store.dispatch(navigateTo, routeOf(location.pathname).id);
+  const wanted = langOf(location.search, location.hash);
+  if (wanted !== store.get().lang) store.dispatch(toggleLang);
 });
 
-function idleCallback(fn: () => void): void {
-  if ('requestIdleCallback' in window) window.requestIdleCallback(fn, { timeout: 500 });
-  else setTimeout(fn, 0);
-}
+renderHeader();
+void show(store.get().route);
 
-async function afterFirstIdle(): Promise<void> {
-  try {
-    statsLive = true;
-    scheduleStats(0);
-    const [monitoring, opts] = await Promise.all([
-      api.fetchMonitoring<SectionStatus, StationStatus>().catch(() => ({ sections: [], stations: [] })),
-      api.fetchOptions().catch(() => null),
-    ]);
-    sections = monitoring.sections;
-    stations = monitoring.stations;
-    options = opts;
-    renderFilterPanel($('filter-panel'), state, options, filtersChanged);
-    applyLayers();
-  } finally {
-    startupDone = true;
-  }
-}
-
-map.on('moveend', () => {
-  writeUrl();
-  renderLegend($('legend'), state, map.getZoom(), DETAIL_ZOOM);
-  if (statsLive) scheduleStats();
-});
-
-$('lang-switch').addEventListener('click', () => setLang(lang() === 'zh' ? 'en' : 'zh'));
-onLangChange(() => { renderChrome(); writeUrl(); });
-window.addEventListener('hashchange', () => {
-  if (window.location.hash === encodeState(state)) return;
-  const next = decodeState(window.location.hash);
-  Object.assign(state, next);
-  setLang(next.lang);
-  map.jumpTo({ center: [next.view.lng, next.view.lat], zoom: next.view.zoom, bearing: next.view.bearing, pitch: next.view.pitch });
-  renderChrome();
-  applyLayers();
-  scheduleStats(0);
-});
-setupSearch();
-renderChrome();
-
-// ---------- hooks for tests and the benchmark ----------
-
-/** Resolves when the map has drawn everything it asked for and (unless told not to) the statistics are in. */
-function whenIdle(timeoutMs = 60_000, withStatistics = true): Promise<void> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const deck = (overlay as unknown as { _deck?: { props: { layers: { isLoaded: boolean }[] }; layerManager?: { getLayers(): { isLoaded: boolean }[] } } })._deck;
-      const deckLayers = deck?.layerManager?.getLayers() ?? [];
-      // Deck creates its layers once its WebGL device is up; until then nothing of it is drawn.
-      const deckLoaded = (deckLayers.length > 0 || deckLayerCount === 0) && deckLayers.every((l) => l.isLoaded);
-      if (booted && map.loaded() && map.areTilesLoaded() && !map.isMoving() && deckLoaded && (!withStatistics || (startupDone && statsPending === 0))) {
-        resolve();
-      } else if (performance.now() - started > timeoutMs) {
-        reject(new Error('map did not become idle'));
-      } else {
-        setTimeout(check, 100);
-      }
-    };
-    check();
-  });
-}
-
-Object.assign(window, {
-  __yzt: {
-    map, overlay, state, whenIdle,
-    runAreaQuery: (area: api.Area) => { draw.show(area); return runAreaQuery(area); },
-    stats: () => lastStats,
-    chart: (id: string) => stats.chart(id),
-  },
-});
-
-// Who is looking, in parallel with the map's start (it must not hold up the first frame). A
-// server without anonymous access answers 401 to tiles too: the sign-in form comes up, and the
-// page reloads once signed in, with its state still in the URL. A change of user reloads too,
-// since tiles, lists and statistics are cut to the new user's region.
-void whoAmI('./api').then(async (me) => {
+// Who is looking, in parallel with the first screen (it must not hold up the map's first frame).
+// A server without anonymous access answers 401: the sign-in form comes up, and the page reloads
+// once signed in, with its state still in the URL. A change of user reloads too, since tiles,
+// lists and statistics are cut to the new user's region.
+void whoAmI().then(async (me) => {
   if (!me) {
-    await ensureSignedIn('./api');
+    await ensureSignedIn();
     window.location.reload();
     return;
   }
-  mountAccount($('account'), './api', me, () => window.location.reload());
+  store.dispatch(signedInAs, me);
+  mountAccount($('account'), me, () => window.location.reload());
+  // The account box speaks the page's language.
+  onLangChange(() => mountAccount($('account'), store.get().me, () => window.location.reload()));
 });
+
+/** The signed-in principal, for screens that act (reviewer actions, user admin). */
+export function currentUser() {
+  return store.get().me;
+}

@@ -1,8 +1,9 @@
 import type { FilterOptions } from './api.ts';
 import { AQI_BANDS, AQI_NONE, CELL_COLOR, SECTION_COLORS, TYPE_COLORS, type Rgba } from './data-layers.ts';
 import { COLORS } from './basemap-style.ts';
-import { fmt, t, type MessageKey } from './i18n.ts';
-import { LAYER_IDS, POLLUTANTS, SOURCE_TYPES, type AppState, type LayerId, type Pollutant } from './state.ts';
+import { FILTERS } from '../../geodata/model/source-filters.ts';
+import { fmt, lang, t, type MessageKey } from './i18n.ts';
+import { filteredTypes, LAYER_IDS, LIST_FILTERS, POLLUTANTS, setFilter, SOURCE_TYPES, type AppState, type LayerId, type ListFilterName, type Pollutant } from './state.ts';
 import { el } from './stats-panel.ts';
 
 /** The layer panel: a toggle and an opacity slider per layer. */
@@ -40,87 +41,98 @@ export function renderLayerPanel(root: HTMLElement, state: AppState, hasOnlineBa
   }
 }
 
-/** The filter panel: type, industry, division, basin, pollutant threshold, point size. */
+/**
+ * The filter panel: one control per filter of LIST_FILTERS, in its order. Type, division, basin
+ * and the pollutant threshold have their own controls; any other filter gets one from its spec
+ * (a select of its `values`, else a text field checked by its schema), labelled from the spec:
+ * a filter added to geodata/model/source-filters.ts shows up here with no edit.
+ */
 export function renderFilterPanel(root: HTMLElement, state: AppState, options: FilterOptions | null, onChange: () => void): void {
   root.innerHTML = '';
-  const f = state.filters;
   const h = el('h2', t('filters'));
   const clear = el('button', t('clearFilters'));
   clear.type = 'button';
   clear.dataset.action = 'clear-filters';
   clear.addEventListener('click', () => {
-    state.filters = { type: [], industry: '', division: '', basin: '', pollutant: '', min: null };
+    state.filters = {};
     onChange();
   });
   h.append(clear);
   root.append(h);
-
-  const types = row(t('sourceType'));
-  const grid = el('div');
-  grid.className = 'types';
-  for (const ty of SOURCE_TYPES) {
-    const label = el('label');
-    const box = el('input');
-    box.type = 'checkbox';
-    box.dataset.type = ty;
-    box.checked = f.type.includes(ty);
-    box.addEventListener('change', () => {
-      f.type = SOURCE_TYPES.filter((x) => (x === ty ? box.checked : f.type.includes(x)));
-      onChange();
-    });
-    const sw = swatch(TYPE_COLORS[ty]);
-    label.append(box, sw, ` ${t(`type.${ty}` as MessageKey)}`);
-    grid.append(label);
-  }
-  types.append(grid);
-
-  const industry = row(t('industry'));
-  const ind = el('input');
-  ind.type = 'text';
-  ind.name = 'industry';
-  ind.placeholder = '26';
-  ind.value = f.industry;
-  ind.pattern = '[0-9]{1,4}';
-  ind.addEventListener('change', () => {
-    f.industry = /^[0-9]{1,4}$/.test(ind.value.trim()) ? ind.value.trim() : '';
-    onChange();
-  });
-  industry.append(ind);
-
-  const division = row(t('division'));
-  const div = select('division', [['', t('all')], ...(options?.divisions ?? []).map((d): [string, string] => [d.code, `${'　'.repeat(levelDepth(d.level))}${d.name}`])], f.division);
-  div.addEventListener('change', () => {
-    f.division = div.value;
-    onChange();
-  });
-  division.append(div);
-
-  const basin = row(t('basin'));
-  const bas = select('basin', [['', t('all')], ...(options?.basins ?? []).map((b): [string, string] => [b.code, b.name])], f.basin);
-  bas.addEventListener('change', () => {
-    f.basin = bas.value;
-    onChange();
-  });
-  basin.append(bas);
-
-  const threshold = row(t('threshold'));
-  const pol = select('pollutant', [['', t('none')], ...POLLUTANTS.map((p): [string, string] => [p, t(`pol.${p}` as MessageKey)])], f.pollutant);
-  const min = el('input');
-  min.type = 'number';
-  min.name = 'min';
-  min.min = '0';
-  min.step = 'any';
-  min.placeholder = t('minimum');
-  min.value = f.min === null ? '' : String(f.min);
-  const apply = () => {
-    f.pollutant = pol.value as Pollutant | '';
-    const v = min.value === '' ? null : Number(min.value);
-    f.min = f.pollutant && v !== null && v >= 0 ? v : null;
+  const update = (name: ListFilterName, text: string) => {
+    state.filters = setFilter(state.filters, name, text);
     onChange();
   };
-  pol.addEventListener('change', apply);
-  min.addEventListener('change', apply);
-  threshold.append(pol, min);
+  const label = (name: ListFilterName) => FILTERS[name].label[lang()];
+  const rows: HTMLElement[] = [];
+  for (const name of LIST_FILTERS) {
+    const value = state.filters[name] ?? '';
+    if (name === 'type') {
+      const types = row(label(name));
+      const grid = el('div');
+      grid.className = 'types';
+      const chosen = value ? value.split(',') : [];
+      for (const ty of SOURCE_TYPES) {
+        const item = el('label');
+        const box = el('input');
+        box.type = 'checkbox';
+        box.dataset.type = ty;
+        box.checked = chosen.includes(ty);
+        box.addEventListener('change', () => update('type', SOURCE_TYPES.filter((x) => (x === ty ? box.checked : chosen.includes(x))).join(',')));
+        item.append(box, swatch(TYPE_COLORS[ty]), ` ${t(`type.${ty}` as MessageKey)}`);
+        grid.append(item);
+      }
+      types.append(grid);
+      rows.push(types);
+    } else if (name === 'division' || name === 'basin') {
+      const choices = name === 'division'
+        ? (options?.divisions ?? []).map((d): [string, string] => [d.code, `${'　'.repeat(levelDepth(d.level))}${d.name}`])
+        : (options?.basins ?? []).map((b): [string, string] => [b.code, b.name]);
+      const r = row(label(name));
+      const sel = select(name, [['', t('all')], ...choices], value);
+      sel.addEventListener('change', () => update(name, sel.value));
+      r.append(sel);
+      rows.push(r);
+    } else if (name === 'pollutant') {
+      // Pollutant and minimum are one threshold control: the tiles take them only together.
+      const threshold = row(t('threshold'));
+      const pol = select('pollutant', [['', t('none')], ...POLLUTANTS.map((p): [string, string] => [p, t(`pol.${p}` as MessageKey)])], value);
+      const min = el('input');
+      min.type = 'number';
+      min.name = 'min';
+      min.min = '0';
+      min.step = 'any';
+      min.placeholder = t('minimum');
+      min.value = state.filters.min ?? '';
+      const apply = () => {
+        let f = setFilter(state.filters, 'pollutant', pol.value);
+        f = setFilter(f, 'min', f.pollutant === undefined ? '' : min.value);
+        state.filters = f;
+        onChange();
+      };
+      pol.addEventListener('change', apply);
+      min.addEventListener('change', apply);
+      threshold.append(pol, min);
+      rows.push(threshold);
+    } else if (name !== 'min') {
+      const spec = FILTERS[name];
+      const r = row(label(name));
+      let input: HTMLInputElement | HTMLSelectElement;
+      if (spec.values) {
+        input = select(name, [['', t('all')], ...spec.values.map((v): [string, string] => [v, v])], value);
+      } else {
+        input = el('input');
+        input.type = 'text';
+        input.name = name;
+        input.placeholder = spec.example;
+        input.title = spec.description;
+        input.value = value;
+      }
+      input.addEventListener('change', () => update(name, input.value));
+      r.append(input);
+      rows.push(r);
+    }
+  }
 
   const size = row(t('sizeBy'));
   const sz = select('size', [['', t('none')], ...POLLUTANTS.map((p): [string, string] => [p, t(`pol.${p}` as MessageKey)])], state.sizeBy ?? '');
@@ -129,7 +141,7 @@ export function renderFilterPanel(root: HTMLElement, state: AppState, options: F
     onChange();
   });
   size.append(sz);
-  root.append(types, industry, division, basin, threshold, size);
+  root.append(...rows, size);
 }
 
 /** The legend lists exactly the layers that are on, with the encodings they are drawn with. */
@@ -154,7 +166,7 @@ export function renderLegend(root: HTMLElement, state: AppState, zoom: number, d
     if (zoom < detailZoom) {
       block('sources', [[swatch(CELL_COLOR), `${t('cell')}（${t('cellCount')}）`]]);
     } else {
-      const types = state.filters.type.length ? state.filters.type : SOURCE_TYPES;
+      const types = filteredTypes(state.filters);
       const items: [HTMLElement, string][] = types.map((ty) => [swatch(TYPE_COLORS[ty]), t(`type.${ty}` as MessageKey)]);
       if (state.sizeBy) items.push([swatch([255, 255, 255, 255]), `${t('sizeBy')}: ${t(`pol.${state.sizeBy}` as MessageKey)}`]);
       block('sources', items);
@@ -167,7 +179,7 @@ export function renderLegend(root: HTMLElement, state: AppState, zoom: number, d
     block('air_stations', [...AQI_BANDS.map((b, i): [HTMLElement, string] => [swatch(b.color), t(`aqi.${i + 1}` as MessageKey)]), [swatch(AQI_NONE), t('aqi.none')]]);
   }
   if (on('outfalls')) block('outfalls', [[swatch(hex(COLORS.outfall)), t('layer.outfalls')]]);
-  if (on('rivers')) block('rivers', [[swatch(hex(COLORS.river), 'line'), t('streamOrder')]]);
+  if (on('river_reaches')) block('river_reaches', [[swatch(hex(COLORS.river), 'line'), t('streamOrder')]]);
   if (on('basins')) block('basins', [[swatch(hex(COLORS.basin), 'area'), t('layer.basins')]]);
   if (on('divisions')) block('divisions', [[swatch(hex(COLORS.province), 'line'), t('layer.divisions')]]);
   if (on('census_zones')) block('census_zones', [[swatch(hex(COLORS.zone), 'line'), t('layer.census_zones')]]);

@@ -3,6 +3,9 @@
  * server wants one, and the CSRF token the server asks of signed-in browser requests that
  * change data. The session itself is an HttpOnly cookie the page never sees.
  */
+import { ApiError, http } from './http.ts';
+import { lang } from './i18n.ts';
+
 export interface Me {
   user: { username: string; displayName: string | null; role: string; region: string | null } | null;
   name: string;
@@ -12,62 +15,49 @@ export interface Me {
   anonymousAllowed: boolean;
 }
 
-const ROLE_ZH: Record<string, string> = { viewer: '浏览', reviewer: '审核', admin: '管理' };
-const UNSAFE = /^(POST|PUT|PATCH|DELETE)$/i;
-let csrf: string | null = null;
-let installed = false;
-
-/** Adds the session's CSRF token to this page's own requests that change data. */
-function installCsrf(): void {
-  if (installed) return;
-  installed = true;
-  const original = window.fetch.bind(window);
-  window.fetch = (input: RequestInfo | URL, init: RequestInit = {}) => {
-    const method = init.method ?? (input instanceof Request ? input.method : 'GET');
-    const url = new URL(input instanceof Request ? input.url : String(input), location.href);
-    if (csrf && UNSAFE.test(method) && url.origin === location.origin) {
-      const headers = new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined));
-      headers.set('X-CSRF-Token', csrf);
-      init = { ...init, headers };
-    }
-    return original(input, init);
-  };
-}
+const ROLE: Record<string, [string, string]> = { viewer: ['浏览', 'viewer'], reviewer: ['审核', 'reviewer'], admin: ['管理', 'admin'] };
+const TEXT = {
+  signIn: ['登录', 'Sign in'], signOut: ['退出', 'Sign out'], username: ['用户名', 'User name'], password: ['密码', 'Password'],
+  national: ['全国', 'national'], wrong: ['用户名或密码错误', 'Wrong user name or password'],
+} as const;
+const say = (k: keyof typeof TEXT) => TEXT[k][lang() === 'zh' ? 0 : 1];
 
 /** Who this page acts for; null when the server allows no anonymous access and nobody signed in. */
-export async function whoAmI(apiBase: string): Promise<Me | null> {
-  installCsrf();
-  const res = await fetch(`${apiBase}/auth/me`, { cache: 'no-store' });
-  if (res.status === 401) return null;
-  if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
-  const me = (await res.json()) as Me;
-  csrf = me.csrfToken;
-  return me;
+export async function whoAmI(): Promise<Me | null> {
+  try {
+    const me = await http.json<Me>('/auth/me', { cache: 'no-store' });
+    http.setCsrf(me.csrfToken);
+    return me;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return null;
+    throw err;
+  }
 }
 
-export async function signIn(apiBase: string, username: string, password: string): Promise<Me> {
-  const res = await fetch(`${apiBase}/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }),
-  });
-  const body = (await res.json().catch(() => ({}))) as { error?: string };
-  if (!res.ok) throw new Error(res.status === 401 ? '用户名或密码错误' : body.error ?? `${res.status}`);
-  return (await whoAmI(apiBase))!;
+export async function signIn(username: string, password: string): Promise<Me> {
+  try {
+    await http.json('/auth/login', { method: 'POST', body: { username, password } });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) throw new Error(say('wrong'));
+    throw err;
+  }
+  return (await whoAmI())!;
 }
 
-export async function signOut(apiBase: string): Promise<void> {
-  await fetch(`${apiBase}/auth/logout`, { method: 'POST' });
-  csrf = null;
+export async function signOut(): Promise<void> {
+  await http.request('/auth/logout', { method: 'POST' });
+  http.setCsrf(null);
 }
 
 /**
  * Resolves with the principal once there is one: at once when a session or anonymous access
  * exists, otherwise after the user signs in through a modal form.
  */
-export async function ensureSignedIn(apiBase: string): Promise<Me> {
-  const me = await whoAmI(apiBase);
+export async function ensureSignedIn(): Promise<Me> {
+  const me = await whoAmI();
   if (me) return me;
   return new Promise((resolve) => {
-    const dialog = signInForm(apiBase, (signed) => {
+    const dialog = signInForm((signed) => {
       dialog.remove();
       resolve(signed);
     });
@@ -82,27 +72,27 @@ export async function ensureSignedIn(apiBase: string): Promise<Me> {
 }
 
 /** The account box of a page header: the user and a sign-out button, or a sign-in form. */
-export function mountAccount(host: HTMLElement, apiBase: string, me: Me | null, onChange: (me: Me | null) => void): void {
+export function mountAccount(host: HTMLElement, me: Me | null, onChange: (me: Me | null) => void): void {
   host.replaceChildren();
   host.classList.add('yzt-account');
   if (me?.user) {
     const who = document.createElement('span');
     who.id = 'account-name';
-    const region = me.user.region ? ` · ${me.user.region}` : ' · 全国';
-    who.textContent = `${me.user.displayName ?? me.user.username}（${ROLE_ZH[me.role] ?? me.role}${region}）`;
-    const out = button('退出', async () => {
-      await signOut(apiBase);
-      const after = await whoAmI(apiBase);
-      mountAccount(host, apiBase, after, onChange);
+    const region = me.user.region ? ` · ${me.user.region}` : ` · ${say('national')}`;
+    who.textContent = `${me.user.displayName ?? me.user.username}（${ROLE[me.role]?.[lang() === 'zh' ? 0 : 1] ?? me.role}${region}）`;
+    const out = button(say('signOut'), async () => {
+      await signOut();
+      const after = await whoAmI();
+      mountAccount(host, after, onChange);
       onChange(after);
     });
     out.id = 'sign-out';
     host.append(who, out);
     return;
   }
-  const open = button('登录', () => {
-    const form = signInForm(apiBase, (signed) => {
-      mountAccount(host, apiBase, signed, onChange);
+  const open = button(say('signIn'), () => {
+    const form = signInForm((signed) => {
+      mountAccount(host, signed, onChange);
       onChange(signed);
     });
     host.replaceChildren(form);
@@ -112,19 +102,19 @@ export function mountAccount(host: HTMLElement, apiBase: string, me: Me | null, 
   host.append(open);
 }
 
-function signInForm(apiBase: string, done: (me: Me) => void): HTMLFormElement {
+function signInForm(done: (me: Me) => void): HTMLFormElement {
   const form = document.createElement('form');
   form.className = 'yzt-signin';
-  form.innerHTML = `<input name="username" autocomplete="username" placeholder="用户名" required size="10" />
-    <input name="password" type="password" autocomplete="current-password" placeholder="密码" required size="10" />
-    <button type="submit">登录</button><span class="yzt-signin-error" role="alert"></span>`;
+  form.innerHTML = `<input name="username" autocomplete="username" placeholder="${say('username')}" required size="10" />
+    <input name="password" type="password" autocomplete="current-password" placeholder="${say('password')}" required size="10" />
+    <button type="submit">${say('signIn')}</button><span class="yzt-signin-error" role="alert"></span>`;
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const data = new FormData(form);
     const error = form.querySelector<HTMLElement>('.yzt-signin-error')!;
     error.textContent = '';
     try {
-      done(await signIn(apiBase, String(data.get('username')), String(data.get('password'))));
+      done(await signIn(String(data.get('username')), String(data.get('password'))));
     } catch (err) {
       error.textContent = (err as Error).message;
     }

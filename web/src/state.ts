@@ -1,3 +1,5 @@
+import { MAP_LAYER_IDS, POLLUTANTS, SOURCE_TYPES, type MapLayerId, type Pollutant, type SourceType } from '../../geodata/model/vocabulary.ts';
+import { FILTERS, LIST_FILTERS, type ListFilterName } from '../../geodata/model/source-filters.ts';
 import type { Lang } from './i18n.ts';
 
 /** Everything a shared link restores: view, layers (on/off, opacity), filters, size, language. */
@@ -9,35 +11,52 @@ export interface AppState {
   lang: Lang;
 }
 
-export interface Filters {
-  type: SourceType[];
-  industry: string;
-  division: string;
-  basin: string;
-  pollutant: Pollutant | '';
-  min: number | null;
+/**
+ * The map's filters as the query string carries them (`type=industrial,domestic`), one entry
+ * per set filter of LIST_FILTERS; only text the filter module's schema accepts is kept
+ * (`setFilter`). So a filter added to geodata/model/source-filters.ts reaches the URL, the
+ * tiles, the statistics and the panel with no edit here.
+ */
+export type Filters = Partial<Record<ListFilterName, string>>;
+export { LIST_FILTERS, type ListFilterName };
+
+/**
+ * The named updater of a filter: the value as the server would read it (a comma list sorted,
+ * as the tile cache keys it), or the filter cleared when the text is empty or refused.
+ */
+export function setFilter(f: Filters, name: ListFilterName, text: string): Filters {
+  const { [name]: _old, ...rest } = f;
+  const parsed = text.trim() === '' ? null : FILTERS[name].schema.safeParse(text.trim());
+  if (!parsed?.success) return rest;
+  return { ...rest, [name]: Array.isArray(parsed.data) ? parsed.data.join(',') : text.trim() };
 }
 
-export const LAYER_IDS = ['sources', 'census_zones', 'divisions', 'outfalls', 'rivers', 'basins', 'sections', 'air_stations', 'basemap'] as const;
-export type LayerId = (typeof LAYER_IDS)[number];
-export const SOURCE_TYPES = ['industrial', 'agricultural', 'domestic', 'centralized', 'mobile', 'other'] as const;
-export type SourceType = (typeof SOURCE_TYPES)[number];
-export const POLLUTANTS = ['cod', 'nh3n', 'tn', 'tp', 'so2', 'nox', 'pm', 'vocs'] as const;
-export type Pollutant = (typeof POLLUTANTS)[number];
+/** The source types a filter keeps (all when none is set). */
+export function filteredTypes(f: Filters): SourceType[] {
+  return f.type ? (f.type.split(',') as SourceType[]) : [...SOURCE_TYPES];
+}
+
+/** The map's data layers (the shared vocabulary's ids, as the tiles and the URL use them) and the online base map. */
+export const LAYER_IDS = [...MAP_LAYER_IDS, 'basemap'] as const;
+export type LayerId = MapLayerId | 'basemap';
+export { POLLUTANTS, SOURCE_TYPES, type Pollutant, type SourceType };
 
 const DEFAULT_ON: Record<LayerId, boolean> = {
-  sources: true, census_zones: false, divisions: true, outfalls: true, rivers: true, basins: true, sections: true, air_stations: true, basemap: false,
+  sources: true, census_zones: false, divisions: true, outfalls: true, river_reaches: true, basins: true, sections: true, air_stations: true, basemap: false,
 };
 const DEFAULT_OPACITY: Record<LayerId, number> = {
-  sources: 0.85, census_zones: 0.8, divisions: 1, outfalls: 1, rivers: 1, basins: 0.35, sections: 1, air_stations: 1, basemap: 1,
+  sources: 0.85, census_zones: 0.8, divisions: 1, outfalls: 1, river_reaches: 1, basins: 0.35, sections: 1, air_stations: 1, basemap: 1,
 };
+/** Layer ids links made before the ids were unified still carry (`layers=rivers`). */
+const OLD_LAYER_IDS: Readonly<Record<string, LayerId>> = { rivers: 'river_reaches' };
+const layerIdOf = (id: string): string => OLD_LAYER_IDS[id] ?? id;
 
 export function defaultState(): AppState {
   return {
     // The demo region (示范区), 112.9–113.9 E, 22.2–23.1 N.
     view: { lng: 113.4, lat: 22.65, zoom: 9, bearing: 0, pitch: 0 },
     layers: Object.fromEntries(LAYER_IDS.map((id) => [id, { on: DEFAULT_ON[id], opacity: DEFAULT_OPACITY[id] }])) as AppState['layers'],
-    filters: { type: [], industry: '', division: '', basin: '', pollutant: '', min: null },
+    filters: {},
     sizeBy: 'cod',
     lang: 'zh',
   };
@@ -46,14 +65,11 @@ export function defaultState(): AppState {
 /** The tile service's query parameters for the current filters (same names as /api/explore/stats). */
 export function filterParams(f: Filters): URLSearchParams {
   const p = new URLSearchParams();
-  if (f.type.length) p.set('type', [...f.type].sort().join(','));
-  if (f.industry) p.set('industry', f.industry);
-  if (f.division) p.set('division', f.division);
-  if (f.basin) p.set('basin', f.basin);
-  // The tiles take pollutant and min only together.
-  if (f.pollutant && f.min !== null) {
-    p.set('pollutant', f.pollutant);
-    p.set('min', String(f.min));
+  for (const name of LIST_FILTERS) {
+    const v = f[name];
+    // The tiles take pollutant and min only together (a pollutant alone stays in the link).
+    if (v === undefined || ((name === 'pollutant' || name === 'min') && (f.pollutant === undefined || f.min === undefined))) continue;
+    p.set(name, v);
   }
   return p;
 }
@@ -67,7 +83,7 @@ export function encodeState(s: AppState): string {
   const op = LAYER_IDS.filter((id) => s.layers[id].opacity !== DEFAULT_OPACITY[id]).map((id) => `${id}:${s.layers[id].opacity}`);
   if (op.length) p.set('opacity', op.join(','));
   for (const [k, val] of filterParams(s.filters)) p.set(k, val);
-  if (s.filters.pollutant && s.filters.min === null) p.set('pollutant', s.filters.pollutant);
+  if (s.filters.pollutant !== undefined && s.filters.min === undefined) p.set('pollutant', s.filters.pollutant);
   p.set('size', s.sizeBy ?? 'none');
   if (s.lang !== 'zh') p.set('lang', s.lang);
   return '#' + p.toString().replace(/%2C/g, ',').replace(/%2F/g, '/').replace(/%3A/g, ':');
@@ -83,24 +99,19 @@ export function decodeState(hash: string): AppState {
   }
   const layers = p.get('layers');
   if (layers !== null) {
-    const on = new Set(layers.split(','));
+    const on = new Set(layers.split(',').map(layerIdOf));
     for (const id of LAYER_IDS) s.layers[id].on = on.has(id);
   }
   for (const pair of (p.get('opacity') ?? '').split(',').filter(Boolean)) {
-    const [id, val] = pair.split(':');
-    if ((LAYER_IDS as readonly string[]).includes(id!) && Number.isFinite(Number(val))) {
+    const [old, val] = pair.split(':');
+    const id = layerIdOf(old!);
+    if ((LAYER_IDS as readonly string[]).includes(id) && Number.isFinite(Number(val))) {
       s.layers[id as LayerId].opacity = Math.min(1, Math.max(0, Number(val)));
     }
   }
-  const types = (p.get('type') ?? '').split(',').filter((x): x is SourceType => (SOURCE_TYPES as readonly string[]).includes(x));
-  s.filters.type = types;
-  s.filters.industry = /^[0-9]{1,4}$/.test(p.get('industry') ?? '') ? p.get('industry')! : '';
-  s.filters.division = /^[0-9]{2,9}$/.test(p.get('division') ?? '') ? p.get('division')! : '';
-  s.filters.basin = p.get('basin') ?? '';
-  const pol = p.get('pollutant');
-  s.filters.pollutant = (POLLUTANTS as readonly string[]).includes(pol ?? '') ? (pol as Pollutant) : '';
-  const min = p.get('min');
-  s.filters.min = min !== null && Number.isFinite(Number(min)) && Number(min) >= 0 ? Number(min) : null;
+  // Read as the server reads them (geodata/model/source-filters.ts): a link never carries a filter the tiles refuse.
+  for (const name of LIST_FILTERS) s.filters = setFilter(s.filters, name, p.get(name) ?? '');
+  if (s.filters.pollutant === undefined) s.filters = setFilter(s.filters, 'min', '');
   const size = p.get('size');
   if (size === 'none') s.sizeBy = null;
   else if ((POLLUTANTS as readonly string[]).includes(size ?? '')) s.sizeBy = size as Pollutant;

@@ -1,0 +1,122 @@
+/**
+ * The web app's one HTTP client: every request of every screen goes through here, and this is
+ * the only module that calls `fetch` (web/src/http.test.ts checks it). It adds the session's
+ * CSRF token to requests that change data, turns a failed answer into an {@link ApiError} with
+ * the server's message, and reports download progress when asked.
+ *
+ * The session itself is an HttpOnly cookie the page never sees; the token comes from
+ * `GET /api/auth/me` and is handed to the client with {@link HttpClient.setCsrf}.
+ *
+ * @example
+ * const page = await http.json<ItemsPage>('/review/items', { query: { status: 'open', limit: 100 } });
+ * await http.json('/review/items/42/actions', { method: 'POST', body: { action: 'accept', reason: '…' } });
+ */
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string, readonly body: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export type Query = Record<string, string | number | boolean | readonly string[] | null | undefined>;
+
+export interface RequestOptions {
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Sent as JSON, unless it is FormData or a Blob. */
+  readonly body?: unknown;
+  /** Query-string values; empty, null and undefined ones are left out, arrays joined by commas. */
+  readonly query?: Query;
+  readonly signal?: AbortSignal | null;
+  readonly cache?: RequestCache;
+  /** Called as the answer's body arrives: bytes so far and the total when the server names it. */
+  readonly onProgress?: (loaded: number, total: number | null) => void;
+}
+
+type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export class HttpClient {
+  private csrf: string | null = null;
+
+  /**
+   * @param base where the API lives, absolute from the site root (`/api`), so that every
+   *   screen's clean URL (`/review`, `/battle`) reaches it alike.
+   * @param fetcher the browser's fetch; tests hand in their own.
+   */
+  constructor(readonly base = '/api', private readonly fetcher: FetchLike = (input, init) => fetch(input, init)) {}
+
+  setCsrf(token: string | null): void {
+    this.csrf = token;
+  }
+
+  /** A URL of the API (or of `/tiles/…`) with its query, for links and downloads (`<a href>`). */
+  url(path: string, query: Query = {}): string {
+    const p = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) {
+      if (v === null || v === undefined || v === '') continue;
+      p.set(k, Array.isArray(v) ? v.join(',') : String(v));
+    }
+    const qs = p.toString();
+    // Tiles live beside the API, not under it.
+    const prefix = path.startsWith('/tiles/') ? '' : this.base;
+    return `${prefix}${path}${qs ? `?${qs}` : ''}`;
+  }
+
+  /** The raw answer; throws ApiError unless it is 2xx. */
+  async request(path: string, options: RequestOptions = {}): Promise<Response> {
+    const method = options.method ?? 'GET';
+    const headers = new Headers();
+    let body: BodyInit | undefined;
+    if (options.body instanceof FormData || options.body instanceof Blob) body = options.body;
+    else if (options.body !== undefined) {
+      headers.set('content-type', 'application/json');
+      body = JSON.stringify(options.body);
+    }
+    if (this.csrf && UNSAFE.has(method)) headers.set('X-CSRF-Token', this.csrf);
+    const init: RequestInit = { method, headers, signal: options.signal ?? null };
+    if (body !== undefined) init.body = body;
+    if (options.cache) init.cache = options.cache;
+    const res = await this.fetcher(this.url(path, options.query), init);
+    if (!res.ok) {
+      const parsed = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+      const message = typeof parsed.error === 'string' ? parsed.error : `${res.status} ${res.statusText}`.trim();
+      throw new ApiError(res.status, message, parsed);
+    }
+    return options.onProgress ? withProgress(res, options.onProgress) : res;
+  }
+
+  async json<T>(path: string, options: RequestOptions = {}): Promise<T> {
+    return (await (await this.request(path, options)).json()) as T;
+  }
+
+  async bytes(path: string, options: RequestOptions = {}): Promise<Uint8Array> {
+    return new Uint8Array(await (await this.request(path, options)).arrayBuffer());
+  }
+
+  /** A file the server sends as an attachment, with the name it gives. */
+  async download(path: string, options: RequestOptions = {}): Promise<{ blob: Blob; name: string | null }> {
+    const res = await this.request(path, options);
+    const name = /filename="?([^";]+)/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? null;
+    return { blob: await res.blob(), name };
+  }
+}
+
+/** The same answer, its body read through a counter. */
+function withProgress(res: Response, onProgress: (loaded: number, total: number | null) => void): Response {
+  if (!res.body) return res;
+  const length = Number(res.headers.get('content-length'));
+  const total = Number.isFinite(length) && length > 0 ? length : null;
+  let loaded = 0;
+  const counted = res.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      loaded += chunk.byteLength;
+      onProgress(loaded, total);
+      controller.enqueue(chunk);
+    },
+  }));
+  return new Response(counted, { status: res.status, statusText: res.statusText, headers: res.headers });
+}
+
+/** The client every screen shares. */
+export const http = new HttpClient();

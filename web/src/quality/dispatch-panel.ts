@@ -1,0 +1,59 @@
+/**
+ * 整改调度 (rectification dispatch): per city and district, the findings and the units to
+ * verify raised, closed, open, overdue and unassigned, and the weekly table the census offices
+ * sent every Monday, with its XLSX.
+ */
+import { http } from '../http.ts';
+import { fmt, onLangChange } from '../i18n.ts';
+import type { Screen } from '../shell/screen.ts';
+import { el, row, tq, type LoopKey } from './quality-loop-i18n.ts';
+
+interface DispatchRow { level: 'city' | 'county'; code: string; name: string | null; opened: number; closed: number; open: number; overdue: number; unassigned: number; findings: number; units: number }
+interface DispatchWeek { week: string; opened: number; closed: number; openAtEnd: number; overdueAtEnd: number }
+
+const COUNTS = ['opened', 'closed', 'open', 'overdue', 'unassigned', 'findings', 'units'] as const;
+
+export default function createDispatchPanel(): Screen {
+  let stop = () => {};
+  return {
+    async mount(container) {
+      let data: { today: string; rows: DispatchRow[]; weeks: DispatchWeek[] } | null = null;
+      const root = el('section', { className: 'ql-panel', id: 'dispatch' });
+      container.append(root);
+      const draw = () => {
+        const refresh = el('button', { type: 'button', id: 'dp-refresh', textContent: tq('dp.refresh') });
+        refresh.onclick = () => void load();
+        const summary = el('table', { id: 'dp-rows' }, el('thead', {}, row([tq('dp.level'), tq('dp.code'), tq('dp.name'), ...COUNTS.map((k) => tq(`dp.${k}` as LoopKey))], 'th')),
+          el('tbody', {}, ...(data?.rows ?? []).map((r) => {
+            const tr = row([tq(r.level), r.code, r.name ?? '', ...COUNTS.map((k) => fmt(r[k], 0))]);
+            Object.assign(tr.dataset, { code: r.code, level: r.level, findings: String(r.findings), units: String(r.units) });
+            if (r.overdue > 0) tr.children[6]!.className = 'bad';
+            return tr;
+          })));
+        const weeks = el('table', { id: 'dp-weeks' }, el('caption', { textContent: tq('dp.weeks') }),
+          el('thead', {}, row([tq('dp.week'), tq('dp.opened'), tq('dp.closed'), tq('dp.openAtEnd'), tq('dp.overdueAtEnd')], 'th')),
+          el('tbody', {}, ...(data?.weeks ?? []).map((w) => row([w.week, fmt(w.opened, 0), fmt(w.closed, 0), fmt(w.openAtEnd, 0), fmt(w.overdueAtEnd, 0)]))));
+        root.replaceChildren(el('h3', { textContent: tq('dp.title') }),
+          el('p', {}, `${tq('dp.today')} ${data?.today ?? '—'} `, refresh, ' ',
+            el('a', { id: 'dp-xlsx', href: http.url('/dispatch', { today: data?.today, format: 'xlsx' }), textContent: tq('xlsx') })),
+          summary, weeks);
+      };
+      const load = async () => {
+        data = await http.json('/dispatch', { cache: 'no-store' });
+        draw();
+        root.dataset.ready = 'true';
+      };
+      // A decision or a check run changes the counts: read them again.
+      const again = () => void load();
+      window.addEventListener('yzt:review-run-done', again);
+      window.addEventListener('yzt:quality-changed', again);
+      const offLang = onLangChange(draw);
+      stop = () => { offLang(); window.removeEventListener('yzt:review-run-done', again); window.removeEventListener('yzt:quality-changed', again); };
+      draw();
+      await load();
+    },
+    unmount() {
+      stop();
+    },
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * 名录比对 (list comparison): import another department's list (CSV or XLSX), see it matched
+ * against the directory (matched / to confirm / to verify), and work a unit through phone and
+ * field check to a decision (纳入 / 不纳入 / 已关闭) with a note. Every step goes through
+ * `POST /api/lists/{id}/units/{line}/decision`, which writes the edit log.
+ */
+import { ApiError, http } from '../http.ts';
+import { fmt, locale, onLangChange } from '../i18n.ts';
+import type { Screen } from '../shell/screen.ts';
+import { codeLabel, el, row, tq } from './quality-loop-i18n.ts';
+
+type Outcome = 'matched' | 'ambiguous' | 'unmatched';
+interface ListSummary { id: number; name: string; units: number; matched: number; ambiguous: number; unmatched: number; decided: number; createdAt: string }
+interface Candidate { censusId: string; name: string; score: number; distanceM?: number | null }
+interface Unit {
+  line: number; name: string; creditCode: string | null; outcome: Outcome; matchKind: string | null; score: number | null; censusId: string | null;
+  candidates: Candidate[]; phoneResult: string | null; fieldResult: string | null; decision: string | null; decisionNote: string | null;
+}
+
+const OUTCOMES: Outcome[] = ['matched', 'ambiguous', 'unmatched'];
+const PHONE = ['confirmed_operating', 'confirmed_closed', 'unreachable', 'not_ours'] as const;
+const FIELD = ['operating', 'closed', 'not_found', 'not_polluting'] as const;
+const DECISION = ['include', 'exclude', 'closed'] as const;
+
+export default function createListComparisonPanel(): Screen {
+  let stop = () => {};
+  return {
+    async mount(container) {
+      let lists: ListSummary[] = [];
+      let listId: number | null = null;
+      let kind: Outcome = 'matched';
+      let page: { items: Unit[]; total: number } | null = null;
+      let unit: Unit | null = null;
+      // A thunk, so that a message shown before a language switch follows it.
+      let message: () => string = () => '';
+      const root = el('section', { className: 'ql-panel', id: 'list-comparison' });
+      container.append(root);
+
+      const draw = () => {
+        const list = lists.find((l) => l.id === listId) ?? null;
+        const nameInput = el('input', { name: 'name', id: 'lc-name', required: true });
+        const fileInput = el('input', { type: 'file', name: 'file', id: 'lc-file', accept: '.csv,.xlsx', required: true });
+        const form = el('form', { id: 'lc-upload' },
+          el('label', {}, tq('lc.name'), ' ', nameInput), ' ', el('label', {}, tq('lc.file'), ' ', fileInput), ' ',
+          el('button', { type: 'submit', textContent: tq('lc.upload') }));
+        form.onsubmit = (e) => { e.preventDefault(); void upload(form); };
+        const select = el('select', { id: 'lc-lists' }, ...lists.map((l) => el('option', {
+          value: String(l.id), selected: l.id === listId, textContent: `${l.name} · ${fmt(l.units, 0)} · ${new Date(l.createdAt).toLocaleDateString(locale())}`,
+        })));
+        select.onchange = () => { listId = Number(select.value); unit = null; void loadPage(); };
+        const tabs = el('div', { className: 'ql-tabs', id: 'lc-tabs' }, ...OUTCOMES.map((k) => {
+          const b = el('button', { type: 'button', textContent: `${codeLabel('outcome', k)} (${fmt(list?.[k] ?? 0, 0)})`, dataset: { kind: k, count: String(list?.[k] ?? 0) } });
+          if (k === kind) b.setAttribute('aria-pressed', 'true');
+          b.onclick = () => { kind = k; unit = null; void loadPage(); };
+          return b;
+        }));
+        const table = el('table', { id: 'lc-table' }, el('thead', {}, row(['lc.line', 'lc.unitName', 'lc.creditCode', 'lc.censusId', 'lc.matchKind', 'lc.score', 'lc.decision'].map((k) => tq(k as never)), 'th')));
+        const body = el('tbody');
+        for (const u of page?.items ?? []) {
+          const tr = row([u.line, u.name, u.creditCode ?? '—', u.censusId ?? '—', codeLabel('kind', u.matchKind), u.score === null ? '—' : fmt(u.score, 2), codeLabel('decision', u.decision)]);
+          tr.dataset.line = String(u.line);
+          if (unit?.line === u.line) tr.className = 'selected';
+          tr.onclick = () => { unit = u; message = () => ''; draw(); };
+          body.append(tr);
+        }
+        table.append(body);
+        const xlsx = el('a', { id: 'lc-xlsx', textContent: tq('xlsx'), href: listId ? http.url(`/lists/${listId}/matches`, { kind, format: 'xlsx' }) : '#' });
+        root.replaceChildren(el('h3', { textContent: tq('lc.title') }), form,
+          el('p', { id: 'lc-message', textContent: message() }),
+          ...(lists.length ? [el('label', {}, tq('lc.lists'), ' ', select), tabs,
+            el('p', {}, page ? tq('lc.shown', { n: fmt(page.items.length, 0), total: fmt(page.total, 0) }) : '', ' ', xlsx), table, unitForm()] : [el('p', { textContent: tq('lc.noList') })]));
+      };
+
+      const unitForm = (): HTMLElement => {
+        const box = el('div', { id: 'lc-unit', className: 'ql-unit' });
+        if (!unit) { box.textContent = tq('lc.pick'); return box; }
+        const u = unit;
+        box.dataset.line = String(u.line);
+        box.append(el('h4', { textContent: `${tq('lc.line')} ${u.line} · ${u.name} · ${codeLabel('outcome', u.outcome)}` }));
+        // A confirmation carries the note typed beside it (who on the phone said which one).
+        const typedNote = (): { note?: string } => {
+          const v = box.querySelector<HTMLInputElement>('#lc-note')?.value.trim();
+          return v ? { note: v } : {};
+        };
+        if (u.outcome === 'ambiguous') {
+          const cands = el('table', { id: 'lc-candidates' }, el('caption', { textContent: tq('lc.candidates') }),
+            row([tq('lc.censusId'), tq('lc.unitName'), tq('lc.score'), tq('lc.distance'), ''], 'th'));
+          for (const c of u.candidates) {
+            const tr = row([c.censusId, c.name, fmt(c.score, 2), c.distanceM == null ? '—' : fmt(c.distanceM, 0)]);
+            const b = el('button', { type: 'button', textContent: tq('lc.confirm'), dataset: { confirm: c.censusId } });
+            b.onclick = () => void decide({ confirm: c.censusId, ...typedNote() });
+            tr.append(el('td', {}, b));
+            cands.append(tr);
+          }
+          const none = el('button', { type: 'button', id: 'lc-none', textContent: tq('lc.none') });
+          none.onclick = () => void decide({ confirm: null, ...typedNote() });
+          box.append(cands, none);
+        }
+        const pick = (id: string, group: 'phone' | 'field' | 'decision', codes: readonly string[], current: string | null) =>
+          el('select', { id }, el('option', { value: '', textContent: tq('unset') }), ...codes.map((c) => el('option', { value: c, selected: c === current, textContent: codeLabel(group, c) })));
+        const phone = pick('lc-phone', 'phone', PHONE, u.phoneResult);
+        const field = pick('lc-field', 'field', FIELD, u.fieldResult);
+        const decision = pick('lc-decision', 'decision', DECISION, u.decision);
+        const note = el('input', { id: 'lc-note', value: u.decisionNote ?? '', size: 40 });
+        const save = el('button', { type: 'button', id: 'lc-save', textContent: tq('lc.save') });
+        save.onclick = () => {
+          const body: Record<string, string> = {};
+          if (phone.value) body.phone = phone.value;
+          if (field.value) body.field = field.value;
+          if (decision.value) body.decision = decision.value;
+          if (note.value.trim()) body.note = note.value.trim();
+          void decide(body);
+        };
+        box.append(el('div', {}, el('label', {}, tq('lc.phone'), ' ', phone), ' ', el('label', {}, tq('lc.field'), ' ', field), ' ',
+          el('label', {}, tq('lc.decision'), ' ', decision), ' ', el('label', {}, tq('lc.note'), ' ', note), ' ', save));
+        return box;
+      };
+
+      const decide = async (body: Record<string, unknown>) => {
+        if (!unit || !listId) return;
+        try {
+          unit = await http.json<Unit>(`/lists/${listId}/units/${unit.line}/decision`, { method: 'POST', body });
+          { const line = unit.line; message = () => `${tq('lc.saved')} · ${tq('lc.line')} ${line}`; }
+          await loadLists();
+          await loadPage(false);
+          window.dispatchEvent(new Event('yzt:quality-changed'));
+        } catch (e) {
+          { const text = e instanceof ApiError ? e.message : String(e); message = () => text; }
+          draw();
+        }
+      };
+      const upload = async (form: HTMLFormElement) => {
+        try {
+          const r = await http.json<{ id: number; units: number; matched: number; ambiguous: number; unmatched: number }>('/lists', { method: 'POST', body: new FormData(form) });
+          message = () => tq('lc.uploaded', { units: r.units, matched: r.matched, ambiguous: r.ambiguous, unmatched: r.unmatched });
+          listId = r.id;
+          kind = 'matched';
+          unit = null;
+          await loadLists();
+          await loadPage();
+          window.dispatchEvent(new Event('yzt:quality-changed'));
+        } catch (e) {
+          { const text = e instanceof ApiError ? e.message : String(e); message = () => text; }
+          draw();
+        }
+      };
+      const loadLists = async () => {
+        lists = (await http.json<{ lists: ListSummary[] }>('/lists', { cache: 'no-store' })).lists;
+        if (listId === null && lists[0]) listId = lists[0].id;
+      };
+      const loadPage = async (clearUnit = true) => {
+        if (clearUnit) unit = null;
+        page = listId ? await http.json(`/lists/${listId}/matches`, { query: { kind, limit: 200 }, cache: 'no-store' }) : null;
+        if (unit) unit = page?.items.find((u) => u.line === unit!.line) ?? unit;
+        draw();
+        root.dataset.ready = 'true';
+        root.dataset.kind = kind;
+      };
+      stop = onLangChange(draw);
+      draw();
+      await loadLists();
+      await loadPage();
+    },
+    unmount() {
+      stop();
+    },
+  };
+}

@@ -1,0 +1,164 @@
+import * as maplibregl from 'maplibre-gl';
+import type { FeatureCollection, Feature, Point, Position } from 'geojson';
+import { baseStyle, LABEL_FONT, type TileCatalog } from '../basemap-style.ts';
+import { fmt } from '../i18n.ts';
+import { formatLonLat } from './coordinates.ts';
+
+/** What the map of one finding shows besides its outlines. */
+export interface FindingOnMap {
+  readonly lon: number | null;
+  readonly lat: number | null;
+  readonly candidates: readonly { code: string; label: string; lon: number; lat: number; distanceM: number | null; chosen: boolean }[];
+  readonly nearby: readonly { id: number; name: string; lon: number; lat: number; checks: readonly string[] }[];
+}
+
+export const REVIEW_COLORS = {
+  zone: '#1f77b4',
+  division: '#7b61ff',
+  entered: '#d62728',
+  candidate: '#2ca02c',
+  nearby: '#7f8c8d',
+  nearbyFlagged: '#ff9f1c',
+} as const;
+
+const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
+
+/**
+ * The review screen's MapLibre map: the product's own base map, the declared zone and division
+ * outlined, the entered point (a draggable marker for "move"), every candidate correction with
+ * its distance, and the sources around it coloured by whether checks fired on them. True
+ * geographic shapes (Web Mercator), where the old SVG sketch stretched them by 1/cos(latitude).
+ */
+export class ReviewMap {
+  readonly map: maplibregl.Map;
+  private readonly marker: maplibregl.Marker;
+  private labels: maplibregl.Marker[] = [];
+  private ready: Promise<void>;
+
+  constructor(container: HTMLElement, catalog: TileCatalog | null, private readonly handlers: {
+    onDrag(lonLat: [number, number]): void;
+    onPointer(lonLat: [number, number] | null): void;
+  }) {
+    this.map = new maplibregl.Map({
+      container,
+      style: baseStyle(window.location.origin, null, catalog),
+      center: [113.4, 22.65],
+      zoom: 9,
+      localIdeographFontFamily: `"${LABEL_FONT}", "Noto Sans SC", "Microsoft YaHei", sans-serif`,
+      attributionControl: false,
+      canvasContextAttributes: { preserveDrawingBuffer: true },
+    } as maplibregl.MapOptions);
+    this.map.addControl(new maplibregl.NavigationControl(), 'top-right');
+    this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+    const el = document.createElement('div');
+    el.className = 'rv-marker';
+    el.dataset.testid = 'entered-marker';
+    this.marker = new maplibregl.Marker({ element: el, draggable: true });
+    this.marker.on('drag', () => {
+      const p = this.marker.getLngLat();
+      this.handlers.onDrag([Number(p.lng.toFixed(6)), Number(p.lat.toFixed(6))]);
+    });
+    this.map.on('mousemove', (e) => this.handlers.onPointer([e.lngLat.lng, e.lngLat.lat]));
+    this.map.on('mouseout', () => this.handlers.onPointer(null));
+    this.ready = new Promise((resolve) => this.map.on('load', () => {
+      this.addLayers();
+      resolve();
+    }));
+  }
+
+  private addLayers(): void {
+    const m = this.map;
+    for (const id of ['rv-outlines', 'rv-points', 'rv-nearby']) m.addSource(id, { type: 'geojson', data: EMPTY });
+    m.addLayer({ id: 'rv-zone-fill', type: 'fill', source: 'rv-outlines', filter: ['==', ['get', 'role'], 'zone'], paint: { 'fill-color': REVIEW_COLORS.zone, 'fill-opacity': 0.08 } });
+    m.addLayer({ id: 'rv-division-line', type: 'line', source: 'rv-outlines', filter: ['==', ['get', 'role'], 'division'], paint: { 'line-color': REVIEW_COLORS.division, 'line-width': 2.5, 'line-dasharray': [3, 2] } });
+    m.addLayer({ id: 'rv-zone-line', type: 'line', source: 'rv-outlines', filter: ['==', ['get', 'role'], 'zone'], paint: { 'line-color': REVIEW_COLORS.zone, 'line-width': 3 } });
+    m.addLayer({ id: 'rv-nearby', type: 'circle', source: 'rv-nearby', paint: {
+      'circle-radius': 4, 'circle-color': ['case', ['get', 'flagged'], REVIEW_COLORS.nearbyFlagged, REVIEW_COLORS.nearby], 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } });
+    m.addLayer({ id: 'rv-shift', type: 'line', source: 'rv-points', filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': '#555', 'line-width': 1.5, 'line-dasharray': [2, 2] } });
+    m.addLayer({ id: 'rv-candidates', type: 'circle', source: 'rv-points', filter: ['==', ['get', 'kind'], 'candidate'], paint: {
+      'circle-radius': ['case', ['get', 'chosen'], 9, 7], 'circle-color': REVIEW_COLORS.candidate, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } });
+    m.addLayer({ id: 'rv-entered', type: 'circle', source: 'rv-points', filter: ['==', ['get', 'kind'], 'entered'], paint: {
+      'circle-radius': 8, 'circle-color': REVIEW_COLORS.entered, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } });
+  }
+
+  /** Draws one finding and flies to it; resolves once the map has drawn it all. */
+  async show(f: FindingOnMap, outlines: FeatureCollection): Promise<void> {
+    await this.ready;
+    const here: Position | null = f.lon !== null && f.lat !== null && Math.abs(f.lat) <= 90 && Math.abs(f.lon) <= 180 ? [f.lon, f.lat] : null;
+    const points: Feature[] = [];
+    if (here) points.push(point(here, { kind: 'entered' }));
+    for (const c of f.candidates) {
+      points.push(point([c.lon, c.lat], { kind: 'candidate', code: c.code, chosen: c.chosen }));
+      if (here) points.push({ type: 'Feature', properties: { kind: 'shift' }, geometry: { type: 'LineString', coordinates: [here, [c.lon, c.lat]] } });
+    }
+    (this.map.getSource('rv-outlines') as maplibregl.GeoJSONSource).setData(outlines);
+    (this.map.getSource('rv-points') as maplibregl.GeoJSONSource).setData({ type: 'FeatureCollection', features: points });
+    (this.map.getSource('rv-nearby') as maplibregl.GeoJSONSource).setData({
+      type: 'FeatureCollection',
+      features: f.nearby.map((n) => point([n.lon, n.lat], { id: n.id, name: n.name, flagged: n.checks.length > 0 })),
+    });
+    for (const l of this.labels) l.remove();
+    this.labels = f.candidates.map((c) => {
+      const label = document.createElement('div');
+      label.className = 'rv-candidate-label';
+      label.dataset.code = c.code;
+      label.textContent = `${c.label}${c.distanceM === null ? '' : ` · ${fmt(c.distanceM, 0)} m`}`;
+      return new maplibregl.Marker({ element: label, anchor: 'left', offset: [10, 0] }).setLngLat([c.lon, c.lat]).addTo(this.map);
+    });
+    if (here) this.marker.setLngLat(here as [number, number]).addTo(this.map);
+    else this.marker.remove();
+    // Frame the zone, the point and the candidates; the division (far larger) only when nothing else frames.
+    const zone = outlines.features.filter((x) => x.properties?.role === 'zone');
+    const framed = [...zone.flatMap((x) => coords(x.geometry)), ...(here ? [here] : []), ...f.candidates.map((c) => [c.lon, c.lat])];
+    const all = framed.length > 1 ? framed : [...framed, ...outlines.features.flatMap((x) => coords(x.geometry))];
+    if (all.length) {
+      const xs = all.map((p) => p[0]!);
+      const ys = all.map((p) => p[1]!);
+      const bounds: [[number, number], [number, number]] = [[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]];
+      this.map.fitBounds(bounds, { padding: 60, maxZoom: 17, duration: 300 });
+    }
+    await this.idle();
+  }
+
+  /** Moves the marker back to where the point is stored (a drag undone). */
+  resetMarker(lon: number, lat: number): void {
+    this.marker.setLngLat([lon, lat]);
+  }
+
+  flyTo(lon: number, lat: number): void {
+    this.map.flyTo({ center: [lon, lat], zoom: Math.max(this.map.getZoom(), 15), duration: 300 });
+  }
+
+  /** Resolves once nothing moves and every tile and source is drawn. */
+  idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!this.map.isMoving() && this.map.loaded() && this.map.areTilesLoaded()) resolve();
+        else setTimeout(check, 50);
+      };
+      check();
+    });
+  }
+
+  remove(): void {
+    for (const l of this.labels) l.remove();
+    this.marker.remove();
+    this.map.remove();
+  }
+
+  /** The readout text for a pointer position. */
+  static readout(lonLat: [number, number] | null): string {
+    return lonLat ? formatLonLat(lonLat[0], lonLat[1]) : '—, —';
+  }
+}
+
+function point(p: Position, properties: Record<string, unknown>): Feature<Point> {
+  return { type: 'Feature', properties, geometry: { type: 'Point', coordinates: p } };
+}
+
+function coords(g: GeoJSON.Geometry | null): Position[] {
+  if (!g) return [];
+  if (g.type === 'Polygon') return g.coordinates.flat();
+  if (g.type === 'MultiPolygon') return g.coordinates.flat(2);
+  return [];
+}
