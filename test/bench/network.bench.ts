@@ -14,6 +14,12 @@ import { allSectionLoads, buildRiverNetwork, linkNetwork, traceUpstream } from '
  */
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('DATABASE_URL must name a real PostGIS for this benchmark');
+// With YZT_BENCH_LINES: the national river lines instead of the demo (network-lines.bench.ts).
+if (process.env.YZT_BENCH_LINES) {
+  const { benchLines } = await import('./network-lines.bench.ts');
+  await benchLines(url, process.env.YZT_BENCH_LINES);
+  process.exit(0);
+}
 const schema = process.env.YZT_BENCH_SCHEMA ?? 'bench_network';
 const count = Number(process.env.YZT_BENCH_SOURCES ?? 3_600_000);
 const runs = Number(process.env.YZT_BENCH_RUNS ?? 20);

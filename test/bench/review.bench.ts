@@ -5,7 +5,6 @@
  *   BENCH_SOURCES=600000    demo size (default 600,000: about 26,500 zones)
  *   BENCH_KEEP=1            keep the schema (bench_review) for another look
  */
-import pg from 'pg';
 import { createPool, ensurePostgis } from '../../geodata/db/database.ts';
 import { migrate } from '../../geodata/db/migrate.ts';
 import { generateDemo, loadDemo, type SeededError } from '../../geodata/demo/index.ts';

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { SOURCE_TYPES } from '../../geodata/model/vocabulary.ts';
 
 /**
  * Benchmark sources made in SQL, for when the demo generator is not available: `count`
@@ -22,7 +23,7 @@ export async function generateBenchSources(pool: pg.Pool, count: number, log: (m
         `INSERT INTO source (census_id, name, source_type, industry_code, division_code, zone_code, geom,
            cod, nh3n, tn, tp, so2, nox, pm, vocs, status)
          SELECT 'B' || p.g, '企业' || p.g || '号',
-           (ARRAY['industrial','agricultural','domestic','centralized','mobile','other'])[1 + p.g % 6],
+           (ARRAY[${SOURCE_TYPES.map((t) => `'${t}'`).join(',')}])[1 + p.g % ${SOURCE_TYPES.length}],
            lpad((1000 + (p.g::bigint * 7919) % 9000)::text, 4, '0'),
            '4401' || lpad(floor((p.lon - 112.9) * 9)::int::text, 2, '0') || lpad(floor((p.lat - 22.2) * 30)::int::text, 3, '0'),
            '4401' || lpad(floor((p.lon - 112.9) * 9)::int::text, 2, '0') || lpad(floor((p.lat - 22.2) * 30)::int::text, 3, '0')

@@ -48,7 +48,7 @@ describe.skipIf(!HAS_CHROMIUM)('the basin battle map in a browser, on the demo r
   });
 
   it('picking a basin shows its failing sections in the ranking and draws arcs from their contributors', async () => {
-    await page.goto(`${server.url}/src/battle/index.html`);
+    await page.goto(`${server.url}/battle`);
     await page.waitForFunction(() => (window as any).__battle !== undefined && document.querySelectorAll('#basin option').length > 1);
     // Opened without ?basin=, it shows the main basin with the most sections rather than nothing.
     const { basins } = await (await fetch(`${server.url}/api/battle/basins`)).json() as { basins: { code: string; level: number; sections: number }[] };

@@ -23,7 +23,7 @@ describe('importing through the server refreshes the network index', () => {
     await db?.close();
   });
 
-  it('river lines without downstream ids are directed as digitised and indexed; a later section import is linked', async () => {
+  it('river lines without downstream ids are oriented from the network (the free end the digitising agrees with is the outlet) and indexed; a later section import is linked', async () => {
     const rivers = {
       type: 'FeatureCollection',
       features: [
@@ -34,7 +34,7 @@ describe('importing through the server refreshes the network index', () => {
     const res = await post('river_reach', 'rivers.geojson', JSON.stringify(rivers));
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body.network.build).toMatchObject({ direction: 'attribute', reaches: 2, outlets: [2], cycles: [] });
+    expect(body.network.build).toMatchObject({ direction: 'auto', reaches: 2, outlets: [2], cycles: [] });
     const { rows } = await db.pool.query(`SELECT reach_id::int AS id, pre, last FROM network_reach ORDER BY pre`);
     expect(rows).toEqual([{ id: 2, pre: 0, last: 1 }, { id: 1, pre: 1, last: 1 }]);
 
@@ -43,5 +43,17 @@ describe('importing through the server refreshes the network index', () => {
     expect(sec.network).toMatchObject({ build: null, link: { sections: { nearest: 1 } } });
     const placed = await db.pool.query(`SELECT reach_id::int AS reach FROM network_section WHERE section_code = 'X1'`);
     expect(placed.rows).toEqual([{ reach: 1 }]);
+  });
+
+  it('POST /api/network/rebuild with an empty body finds the direction from the network, not from what is stored', async () => {
+    // Store a wrong direction by hand: the upper reach 1 as the outlet.
+    await db.pool.query(`UPDATE river_reach SET downstream_id = CASE id WHEN 2 THEN 1 END`);
+    const res = await fetch(`${server.url}/api/network/rebuild`, { method: 'POST', headers: { 'content-type': 'application/json', ...admin.headers }, body: '{}' });
+    expect(res.status).toBe(200);
+    const { build } = await res.json();
+    expect(build).toMatchObject({ direction: 'auto', outlets: [2] });
+    expect(build.auto.outlets).toEqual([expect.objectContaining({ reach: 2, how: 'free-end', name: '下游' })]);
+    const { rows } = await db.pool.query(`SELECT id::int, downstream_id::int AS down FROM river_reach ORDER BY id`);
+    expect(rows).toEqual([{ id: 1, down: 2 }, { id: 2, down: null }]);
   });
 });

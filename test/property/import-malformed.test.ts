@@ -74,7 +74,7 @@ function encodeCsv(lines: string[][], encoding: string): Buffer {
   return Buffer.from((encoding === 'utf8-bom' ? '\ufeff' : '') + text, 'utf8');
 }
 
-async function runImport(kind: LayerKind, path: string, extra: { format?: 'csv' | 'geojson'; encoding?: string } = {}): Promise<Outcome> {
+async function runImport(kind: LayerKind, path: string, extra: { format?: 'csv' | 'geojson'; encoding?: string; mapping?: Record<string, string> } = {}): Promise<Outcome> {
   try {
     return { kind: 'report', report: await importFile(db.pool, { kind, files: [path], actor: 'property-test', batchSize: 2, ...extra }) };
   } catch (err) {
@@ -140,7 +140,11 @@ describe('property: malformed imports are refused and store nothing', () => {
         const broken = validRow(tag, 999, 113.5, 22.5);
         broken[HEADER.indexOf(bad.column)] = bad.value;
         lines.splice(position, 0, broken);
-        const outcome = await runImport('source', writeTemp('csv', encodeCsv([HEADER, ...lines], encoding)));
+        // A census source keeps a wrong coordinate for the review (issue 14; the property below),
+        // so bad coordinates are tried on the layer with the same columns that stays strict.
+        const path = writeTemp('csv', encodeCsv([HEADER, ...lines], encoding));
+        const coordinate = bad.column === 'lon' || bad.column === 'lat';
+        const outcome = coordinate ? await runImport('air_station', path, { mapping: { census_id: 'code' } }) : await runImport('source', path);
         expectRefused(outcome);
         // A cell-level problem is a row error on the bad row's line (header = line 1) and its column;
         // only a NUL byte may instead refuse the whole file (it reads as binary, not as text).
@@ -157,6 +161,28 @@ describe('property: malformed imports are refused and store nothing', () => {
         await expectNothingStored();
       }),
       propertyOptions(50),
+    );
+  });
+
+  it('a census source with any of those coordinates is stored with its text as entered, for the review', async () => {
+    let run = 0;
+    const value = fc.oneof(badLongitude, badLatitude, fc.constant('')).filter((v) => !v.includes('\u0000'));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('lon', 'lat'), value, encodings, async (column, bad, encoding) => {
+        const row = validRow(`k${++run}`, 1, 113.5, 22.5);
+        row[HEADER.indexOf(column)] = bad;
+        const outcome = await runImport('source', writeTemp('csv', encodeCsv([HEADER, row], encoding)));
+        expect(outcome.kind).toBe('report');
+        if (outcome.kind !== 'report') return;
+        expect(outcome.report.errors).toEqual([]);
+        expect(outcome.report.rowsStored).toBe(1);
+        const { rows } = await db.pool.query<{ entered_x: string | null; entered_y: string | null }>('DELETE FROM source WHERE census_id = $1 RETURNING entered_x, entered_y', [row[0]]);
+        await db.pool.query('DELETE FROM import_batch WHERE id = $1', [outcome.report.batchId]);
+        const entered = column === 'lon' ? rows[0]!.entered_x : rows[0]!.entered_y;
+        expect(entered).toBe(bad.trim() === '' ? null : bad);
+        await expectNothingStored();
+      }),
+      propertyOptions(30),
     );
   });
 
@@ -233,7 +259,9 @@ describe('property: malformed imports are refused and store nothing', () => {
             content = encodeCsv([HEADER, ...valid, [`H${tag}`, 'huge', 'industrial', '9'.repeat(c.size), '22.5']], 'utf8');
             break;
         }
-        const outcome = await runImport('source', writeTemp('csv', content), encoding ? { encoding, format: 'csv' } : { format: 'csv' });
+        // A huge number in the longitude is a wrong coordinate a census source keeps for the review; the strict layer must refuse it.
+        const strict = c.what === 'huge' ? { kind: 'air_station' as const, mapping: { census_id: 'code' } } : { kind: 'source' as const };
+        const outcome = await runImport(strict.kind, writeTemp('csv', content), { format: 'csv', ...(encoding ? { encoding } : {}), ...('mapping' in strict ? { mapping: strict.mapping } : {}) });
         // Random bytes and header-only files must not "succeed" with nothing in them either:
         // a refusal, or at worst a report that stored no row and no batch.
         if (outcome.kind === 'report' && outcome.report.rowsRead === 0 && (c.what === 'bytes' || c.what === 'header')) {
@@ -336,7 +364,10 @@ describe('property: malformed imports are refused and store nothing', () => {
             // A valid geometry of another kind is wrong for this layer too; skip the one case where it fits.
             const g = c.bad.value as { type?: string } | null;
             // A source may have no position at all (null geometry is a valid, unplaced source).
-            const fits = (kind === 'division' && g?.type === 'Polygon') || (kind === 'source' && (g?.type === 'MultiPoint' || g === null));
+            // Nor a Point of two numbers, in any range: a census source keeps it for the review (issue 14).
+            const numeric = (c: unknown) => Array.isArray(c) && typeof c[0] === 'number' && typeof c[1] === 'number' && Number.isFinite(c[0]) && Number.isFinite(c[1]);
+            const fits = (kind === 'division' && g?.type === 'Polygon') ||
+              (kind === 'source' && (g?.type === 'MultiPoint' || g === null || (g?.type === 'Point' && numeric((g as { coordinates?: unknown }).coordinates))));
             broken = feature(good.properties, fits ? { type: 'LineString', coordinates: [[113, 22]] } : c.bad.value);
           } else if (c.bad.part === 'properties') {
             broken = feature(c.bad.value, good.geometry);

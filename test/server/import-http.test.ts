@@ -47,7 +47,7 @@ describe('POST /api/import/{kind}', () => {
   });
 
   it('rejects a file with a bad row with 422, names line and field, and stores nothing of it', async () => {
-    const csv = HEADER + 'S3,甲厂,工业源,1713,113.3,22.7,1\nS4,乙厂,工业源,1713,abc,22.7,1\nS5,丙厂,工业源,1713,113.3,22.7,1\n';
+    const csv = HEADER + 'S3,甲厂,工业源,1713,113.3,22.7,1\nS4,乙厂,factory,1713,113.3,22.7,1\nS5,丙厂,工业源,1713,113.3,22.7,1\n';
     const res = await post('source', 'bad.csv', csv);
     expect(res.status).toBe(422);
     const report = await res.json();
@@ -71,13 +71,17 @@ describe('POST /api/import/{kind}', () => {
     expect(JSON.stringify(await res.json())).toMatch(/colour/);
   });
 
-  it.skipIf(!existsSync(REAL))('imports the real Shenzhen districts when asked to repair their self-touching outlines', async () => {
+  it.skipIf(!existsSync(REAL))('imports the real Shenzhen districts repairing their self-touching outlines, and refuses them in strict mode', async () => {
     const geojson = readFileSync(join(REAL, 'shenzhen-districts.geojson'), 'utf8');
-    const refused = await post('division', 'shenzhen-districts.geojson', geojson);
+    const refused = await post('division', 'shenzhen-districts.geojson', geojson, { repairGeometry: 'false' });
     expect(refused.status).toBe(422);
-    const res = await post('division', 'shenzhen-districts.geojson', geojson, { repairGeometry: 'true' });
+    expect(JSON.stringify(await refused.json())).toMatch(/leave out repairGeometry=false/);
+    const res = await post('division', 'shenzhen-districts.geojson', geojson);
     expect(res.status).toBe(200);
-    expect((await res.json()).rowsStored).toBe(8);
+    const report = await res.json();
+    expect(report.rowsStored).toBe(8);
+    expect(report.repaired.length).toBeGreaterThan(0);
+    expect(report.crs).toMatchObject({ transformed: false, assumed: true });
     const { rows } = await db.pool.query(
       `SELECT count(*)::int AS n, bool_and(ST_IsValid(geom)) AS valid FROM division WHERE code LIKE '4403%'`);
     expect(rows[0]).toEqual({ n: 8, valid: true });

@@ -18,6 +18,12 @@ export interface TestDatabase {
  */
 export async function openTestDatabase(label: string, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const url = inject('databaseUrl');
+  if (!url) {
+    throw new Error(
+      'this test file opens the database, but its tier starts none: a test beside the code that needs PostGIS ' +
+        'is named *.db.test.ts (README "Test tiers"; vitest.config.ts)',
+    );
+  }
   const schema = `t_${label.toLowerCase().replace(/[^a-z0-9]+/g, '_')}_${process.pid}_${Date.now().toString(36)}`.slice(0, 60);
   const admin = createPool(url, 'public', 1);
   await admin.query(`CREATE SCHEMA ${escapeIdentifier(schema)}`);

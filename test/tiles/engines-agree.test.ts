@@ -5,10 +5,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPool } from '../../geodata/db/database.ts';
 import { startEmbeddedEngine, type EmbeddedEngine } from '../../geodata/db/embedded-engine.ts';
 import { migrate } from '../../geodata/db/migrate.ts';
-import { tileAt } from '../../tiles/tile-address.ts';
 import { createTileService, type TileService } from '../../tiles/tile-service.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
-import { EDGE_TILE, loadFixture } from './fixture.ts';
+import { loadFixture, SAMPLE_TILES as TILES } from './fixture.ts';
 import { decodeTile, features, type DecodedFeature } from './tile-client.ts';
 
 // The same tiles, encoded by ST_AsMVT on the real PostGIS and by the Node encoder on the embedded
@@ -18,21 +17,6 @@ if (!onPostgres) {
   console.info('engines-agree: skipped; needs the suite on a real PostGIS (DATABASE_URL), where it also starts an embedded engine');
 }
 
-const TILES: [string, { z: number; x: number; y: number }, Record<string, string>][] = [
-  ['sources', EDGE_TILE, {}],
-  ['sources', { ...EDGE_TILE, x: EDGE_TILE.x + 1 }, { type: 'industrial' }],
-  ['sources', tileAt(114.0, 22.65, 10), {}],
-  ['sources', tileAt(114.0, 22.65, 10), { agg: 'county' }],
-  ['sources', tileAt(114.0, 22.65, 9), { agg: 'zone', basin: 'B1' }],
-  ['divisions_county', tileAt(114.0, 22.65, 11), {}],
-  ['divisions_township', tileAt(114.0, 22.65, 9), {}],
-  ['census_zones', tileAt(114.0, 22.65, 11), {}],
-  ['basins', tileAt(114.0, 22.65, 8), {}],
-  ['river_reaches', tileAt(113.95, 22.56, 12), {}],
-  ['outfalls', tileAt(113.95, 22.6, 8), {}],
-  ['sections', tileAt(113.9, 22.55, 8), {}],
-  ['air_stations', tileAt(113.93, 22.53, 8), {}],
-];
 
 describe.skipIf(!onPostgres)('ST_AsMVT and the Node encoder agree', () => {
   let real: TestDatabase;

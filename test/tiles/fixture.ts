@@ -3,7 +3,8 @@ import type pg from 'pg';
 import seedrandom from 'seedrandom';
 import { insertRows } from '../../geodata/db/bulk-insert.ts';
 import { LAYERS, type Row } from '../../geodata/model/layers.ts';
-import { TILE_EXTENT } from '../../tiles/tile-address.ts';
+import { TILE_EXTENT, tileAt } from '../../tiles/tile-address.ts';
+import { SOURCE_TYPES } from '../../geodata/model/vocabulary.ts';
 
 /**
  * A small, deterministic map for tile tests: sources scattered over part of Shenzhen's
@@ -30,11 +31,29 @@ export interface FixtureSource {
 export const AREA = { west: 113.8, south: 22.5, east: 114.2, north: 22.8 } as const;
 /** The basin 'B1' covers the west half of the area. */
 export const BASIN_WEST_LON = 114.0;
-const TYPES = ['industrial', 'agricultural', 'domestic', 'centralized'];
+/** The first four source types (mobile and other stay absent, so a filter on them is empty). */
+const TYPES = SOURCE_TYPES.slice(0, 4);
 const INDUSTRIES = ['2611', '2614', '3130', '4411'];
 
 /** A z14 tile near the middle of the area and its east neighbour share an edge at this longitude. */
 export const EDGE_TILE = { z: 14, x: 13381, y: 7135 } as const;
+
+/** One tile of every layer and aggregation over the fixture (layer, address, query). */
+export const SAMPLE_TILES: [string, { z: number; x: number; y: number }, Record<string, string>][] = [
+  ['sources', EDGE_TILE, {}],
+  ['sources', { ...EDGE_TILE, x: EDGE_TILE.x + 1 }, { type: 'industrial' }],
+  ['sources', tileAt(114.0, 22.65, 10), {}],
+  ['sources', tileAt(114.0, 22.65, 10), { agg: 'county' }],
+  ['sources', tileAt(114.0, 22.65, 9), { agg: 'zone', basin: 'B1' }],
+  ['divisions_county', tileAt(114.0, 22.65, 11), {}],
+  ['divisions_township', tileAt(114.0, 22.65, 9), {}],
+  ['census_zones', tileAt(114.0, 22.65, 11), {}],
+  ['basins', tileAt(114.0, 22.65, 8), {}],
+  ['river_reaches', tileAt(113.95, 22.56, 12), {}],
+  ['outfalls', tileAt(113.95, 22.6, 8), {}],
+  ['sections', tileAt(113.9, 22.55, 8), {}],
+  ['air_stations', tileAt(113.93, 22.53, 8), {}],
+];
 
 export async function loadFixture(pool: pg.Pool, count = 3000): Promise<FixtureSource[]> {
   const rng = seedrandom('yzt-tiles');

@@ -213,7 +213,8 @@ describe('tile endpoints', () => {
     const path = url(`/tiles/sources/${EDGE_TILE.z}/${EDGE_TILE.x}/${EDGE_TILE.y}.mvt`);
     const first = await fetchTile(path);
     const etag = first.headers.get('etag')!;
-    expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    // fetch asks for br/gzip, so the tile comes compressed under the weak form of its ETag.
+    expect(etag).toMatch(/^(W\/)?"[A-Za-z0-9_-]+"$/);
     expect(first.headers.get('cache-control')).toBe('public, no-cache');
     const again = await fetchTile(path, { 'If-None-Match': etag });
     expect(again.status).toBe(304);

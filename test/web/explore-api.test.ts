@@ -135,7 +135,7 @@ describe('exports of the selection', () => {
     expect(res.headers.get('content-type')).toMatch(/text\/csv/);
     const text = await res.text();
     const lines = text.trim().split('\r\n');
-    expect(lines[0]!.replace('\uFEFF', '').split(',').slice(0, 2)).toEqual(['census_id', 'name']);
+    expect(lines[0]!.replace('\uFEFF', '').split(',').slice(0, 2)).toEqual(['普查编号 census id', '名称 name']);
     const expected = fixture.sources.filter((s) => s.source_type === 'industrial' && inBox(s, area.bbox));
     expect(lines.length - 1).toBe(expected.length);
     expect(Number(res.headers.get('x-rows'))).toBe(expected.length);

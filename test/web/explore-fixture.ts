@@ -2,6 +2,7 @@ import type pg from 'pg';
 import seedrandom from 'seedrandom';
 import { insertRows } from '../../geodata/db/bulk-insert.ts';
 import { LAYERS, type Row } from '../../geodata/model/layers.ts';
+import { SOURCE_TYPES } from '../../geodata/model/vocabulary.ts';
 
 /**
  * A small, seeded stand-in for the demo region, so the explore API can be tested against rows
@@ -28,7 +29,7 @@ export interface FixtureSource {
   so2: number | null;
 }
 
-const TYPES = ['industrial', 'agricultural', 'domestic', 'centralized', 'mobile', 'other'];
+const TYPES = SOURCE_TYPES;
 const INDUSTRIES = ['2511', '2614', '3130', '1310', '2211', '3311'];
 const CREDIT = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 

@@ -1,7 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start-server.ts';
-import type { TestDatabase } from '../support/test-database.ts';
 import { ARTIFACTS, colourShareOf, HAS_CHROMIUM, openPage, startDemoInBrowser, waitIdle, type DemoInBrowser } from './browser.ts';
 
 const CELL_COLOR: [number, number, number] = [199, 54, 89];
@@ -10,7 +9,6 @@ if (!HAS_CHROMIUM) console.warn('browser tests skipped: /usr/bin/chromium is abs
 
 describe.skipIf(!HAS_CHROMIUM)('the map client in a browser, on the demo region', () => {
   let demo: DemoInBrowser;
-  let db: TestDatabase;
   let server: RunningServer;
   let browser: Browser;
   let page: Page;
@@ -32,7 +30,7 @@ describe.skipIf(!HAS_CHROMIUM)('the map client in a browser, on the demo region'
 
   beforeAll(async () => {
     demo = await startDemoInBrowser('web_browser');
-    ({ db, server, browser } = demo);
+    ({ server, browser } = demo);
     ({ page, errors, offMachine, close: closePage } = await openPage(browser));
   }, 600_000);
 
@@ -53,7 +51,7 @@ describe.skipIf(!HAS_CHROMIUM)('the map client in a browser, on the demo region'
   });
 
   it('toggles every layer: its pixels disappear when off and come back when on', async () => {
-    const ids = ['sources', 'census_zones', 'divisions', 'outfalls', 'rivers', 'basins', 'sections', 'air_stations'];
+    const ids = ['sources', 'census_zones', 'divisions', 'outfalls', 'river_reaches', 'basins', 'sections', 'air_stations'];
     for (const id of ids) {
       const box = page.locator(`input[data-layer=${id}]`);
       const before = await mapShot();
