@@ -9,7 +9,7 @@ import { writeShapefile, type ShapefileEncoding } from './shapefile.ts';
 import { writeXlsx } from './xlsx.ts';
 
 export { SHAPEFILE_ENCODINGS, shapefileFieldNames, type ShapefileEncoding } from './shapefile.ts';
-export type { ExportColumn, ExportRow, ExportTable } from './export-table.ts';
+export type { ColumnType, ExportColumn, ExportRow, ExportTable } from './export-table.ts';
 
 /**
  * The one export service: every list and the map selection are written by these writers, in
