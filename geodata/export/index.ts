@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { writeCsv } from './csv.ts';
 import { checkColumns, type ExportTable } from './export-table.ts';
 import { writeFlatGeobuf } from './flatgeobuf.ts';
@@ -50,4 +50,17 @@ export async function writeExport(out: Writable, format: ExportFormat, tables: E
     case 'gpkg': return writeGeoPackage(out, table);
     case 'shp': return writeShapefile(out, table, options.encoding ?? 'utf8');
   }
+}
+
+/** The same export as bytes, for answers that carry a small file inside JSON (rejected rows). */
+export async function exportToBuffer(format: ExportFormat, tables: ExportTable | readonly ExportTable[], options: ExportOptions): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      parts.push(Buffer.from(chunk));
+      done();
+    },
+  });
+  await writeExport(sink, format, tables, options);
+  return Buffer.concat(parts);
 }
