@@ -7,6 +7,7 @@ import { writeGeoJson } from './geojson.ts';
 import { writeGeoPackage } from './geopackage.ts';
 import { writeShapefile, type ShapefileEncoding } from './shapefile.ts';
 import { writeXlsx } from './xlsx.ts';
+import type { ExportFormat } from '../model/export-formats.ts';
 
 export { SHAPEFILE_ENCODINGS, shapefileFieldNames, type ShapefileEncoding } from './shapefile.ts';
 export type { ColumnType, ExportColumn, ExportRow, ExportTable } from './export-table.ts';
@@ -15,9 +16,7 @@ export type { ColumnType, ExportColumn, ExportRow, ExportTable } from './export-
  * The one export service: every list and the map selection are written by these writers, in
  * these formats. The table formats take any list; the GIS formats need a point location.
  */
-export const EXPORT_FORMATS = ['csv', 'xlsx', 'geojson', 'fgb', 'gpkg', 'shp'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-export const TABLE_FORMATS = ['csv', 'xlsx'] as const satisfies readonly ExportFormat[];
+export { EXPORT_FORMATS, TABLE_FORMATS, type ExportFormat } from '../model/export-formats.ts';
 
 /** Media type and file extension of each format. */
 export const EXPORT_MEDIA: Record<ExportFormat, { readonly type: string; readonly ext: string }> = {
