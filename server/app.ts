@@ -49,7 +49,8 @@ export function createApp(ctx: AppContext): Express {
   // where they are parsed (server/input-guard.ts).
   app.use(guardQueryAndPath);
   if (ctx.config.metrics === 'admin') {
-    const metrics = createMetrics(ctx.db.pool);
+    const tiles = ctx.tiles;
+    const metrics = createMetrics(ctx.db.pool, tiles ? () => tiles.feedStats() : undefined);
     app.use(metrics.middleware);
     app.get('/metrics', auth, signedIn, requireRole('admin'), metrics.handler);
   }

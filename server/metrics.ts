@@ -1,13 +1,15 @@
 import type { Express, Request, RequestHandler } from 'express';
 import type pg from 'pg';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ChangeFeedStats } from '../tiles/change-feed.ts';
 
 /**
  * Prometheus metrics (YZT_METRICS=admin): requests by route and status, latency, tile cache
- * hits and misses by layer and zoom, and the pool's connections and waiters. Off by default:
+ * hits and misses by layer and zoom, the pool's connections and waiters, and how far the tile
+ * cache's change feed lags behind the data (where the server has tiles). Off by default:
  * the counting costs a little on every tile, and route names tell a stranger what we serve.
  */
-export function createMetrics(pool: pg.Pool) {
+export function createMetrics(pool: pg.Pool, feedStats?: () => ChangeFeedStats) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'yzt_node_' });
   const requests = new Counter({ name: 'yzt_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
@@ -24,6 +26,31 @@ export function createMetrics(pool: pg.Pool) {
       this.set({ state: 'waiting' }, pool.waitingCount);
     },
   });
+
+  if (feedStats) {
+    // A cached tile can be stale for as long as the feed lags: the lag of the last batch, and
+    // the time since the log was last read (which grows when the feed stalls, lag or not).
+    new Gauge({
+      name: 'yzt_change_feed_lag_seconds', help: 'seconds from a data change being logged to the tile cache dropping it (oldest change of the last batch)', registers: [registry],
+      collect() {
+        const lag = feedStats().lagSeconds;
+        if (lag === null) this.reset();
+        else this.set(lag);
+      },
+    });
+    new Gauge({
+      name: 'yzt_change_feed_seconds_since_read', help: 'seconds since the change log was last read without error', registers: [registry],
+      collect() { this.set((Date.now() - feedStats().lastReadAt) / 1000); },
+    });
+    new Gauge({
+      name: 'yzt_change_feed_changes', help: 'data changes applied to the tile cache since the server started', registers: [registry],
+      collect() { this.set(feedStats().changesApplied); },
+    });
+    new Gauge({
+      name: 'yzt_change_feed_waiting_gaps', help: 'change sequence numbers skipped over, waiting for a transaction that may still commit', registers: [registry],
+      collect() { this.set(feedStats().waitingGaps); },
+    });
+  }
 
   /** Counts every request when it finishes; mount first. */
   const middleware: RequestHandler = (req, res, next) => {

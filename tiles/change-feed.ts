@@ -23,9 +23,22 @@ export interface ChangeFeedOptions {
   readonly onError?: (err: unknown) => void;
 }
 
+/** How far behind the data the feed is, for /metrics (server/metrics.ts). */
+export interface ChangeFeedStats {
+  /** Seconds between the oldest change of the last batch being logged and the feed applying it; null before any change. */
+  readonly lagSeconds: number | null;
+  /** When the log was last read without error (ms since the epoch); a stalled feed shows here first. */
+  readonly lastReadAt: number;
+  /** Changes applied since the feed started. */
+  readonly changesApplied: number;
+  /** Sequence numbers skipped over, waiting for a transaction that may still commit. */
+  readonly waitingGaps: number;
+}
+
 export interface ChangeFeed {
   /** Reads the log now (also done on every poll and notification). */
   poll(): Promise<void>;
+  stats(): ChangeFeedStats;
   stop(): Promise<void>;
 }
 
@@ -51,17 +64,22 @@ export async function startChangeFeed(options: ChangeFeedOptions): Promise<Chang
   let again = false;
   let stopped = false;
   let lastPrune = 0;
+  let lagSeconds: number | null = null;
+  let lastReadAt = Date.now();
+  let changesApplied = 0;
 
   const readOnce = async () => {
-    const { rows } = await pool.query<{ seq: string; table_name: string; west: number | null; south: number | null; east: number | null; north: number | null }>(
+    const { rows } = await pool.query<{ seq: string; table_name: string; west: number | null; south: number | null; east: number | null; north: number | null; age_s: number }>(
       FIXED_SQL.read_once_select_tile_change,
       [low],
     );
     const changes: DataChange[] = [];
+    let oldest = 0;
     for (const r of rows) {
       const seq = Number(r.seq);
       if (seenAbove.has(seq)) continue;
       seenAbove.add(seq);
+      oldest = Math.max(oldest, Number(r.age_s));
       const box: LonLatBox | null = r.west === null ? null : [r.west, r.south!, r.east!, r.north!];
       changes.push({ table: r.table_name, box });
     }
@@ -71,7 +89,10 @@ export async function startChangeFeed(options: ChangeFeedOptions): Promise<Chang
         ? (await pool.query<{ lsn: string }>(FIXED_SQL.select)).rows[0]!.lsn
         : null;
       options.onChanges(changes, atLsn);
+      lagSeconds = oldest;
+      changesApplied += changes.length;
     }
+    lastReadAt = Date.now();
     if (Date.now() - lastPrune > KEEP_LOG_MS / 4) {
       lastPrune = Date.now();
       await pool.query(FIXED_SQL.delete_tile_change, [KEEP_LOG_MS / 1000]);
@@ -126,6 +147,7 @@ export async function startChangeFeed(options: ChangeFeedOptions): Promise<Chang
 
   return {
     poll,
+    stats: () => ({ lagSeconds, lastReadAt, changesApplied, waitingGaps: gapSince.size }),
     async stop() {
       stopped = true;
       clearInterval(timer);

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { startChangeFeed, type ChangeFeed } from './change-feed.ts';
+import { startChangeFeed, type ChangeFeed, type ChangeFeedStats } from './change-feed.ts';
 import { encodeRows } from './node-encoder.ts';
 import { parseTileAddress, tileLonLatBox, TILE_BUFFER, TILE_EXTENT, type TileAddress } from './tile-address.ts';
 import { etagMatches, strongEtag, TileCache, type CachedTile, type DataChange } from './tile-cache.ts';
@@ -128,6 +128,8 @@ export interface TileService {
   catalog(baseUrl: string, scope?: Scope): Promise<object>;
   /** Reads the change log now (the feed also does so by itself). */
   pollChanges(): Promise<void>;
+  /** The change feed's lag and health, for /metrics. */
+  feedStats(): ChangeFeedStats;
   close(): Promise<void>;
 }
 
@@ -355,6 +357,7 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
       return catalogJson([...TILE_LAYERS.values()], baseUrl, options.detailZoom, bounds);
     },
     pollChanges: () => feed.poll(),
+    feedStats: () => feed.stats(),
     async close() {
       await feed.stop();
       await ownPool?.end();

@@ -3,5 +3,4 @@ export * from './statistics.ts';
 export * from './source-list.ts';
 export * from './search.ts';
 export * from './feature-detail.ts';
-export * from './export-formats.ts';
 export * from './monitoring.ts';

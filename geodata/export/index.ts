@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { writeCsv } from './csv.ts';
 import { checkColumns, type ExportTable } from './export-table.ts';
 import { writeFlatGeobuf } from './flatgeobuf.ts';
@@ -7,17 +7,16 @@ import { writeGeoJson } from './geojson.ts';
 import { writeGeoPackage } from './geopackage.ts';
 import { writeShapefile, type ShapefileEncoding } from './shapefile.ts';
 import { writeXlsx } from './xlsx.ts';
+import type { ExportFormat } from '../model/export-formats.ts';
 
 export { SHAPEFILE_ENCODINGS, shapefileFieldNames, type ShapefileEncoding } from './shapefile.ts';
-export type { ExportColumn, ExportRow, ExportTable } from './export-table.ts';
+export type { ColumnType, ExportColumn, ExportRow, ExportTable } from './export-table.ts';
 
 /**
  * The one export service: every list and the map selection are written by these writers, in
  * these formats. The table formats take any list; the GIS formats need a point location.
  */
-export const EXPORT_FORMATS = ['csv', 'xlsx', 'geojson', 'fgb', 'gpkg', 'shp'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-export const TABLE_FORMATS = ['csv', 'xlsx'] as const satisfies readonly ExportFormat[];
+export { EXPORT_FORMATS, TABLE_FORMATS, type ExportFormat } from '../model/export-formats.ts';
 
 /** Media type and file extension of each format. */
 export const EXPORT_MEDIA: Record<ExportFormat, { readonly type: string; readonly ext: string }> = {
@@ -50,4 +49,17 @@ export async function writeExport(out: Writable, format: ExportFormat, tables: E
     case 'gpkg': return writeGeoPackage(out, table);
     case 'shp': return writeShapefile(out, table, options.encoding ?? 'utf8');
   }
+}
+
+/** The same export as bytes, for answers that carry a small file inside JSON (rejected rows). */
+export async function exportToBuffer(format: ExportFormat, tables: ExportTable | readonly ExportTable[], options: ExportOptions): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      parts.push(Buffer.from(chunk));
+      done();
+    },
+  });
+  await writeExport(sink, format, tables, options);
+  return Buffer.concat(parts);
 }

@@ -10,9 +10,9 @@ import { pipeline } from 'node:stream/promises';
 import { cellOf, chunks, pointOf, stripControl, type ExportColumn, type ExportTable } from './export-table.ts';
 import { put } from './geojson.ts';
 
-/** What the attribute table (.dbf) is encoded in; the .cpg names it for GDAL, QGIS and ArcGIS. */
-export const SHAPEFILE_ENCODINGS = ['utf8', 'gbk'] as const;
-export type ShapefileEncoding = (typeof SHAPEFILE_ENCODINGS)[number];
+// What the attribute table (.dbf) is encoded in (geodata/model/export-formats.ts); the .cpg names it for GDAL, QGIS and ArcGIS.
+import { SHAPEFILE_ENCODINGS, type ShapefileEncoding } from '../model/export-formats.ts';
+export { SHAPEFILE_ENCODINGS, type ShapefileEncoding };
 const CPG: Record<ShapefileEncoding, string> = { utf8: 'UTF-8', gbk: 'GBK' };
 // dBase language driver ids: 0x4D is code page 936 (GBK); UTF-8 has none and relies on the .cpg.
 const LDID: Record<ShapefileEncoding, number> = { utf8: 0, gbk: 0x4d };

@@ -9,4 +9,4 @@ export {
 } from './sampling.ts';
 export { AssignBody, assignItems, DEFAULT_DEADLINE_DAYS, dispatchSummary, dispatchWeeks } from './dispatch.ts';
 export { wilsonInterval } from './wilson.ts';
-export { writeWorkbook, type SheetSpec } from './workbook.ts';
+export { workbookTables, type SheetSpec } from './workbook.ts';

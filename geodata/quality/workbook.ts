@@ -1,41 +1,44 @@
-import ExcelJS from 'exceljs';
+import type { ColumnType, ExportRow, ExportTable } from '../export/index.ts';
 
+/**
+ * A sheet of the quality loop's workbooks (list comparison, sample sheet, dispatch report) as
+ * the routes describe it: the in-memory rows of one view, columns named in both languages.
+ * `workbookTables` hands them to the one export service (geodata/export/), which writes them.
+ */
 export interface SheetSpec {
-  /** Sheet name (Excel allows 31 characters and none of : \ / ? * [ ]). */
   readonly name: string;
-  readonly columns: readonly { readonly header: string; readonly key: string; readonly width?: number }[];
+  readonly columns: readonly { readonly zh: string; readonly en: string; readonly key: string; readonly width?: number }[];
   readonly rows: readonly object[];
 }
 
-// Characters XML 1.0 cannot hold: a name with one would make a workbook Excel refuses.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
-
-/**
- * An .xlsx workbook of one or more sheets, as census offices exchange them: a bold frozen
- * header with an autofilter, column widths, numbers kept as numbers, control characters
- * stripped from text.
- */
-export async function writeWorkbook(sheets: readonly SheetSpec[]): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
-  book.creator = 'Yizhangtu 一张图';
-  for (const spec of sheets) {
-    const sheet = book.addWorksheet(spec.name.replace(/[:\\/?*[\]]/g, ' ').slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
-    sheet.columns = spec.columns.map((c) => ({ header: c.header, key: c.key, width: c.width ?? Math.max(10, Math.min(40, c.header.length * 2 + 2)) }));
-    sheet.getRow(1).font = { bold: true };
-    for (const row of spec.rows) {
-      const cells: Record<string, unknown> = {};
-      for (const c of spec.columns) cells[c.key] = cellValue((row as Record<string, unknown>)[c.key]);
-      sheet.addRow(cells);
-    }
-    if (spec.columns.length > 0) sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: spec.columns.length } };
-  }
-  return Buffer.from(await book.xlsx.writeBuffer());
+/** The sheets as export tables: snake_case keys, each column's type read from its values. */
+export function workbookTables(sheets: readonly SheetSpec[]): ExportTable[] {
+  return sheets.map((sheet, i) => {
+    const rows = sheet.rows as readonly Record<string, unknown>[];
+    const columns = sheet.columns.map((c) => ({
+      key: snake(c.key), zh: c.zh, en: c.en, type: columnType(rows.map((r) => r[c.key])),
+      ...(c.width !== undefined ? { width: c.width } : {}),
+    }));
+    return {
+      name: sheet.name, layer: `sheet_${i + 1}`, columns,
+      rows: (async function* (): AsyncGenerator<ExportRow> {
+        for (const r of rows) yield Object.fromEntries(sheet.columns.map((c) => [snake(c.key), shown(r[c.key])]));
+      })(),
+    };
+  });
 }
 
-function cellValue(v: unknown): unknown {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return v;
-  if (typeof v === 'object') return JSON.stringify(v).replace(CONTROL, '');
-  return String(v).replace(CONTROL, '');
+function snake(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+// Numbers stay numbers (Excel sums them); a column with any text, or none at all, is text.
+function columnType(values: readonly unknown[]): ColumnType {
+  const present = values.filter((v) => v !== null && v !== undefined && v !== '');
+  return present.length > 0 && present.every((v) => typeof v === 'number') ? 'number' : 'text';
+}
+
+// A yes/no reads as the census offices write it.
+function shown(v: unknown): unknown {
+  return typeof v === 'boolean' ? (v ? '是' : '否') : v;
 }

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { importFile, type ImportReport, type RowError } from '../import/index.ts';
 import { decodeBytes, isValidUtf8File } from '../import/decode-text.ts';
 import { isValidCreditCode } from '../model/credit-code.ts';
+import { exportToBuffer } from '../export/index.ts';
 
 /**
  * Census-form import: a CSV of sources as census software exports it. Coordinates in decimal
@@ -28,7 +29,7 @@ export interface CensusFormReport {
   readonly rowsRead: number;
   /** Every error, naming the CSV line (header = 1) and the field. */
   readonly errors: readonly RowError[];
-  /** With keepValidRows: the rejected rows as CSV (UTF-8, the original header plus 错误原因). */
+  /** With keepValidRows: the rejected rows as CSV (UTF-8 with BOM, CRLF, the original header plus 错误原因), by the export service. */
   readonly rejectedCsv: string | null;
   readonly batchId: number | null;
 }
@@ -70,8 +71,8 @@ export async function importCensusForm(pool: pg.Pool, options: CensusFormOptions
       report = null;
     }
     const rejectedLines = [...new Set(errors.map((e) => e.line))].sort((a, b) => a - b);
-    const rejectedCsv = toCsv([[...header, '错误原因'], ...rejectedLines.map((l) => [...rows[l - 2]!,
-      errors.filter((e) => e.line === l).map((e) => `${e.field}: ${e.reason}`).join('; ')])]);
+    const rejectedCsv = await rejectedRowsCsv(pool, header, rejectedLines.map((l) => [...rows[l - 2]!,
+      errors.filter((e) => e.line === l).map((e) => `${e.field}: ${e.reason}`).join('; ')]));
     return { rowsStored: report?.rowsStored ?? 0, rowsRead: rows.length, errors, rejectedCsv, batchId: report?.batchId ?? null };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -95,4 +96,14 @@ function creditCodeErrors(header: string[], rows: string[][]): RowError[] {
 
 function toCsv(rows: readonly (readonly string[])[]): string {
   return rows.map((r) => r.map((v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(',')).join('\n') + '\n';
+}
+
+/** The rejected rows, as the user's own header plus the reason, through the one export service. */
+async function rejectedRowsCsv(pool: pg.Pool, header: readonly string[], rows: readonly (readonly string[])[]): Promise<string> {
+  const columns = [...header, '错误原因'].map((h, i) => ({ key: `c${i}`, zh: h, en: h, type: 'text' as const }));
+  const bytes = await exportToBuffer('csv', {
+    name: '退回行 rejected rows', layer: 'rejected_rows', columns,
+    rows: (async function* () { for (const r of rows) yield Object.fromEntries(r.map((v, i) => [`c${i}`, v])); })(),
+  }, { db: pool });
+  return bytes.toString('utf8');
 }

@@ -1,3 +1,4 @@
+import type { ExportColumn, ExportRow } from '../export/index.ts';
 import type pg from 'pg';
 import { z } from 'zod';
 import { CHECK_BY_CODE, CHECK_CODES, REVIEW_STATUSES, SEVERITIES, type CheckCode } from './check-catalog.ts';
@@ -120,21 +121,39 @@ export async function getFinding(pool: pg.Pool | pg.ClientBase, id: number): Pro
 }
 
 /** Columns of the CSV and XLSX exports, in order: [header, value]. */
-export const EXPORT_COLUMNS: readonly [string, (i: FindingItem) => string | number | null][] = [
-  ['finding_id 问题编号', (i) => i.id],
-  ['source_id 源ID', (i) => i.sourceId],
-  ['census_id 普查编号', (i) => i.censusId ?? (i.subjectKind === 'source' ? null : `${i.subjectKind}:${i.subjectKey}`)],
-  ['name 名称', (i) => i.name],
-  ['check 检查项', (i) => i.checkCode],
-  ['severity 严重程度', (i) => i.severity],
-  ['explanation 说明', (i) => i.explanationZh],
-  ['zone_code 普查小区', (i) => i.zoneCode],
-  ['division_code 行政区划', (i) => i.divisionCode],
-  ['distance_m 距离(米)', (i) => (i.distanceM === null ? null : Math.round(i.distanceM * 10) / 10)],
-  ['suggested_lon 建议经度', (i) => i.suggestedLon],
-  ['suggested_lat 建议纬度', (i) => i.suggestedLat],
-  ['status 审核状态', (i) => i.status],
+/**
+ * The review list's columns in every export format (geodata/export/), in the list's order; the
+ * entered point (lon, lat) lets the GIS formats place each finding.
+ */
+export const FINDING_EXPORT_COLUMNS: readonly ExportColumn[] = [
+  { key: 'finding_id', zh: '问题编号', en: 'finding_id', type: 'integer' },
+  { key: 'source_id', zh: '源ID', en: 'source_id', type: 'integer' },
+  { key: 'census_id', zh: '普查编号', en: 'census_id', type: 'text', width: 18 },
+  { key: 'name', zh: '名称', en: 'name', type: 'text', width: 30 },
+  { key: 'check_code', zh: '检查项', en: 'check', type: 'text', width: 22 },
+  { key: 'severity', zh: '严重程度', en: 'severity', type: 'text' },
+  { key: 'explanation', zh: '说明', en: 'explanation', type: 'text', width: 40 },
+  { key: 'zone_code', zh: '普查小区', en: 'zone_code', type: 'text', width: 16 },
+  { key: 'division_code', zh: '行政区划', en: 'division_code', type: 'text' },
+  { key: 'distance_m', zh: '距离(米)', en: 'distance_m', type: 'number' },
+  { key: 'suggested_lon', zh: '建议经度', en: 'suggested_lon', type: 'number' },
+  { key: 'suggested_lat', zh: '建议纬度', en: 'suggested_lat', type: 'number' },
+  { key: 'status', zh: '审核状态', en: 'status', type: 'text' },
+  { key: 'lon', zh: '经度', en: 'lon', type: 'number' },
+  { key: 'lat', zh: '纬度', en: 'lat', type: 'number' },
 ];
+
+/** One finding as a row of FINDING_EXPORT_COLUMNS. */
+export function findingExportRow(i: FindingItem): ExportRow {
+  return {
+    finding_id: i.id, source_id: i.sourceId,
+    census_id: i.censusId ?? (i.subjectKind === 'source' ? null : `${i.subjectKind}:${i.subjectKey}`),
+    name: i.name, check_code: i.checkCode, severity: i.severity, explanation: i.explanationZh,
+    zone_code: i.zoneCode, division_code: i.divisionCode,
+    distance_m: i.distanceM === null ? null : Math.round(i.distanceM * 10) / 10,
+    suggested_lon: i.suggestedLon, suggested_lat: i.suggestedLat, status: i.status, lon: i.lon, lat: i.lat,
+  };
+}
 
 function toItem(r: Record<string, unknown>): FindingItem {
   const spec = CHECK_BY_CODE.get(r.check_code as CheckCode);

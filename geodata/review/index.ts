@@ -1,7 +1,6 @@
 export { CHECKS, CHECK_BY_CODE, CHECK_CODES, REVIEW_STATUSES, SEVERITIES, type CheckCode, type CheckSpec, type ReviewStatus, type Severity } from './check-catalog.ts';
 export { getRun, latestRun, recheckSource, ReviewRunBusyError, runReview, startReviewRun, type CheckOptions, type RunSummary } from './run-checks.ts';
-export { EXPORT_COLUMNS, getFinding, ItemsQuery, listFindings, type FindingItem, type ItemsFilter, type ItemsPage } from './findings-list.ts';
-export { findingsToCsv, findingsToXlsx } from './export-files.ts';
+export { FINDING_EXPORT_COLUMNS, findingExportRow, getFinding, ItemsQuery, listFindings, type FindingItem, type ItemsFilter, type ItemsPage } from './findings-list.ts';
 export {
   applyReviewAction, CORRECTIONS, ReviewActionBody, ReviewConflictError, ReviewInputError, sourceHistory,
   type HistoryEntry, type ReviewAction, type ReviewResult,

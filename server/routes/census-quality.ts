@@ -1,16 +1,18 @@
 import { Router, type Response } from 'express';
 import { basename } from 'node:path';
+import type pg from 'pg';
 import { z } from 'zod';
 import {
   AssignBody, assignItems, decideUnit, dispatchSummary, dispatchWeeks, drawSample, getPlan, importList, KEY_INDICATORS,
   listLists, listPlans, listUnits, OmissionBody, OUTCOMES, recordCheck, recordOmission, SampleCheckBody,
-  SamplePlanBody, sampleItems, sampleRates, UnitDecisionBody, writeWorkbook, type SheetSpec,
+  SamplePlanBody, sampleItems, sampleRates, UnitDecisionBody, workbookTables, type SheetSpec,
 } from '../../geodata/quality/index.ts';
 import type { AppContext } from '../app.ts';
 import { dbFor, principal, requireRole } from '../auth.ts';
 import { HttpError, parseInput } from '../http-errors.ts';
 import { jsonBody } from '../input-guard.ts';
 import { withUpload } from './import.ts';
+import { sendExport } from '../send-export.ts';
 
 const Id = z.string().regex(/^[1-9][0-9]{0,17}$/, 'must be a positive whole number').transform(Number);
 const Line = z.string().regex(/^[1-9][0-9]{0,8}$/, 'must be a line number (the header is 1)').transform(Number);
@@ -67,14 +69,14 @@ export function censusQualityRouter(ctx: AppContext): Router {
     const page = await listUnits(dbFor(req, owner), id, q.kind ?? null, q.format === 'xlsx' ? 100_000 : q.limit, q.format === 'xlsx' ? 0 : q.offset);
     res.set('Cache-Control', 'no-store');
     if (q.format === 'xlsx') {
-      await sendWorkbook(res, `list-${id}-${q.kind ?? 'all'}.xlsx`, [{
+      await sendWorkbook(res, dbFor(req, owner), `list-${id}-${q.kind ?? 'all'}`, [{
         name: q.kind ? OUTCOME_ZH[q.kind] : '比对结果',
         columns: [
-          { header: '行号 line', key: 'line' }, { header: '单位名称 name', key: 'name', width: 30 }, { header: '统一社会信用代码 credit code', key: 'creditCode', width: 22 },
-          { header: '地址 address', key: 'address', width: 30 }, { header: '比对结果 outcome', key: 'outcome' }, { header: '匹配方式 match', key: 'matchKind' },
-          { header: '得分 score', key: 'score' }, { header: '普查编号 census id', key: 'censusId', width: 18 }, { header: '普查名称 census name', key: 'sourceName', width: 30 },
-          { header: '电话核实 phone', key: 'phoneResult' }, { header: '现场核查 field', key: 'fieldResult' }, { header: '处理结论 decision', key: 'decision' },
-          { header: '说明 note', key: 'decisionNote', width: 30 }, { header: '责任人 assignee', key: 'assignee' }, { header: '期限 deadline', key: 'deadline' },
+          { zh: '行号', en: 'line', key: 'line' }, { zh: '单位名称', en: 'name', key: 'name', width: 30 }, { zh: '统一社会信用代码', en: 'credit code', key: 'creditCode', width: 22 },
+          { zh: '地址', en: 'address', key: 'address', width: 30 }, { zh: '比对结果', en: 'outcome', key: 'outcome' }, { zh: '匹配方式', en: 'match', key: 'matchKind' },
+          { zh: '得分', en: 'score', key: 'score' }, { zh: '普查编号', en: 'census id', key: 'censusId', width: 18 }, { zh: '普查名称', en: 'census name', key: 'sourceName', width: 30 },
+          { zh: '电话核实', en: 'phone', key: 'phoneResult' }, { zh: '现场核查', en: 'field', key: 'fieldResult' }, { zh: '处理结论', en: 'decision', key: 'decision' },
+          { zh: '说明', en: 'note', key: 'decisionNote', width: 30 }, { zh: '责任人', en: 'assignee', key: 'assignee' }, { zh: '期限', en: 'deadline', key: 'deadline' },
         ],
         rows: page.items.map((u) => ({ ...u, outcome: `${OUTCOME_ZH[u.outcome]} ${u.outcome}` })),
       }]);
@@ -112,26 +114,27 @@ export function censusQualityRouter(ctx: AppContext): Router {
     if (format === 'xlsx') {
       const rates = await sampleRates(db, id);
       const indicators = Object.entries(KEY_INDICATORS);
-      await sendWorkbook(res, `sample-${id}.xlsx`, [
+      await sendWorkbook(res, db, `sample-${id}`, [
         {
           name: '抽样清单',
           columns: [
-            { header: '普查编号 census id', key: 'censusId', width: 18 }, { header: '单位名称 name', key: 'name', width: 30 },
-            { header: '类型 type', key: 'sourceType' }, { header: '行业 industry', key: 'industryCode' }, { header: '区划 division', key: 'divisionCode' },
-            { header: '层 stratum', key: 'stratum', width: 22 },
-            ...indicators.map(([k, v]) => ({ header: `${v.zh} ${v.en}`, key: k })),
-            { header: '核查人 checked by', key: 'checkedBy' },
+            { zh: '普查编号', en: 'census id', key: 'censusId', width: 18 }, { zh: '单位名称', en: 'name', key: 'name', width: 30 },
+            { zh: '类型', en: 'type', key: 'sourceType' }, { zh: '行业', en: 'industry', key: 'industryCode' }, { zh: '区划', en: 'division', key: 'divisionCode' },
+            { zh: '层', en: 'stratum', key: 'stratum', width: 22 },
+            // Checks get keys of their own: the indicators `name` and `industry_code` would overwrite the source's.
+            ...indicators.map(([k, v]) => ({ zh: `核查：${v.zh}`, en: `check: ${v.en}`, key: `check_${k}` })),
+            { zh: '核查人', en: 'checked by', key: 'checkedBy' },
           ],
-          rows: items.map((i) => ({ ...i, ...Object.fromEntries(indicators.map(([k]) => [k, shownCheck(i.checks[k as keyof typeof KEY_INDICATORS])])) })),
+          rows: items.map((i) => ({ ...i, ...Object.fromEntries(indicators.map(([k]) => [`check_${k}`, shownCheck(i.checks[k as keyof typeof KEY_INDICATORS])])) })),
         },
         {
           name: '核查结果',
           columns: [
-            { header: '城市代码 city', key: 'city' }, { header: '城市 name', key: 'name' }, { header: '抽取 drawn', key: 'drawn' },
-            { header: '已核查 checked', key: 'checked' }, { header: '有误 wrong', key: 'wrong' }, { header: '差错率 error rate', key: 'errorRate' },
-            { header: '差错率下限 95% low', key: 'errorLow' }, { header: '差错率上限 95% high', key: 'errorHigh' },
-            { header: '漏查 omissions', key: 'omissions' }, { header: '漏查率 omission rate', key: 'omissionRate' },
-            { header: '达标(≤2%) meets target', key: 'meetsTarget' },
+            { zh: '城市代码', en: 'city', key: 'city' }, { zh: '城市', en: 'name', key: 'name' }, { zh: '抽取', en: 'drawn', key: 'drawn' },
+            { zh: '已核查', en: 'checked', key: 'checked' }, { zh: '有误', en: 'wrong', key: 'wrong' }, { zh: '差错率', en: 'error rate', key: 'errorRate' },
+            { zh: '差错率下限', en: '95% low', key: 'errorLow' }, { zh: '差错率上限', en: '95% high', key: 'errorHigh' },
+            { zh: '漏查', en: 'omissions', key: 'omissions' }, { zh: '漏查率', en: 'omission rate', key: 'omissionRate' },
+            { zh: '达标(≤2%)', en: 'meets target', key: 'meetsTarget' },
           ],
           rows: rates.rows.map((r) => ({ ...r, errorLow: r.errorInterval?.[0] ?? null, errorHigh: r.errorInterval?.[1] ?? null })),
         },
@@ -170,18 +173,18 @@ export function censusQualityRouter(ctx: AppContext): Router {
     res.set('Cache-Control', 'no-store');
     if (q.format === 'xlsx') {
       const summaryColumns = [
-        { header: '代码 code', key: 'code' }, { header: '名称 name', key: 'name', width: 16 }, { header: '累计 raised', key: 'opened' },
-        { header: '已整改 closed', key: 'closed' }, { header: '未整改 open', key: 'open' }, { header: '超期 overdue', key: 'overdue' },
-        { header: '未分派 unassigned', key: 'unassigned' }, { header: '疑似问题 findings', key: 'findings' }, { header: '待核实单位 units', key: 'units' },
+        { zh: '代码', en: 'code', key: 'code' }, { zh: '名称', en: 'name', key: 'name', width: 16 }, { zh: '累计', en: 'raised', key: 'opened' },
+        { zh: '已整改', en: 'closed', key: 'closed' }, { zh: '未整改', en: 'open', key: 'open' }, { zh: '超期', en: 'overdue', key: 'overdue' },
+        { zh: '未分派', en: 'unassigned', key: 'unassigned' }, { zh: '疑似问题', en: 'findings', key: 'findings' }, { zh: '待核实单位', en: 'units', key: 'units' },
       ];
-      await sendWorkbook(res, `dispatch-${today}.xlsx`, [
+      await sendWorkbook(res, db, `dispatch-${today}`, [
         { name: '城市', columns: summaryColumns, rows: rows.filter((r) => r.level === 'city') },
         { name: '区县', columns: summaryColumns, rows: rows.filter((r) => r.level === 'county') },
         {
           name: '周报',
           columns: [
-            { header: '周（周一）week', key: 'week', width: 14 }, { header: '新增 raised', key: 'opened' }, { header: '整改 closed', key: 'closed' },
-            { header: '周末未整改 open at end', key: 'openAtEnd' }, { header: '周末超期 overdue at end', key: 'overdueAtEnd' },
+            { zh: '周（周一）', en: 'week', key: 'week', width: 14 }, { zh: '新增', en: 'raised', key: 'opened' }, { zh: '整改', en: 'closed', key: 'closed' },
+            { zh: '周末未整改', en: 'open at end', key: 'openAtEnd' }, { zh: '周末超期', en: 'overdue at end', key: 'overdueAtEnd' },
           ],
           rows: weeks,
         },
@@ -203,6 +206,7 @@ function shownCheck(v: boolean | undefined): string {
   return v === undefined ? '' : v ? '正确' : '有误';
 }
 
-async function sendWorkbook(res: Response, fileName: string, sheets: SheetSpec[]): Promise<void> {
-  res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').attachment(fileName).send(await writeWorkbook(sheets));
+/** A workbook of these sheets through the one export service (geodata/export/). */
+async function sendWorkbook(res: Response, db: pg.Pool, fileName: string, sheets: SheetSpec[]): Promise<void> {
+  await sendExport(res, { format: 'xlsx', db, fileName, table: workbookTables(sheets) });
 }

@@ -2,17 +2,20 @@ import { Router } from 'express';
 import { z } from 'zod';
 import {
   addFindingComment, AssignDistrictBody, assignDistrict, CommentBody, findingComments,
-  applyBatchAction, applyReviewAction, BatchActionBody, CHECKS, findingForMap, findingOutlines, findingsToCsv, findingsToXlsx, getRun, ItemsQuery, latestRun, listFindings,
+  applyBatchAction, applyReviewAction, BatchActionBody, CHECKS, findingExportRow, findingForMap, findingOutlines, FINDING_EXPORT_COLUMNS, getRun, ItemsQuery, latestRun, listFindings,
   qualityFigures, ReviewActionBody, type RunSummary, sourceHistory, startReviewRun, undoReviewAction,
 } from '../../geodata/review/index.ts';
 import type { AppContext } from '../app.ts';
 import { dbFor, principal, requireRole } from '../auth.ts';
 import { HttpError, parseInput as parse } from '../http-errors.ts';
 import { jsonBody } from '../input-guard.ts';
+import { sendExport } from '../send-export.ts';
+import { EXPORT_FORMATS, SHAPEFILE_ENCODINGS } from '../../geodata/export/index.ts';
 
 // Decimal digits only: Number() would also read '0x1' or '1e0' as 1.
 const Id = z.string().regex(/^[1-9][0-9]{0,17}$/, 'must be a positive whole number').transform(Number);
-const FormatQuery = z.object({ format: z.enum(['json', 'csv', 'xlsx']).default('json') });
+// The list as JSON, or in any format of the export service; `encoding` picks the shapefile's DBF encoding.
+const FormatQuery = z.object({ format: z.enum(['json', ...EXPORT_FORMATS]).default('json'), encoding: z.enum(SHAPEFILE_ENCODINGS).optional() });
 /** Most rows an export writes. */
 const EXPORT_LIMIT = 200_000;
 
@@ -64,9 +67,10 @@ export function reviewRouter(ctx: AppContext): Router {
   });
 
   router.get('/review/items', async (req, res) => {
-    const { format } = parse(FormatQuery, req.query, 'query');
+    const { format, encoding } = parse(FormatQuery, req.query, 'query');
     const query = { ...req.query } as Record<string, unknown>;
     delete query.format;
+    delete query.encoding;
     if (format !== 'json') {
       query.limit ??= String(EXPORT_LIMIT);
       query.offset ??= '0';
@@ -76,14 +80,18 @@ export function reviewRouter(ctx: AppContext): Router {
     const filter = parse(ItemsQuery, query, 'query');
     const page = await listFindings(dbFor(req, owner), filter);
     res.set('Cache-Control', 'no-store');
-    if (format === 'csv') {
-      res.type('text/csv; charset=utf-8').attachment('review-items.csv').send(findingsToCsv(page.items));
-    } else if (format === 'xlsx') {
-      res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').attachment('review-items.xlsx')
-        .send(await findingsToXlsx(page.items));
-    } else {
+    if (format === 'json') {
       res.json(page);
+      return;
     }
+    const items = page.items;
+    await sendExport(res, {
+      format, encoding, db: dbFor(req, owner), fileName: 'review-items',
+      table: {
+        name: '疑似错误清单', layer: 'review_findings', columns: FINDING_EXPORT_COLUMNS, point: { lon: 'lon', lat: 'lat' },
+        rows: (async function* () { for (const i of items) yield findingExportRow(i); })(),
+      },
+    });
   });
 
   router.get('/review/items/:id', async (req, res) => {

@@ -1,4 +1,4 @@
-// autocannon ships no types; this declares what the tile benchmark uses.
+// autocannon ships no types; this declares what the tile and interop benchmarks use.
 declare module 'autocannon' {
   interface Options {
     url: string;
@@ -6,6 +6,7 @@ declare module 'autocannon' {
     pipelining?: number;
     duration?: number;
     requests?: { method?: string; path: string }[];
+    headers?: Record<string, string>;
   }
   interface Result {
     requests: { average: number; total: number };

@@ -133,7 +133,7 @@ describe('census quality loop over HTTP: list comparison, sampling checks, dispa
     const share = await (await api('/samples', json({ method: 'share', name: '按区县10%', seed: 's', share: 0.1 }))).json();
     for (const s of share.strata) expect(s.drawn).toBe(Math.ceil(s.population * 0.1));
 
-    const items = (await (await api(`/samples/${a.id}`)).json()).items as { censusId: string; divisionCode: string }[];
+    const items = (await (await api(`/samples/${a.id}`)).json()).items as { censusId: string; divisionCode: string; name: string }[];
     const shenzhen = items.filter((i) => i.divisionCode.startsWith('4403'));
     for (const [n, item] of shenzhen.entries()) {
       const ok = n >= 2;
@@ -154,6 +154,14 @@ describe('census quality loop over HTTP: list comparison, sampling checks, dispa
     await book.xlsx.load(Buffer.from(await sheet.arrayBuffer()) as unknown as ArrayBuffer);
     expect(book.worksheets.map((w) => w.name)).toEqual(['抽样清单', '核查结果']);
     expect(book.worksheets[0]!.rowCount - 1).toBe(items.length);
+    // The sampled source's name beside the checks recorded for it (a check once overwrote the name).
+    const header = (book.worksheets[0]!.getRow(1).values as unknown[]).map(String);
+    const nameCol = header.indexOf('单位名称 name');
+    const censusCol = header.indexOf('普查编号 census id');
+    const byCensus = new Map(items.map((i) => [i.censusId, i.name]));
+    const first = book.worksheets[0]!.getRow(2);
+    expect(first.getCell(nameCol).value).toBe(byCensus.get(String(first.getCell(censusCol).value)));
+    expect(header).toContain('核查：单位名称 check: Unit name');
   });
 
   it('tracks findings and units to verify per city and district, with assignees, deadlines and overdue items', async () => {

@@ -47,7 +47,9 @@ describe('census-form import', () => {
     const report = await importCensusForm(db.pool, { file: path, crs: 'wgs84', actor: 'tester', keepValidRows: true });
     expect(report.rowsStored).toBe(2);
     expect(report.errors.map((e) => `${e.line}:${e.field}`).sort()).toEqual(['3:统一社会信用代码', '4:污染源类型']);
-    const rejected = report.rejectedCsv!.trim().split('\n');
+    // The export service's CSV: BOM for Excel, CRLF.
+    expect(report.rejectedCsv!.startsWith('\uFEFF')).toBe(true);
+    const rejected = report.rejectedCsv!.replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(rejected[0]).toBe('普查编号,单位名称,污染源类型,统一社会信用代码,经度,纬度,错误原因');
     expect(rejected.slice(1).map((l) => l.split(',')[0])).toEqual(['C2', 'C3']);
     const stored = (await db.pool.query('SELECT census_id FROM source ORDER BY 1')).rows.map((r) => r.census_id);

@@ -78,7 +78,7 @@ describe('review API: run, suspected-error list, exports, actions, history, qual
   it('exports the filtered list as CSV and XLSX that read back to the same rows', async () => {
     const csv = await (await api('/items?format=csv&sort=census_id')).text();
     const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[0]).toContain('check 检查项');
+    expect(lines[0]).toContain('检查项 check');
     expect(lines.length).toBe(7);
     expect(lines.filter((l) => l.includes('S-swap') && l.includes('swapped_lat_lon') && l.includes('113.931234'))).toHaveLength(1);
     const res = await api('/items?format=xlsx&sort=census_id');
@@ -87,8 +87,15 @@ describe('review API: run, suspected-error list, exports, actions, history, qual
     const sheet = await zip.file('xl/worksheets/sheet1.xml')!.async('string');
     const rows = [...sheet.matchAll(/<row [^>]*>(.*?)<\/row>/g)].map((m) => [...m[1]!.matchAll(/<(?:t|v)[^>]*>(.*?)<\/(?:t|v)>/g)].map((c) => c[1]));
     expect(rows).toHaveLength(7);
-    expect(rows[0]).toContain('check 检查项');
+    expect(rows[0]).toContain('检查项 check');
     expect(rows.slice(1).map((r) => r[2]).sort()).toEqual(lines.slice(1).map((l) => l.split(',')[2]).sort());
+    // The GIS formats of the same export service place each finding at its entered point.
+    const geo = await (await api('/items?format=geojson&sort=census_id')).json();
+    expect(geo.features).toHaveLength(6);
+    const swap = geo.features.find((f: { properties: { census_id: string } }) => f.properties.census_id === 'S-swap');
+    expect(swap.properties).toMatchObject({ check_code: 'swapped_lat_lon', suggested_lon: 113.931234 });
+    expect(swap.geometry.type).toBe('Point');
+    expect((await api('/items?format=kml')).status).toBe(400);
   });
 
   it('accepts a finding only with a reason and a named reviewer, and logs who, before, after and why', async () => {

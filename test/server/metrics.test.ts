@@ -15,7 +15,7 @@ describe('Prometheus metrics at /metrics', () => {
   beforeAll(async () => {
     db = await openTestDatabase('server_metrics');
     await loadFixture(db.pool, 300);
-    server = await startTestServer(db, { YZT_ANONYMOUS: 'off', YZT_METRICS: 'admin' });
+    server = await startTestServer(db, { YZT_ANONYMOUS: 'off', YZT_METRICS: 'admin', YZT_TILE_POLL_MS: '100' });
     plain = await startTestServer(db, { YZT_ANONYMOUS: 'off' });
     admin = await testUser(db.pool, 'admin');
     viewer = await testUser(db.pool, 'viewer');
@@ -48,5 +48,29 @@ describe('Prometheus metrics at /metrics', () => {
     expect(text).toMatch(/yzt_http_requests_total\{method="GET",route="(\/ogc)?\/collections\/:id",status="404"\} 1/);
     expect(text).toMatch(/yzt_http_request_duration_seconds_bucket\{le="[\d.]+",route="\/tiles\/:layer\/:z\/:x\/:y\.mvt"\} \d+/);
     expect(text).toMatch(/yzt_pool_connections\{state="waiting"\} 0/);
+  });
+
+  it('tells how far the tile cache lags behind the data: the change feed\'s lag, reads and changes applied', async () => {
+    const gauge = (text: string, name: string) => {
+      const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+      return m ? Number(m[1]) : null;
+    };
+    const read = async () => (await fetch(`${server.url}/metrics`, { headers: admin.headers })).text();
+    const before = gauge(await read(), 'yzt_change_feed_changes');
+    expect(before).not.toBeNull();
+    await db.pool.query('UPDATE source SET cod = cod + 1 WHERE id = (SELECT min(id) FROM source)');
+    let text = await read();
+    for (let i = 0; i < 100 && gauge(text, 'yzt_change_feed_changes') === before; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      text = await read();
+    }
+    expect(gauge(text, 'yzt_change_feed_changes')).toBeGreaterThan(before!);
+    const lag = gauge(text, 'yzt_change_feed_lag_seconds');
+    expect(lag).not.toBeNull();
+    // Logged and applied within the wait above: the lag is a real, small age, not a timestamp.
+    expect(lag!).toBeGreaterThanOrEqual(0);
+    expect(lag!).toBeLessThan(60);
+    expect(gauge(text, 'yzt_change_feed_seconds_since_read')).toBeLessThan(60);
+    expect(gauge(text, 'yzt_change_feed_waiting_gaps')).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start-server.ts';
@@ -203,6 +204,16 @@ describe.skipIf(!HAS_CHROMIUM)('the map client in a browser, on the demo region'
     const file = await (await download).path();
     const { readFileSync } = await import('node:fs');
     expect(readFileSync(file, 'utf8').trim().split('\r\n')).toHaveLength(shown + 1);
+    // The same selection as a GeoPackage, from the export menu's other formats, read back by GDAL.
+    const gpkgDownload = page.waitForEvent('download');
+    await page.locator('button[data-action=export-gpkg]').click();
+    const gpkg = await gpkgDownload;
+    expect(gpkg.suggestedFilename()).toMatch(/\.gpkg$/);
+    const info = execFileSync('ogrinfo', ['-so', '-al', (await gpkg.path())!], { encoding: 'utf8' });
+    expect(info).toContain(`Feature Count: ${shown}`);
+    const shpDownload = page.waitForEvent('download');
+    await page.locator('button[data-action=export-shp-gbk]').click();
+    expect((await shpDownload).suggestedFilename()).toMatch(/-gbk\.shp\.zip$/);
     await page.locator('button[data-action=clear-draw]').click();
   });
 

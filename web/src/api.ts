@@ -1,4 +1,5 @@
 import { http } from './http.ts';
+import type { ExportChoice } from '../../geodata/model/export-formats.ts';
 import { filterParams, type Filters, type Pollutant } from './state.ts';
 
 /** Typed calls to /api/explore (see server/routes/explore.ts). */
@@ -40,9 +41,11 @@ export async function queryArea(filters: Filters, area: Area, limit = 100, order
   return http.json(`${BASE}/query`, { method: 'POST', body: { filter: statFilter(filters), area, limit, ...(orderBy ? { orderBy } : {}) } });
 }
 
-export async function exportArea(filters: Filters, area: Area, format: 'csv' | 'geojson'): Promise<{ blob: Blob; name: string }> {
-  const { blob, name } = await http.download(`${BASE}/export`, { method: 'POST', body: { filter: statFilter(filters), area, format } });
-  return { blob, name: name ?? `sources.${format}` };
+/** The sources in an area, in any format of the export service (geodata/model/export-formats.ts). */
+export async function exportArea(filters: Filters, area: Area, choice: ExportChoice): Promise<{ blob: Blob; name: string }> {
+  const body = { filter: statFilter(filters), area, format: choice.format, ...(choice.encoding ? { encoding: choice.encoding } : {}) };
+  const { blob, name } = await http.download(`${BASE}/export`, { method: 'POST', body });
+  return { blob, name: name ?? `sources.${choice.format}` };
 }
 
 export async function fetchMonitoring<S, T>(): Promise<{ sections: S[]; stations: T[] }> {

@@ -1,3 +1,4 @@
+import { EXPORT_CHOICES, type ExportChoice } from '../../../geodata/model/export-formats.ts';
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
@@ -453,7 +454,7 @@ async function mountMap(disposed: () => boolean): Promise<() => void> {
     button('drawCircle', 'draw-circle', () => draw.setMode(mode === 'circle' ? null : 'circle'), mode === 'circle');
     button('measure', 'measure', () => draw.setMode(mode === 'measure' ? null : 'measure'), mode === 'measure');
     button('clear', 'clear-draw', () => { draw.clear(); currentArea = null; $('area-panel').hidden = true; });
-    button('exportView', 'export-view', () => { void exportSelection({ kind: 'bbox', bbox: viewBbox() }, 'csv'); });
+    button('exportView', 'export-view', () => { void exportSelection({ kind: 'bbox', bbox: viewBbox() }, EXPORT_CHOICES[0]!); });
     button('settings', 'settings', () => {
       const url = prompt(t('basemapUrl'), localStorage.getItem(BASEMAP_KEY) ?? '');
       if (url === null) return;
@@ -492,10 +493,11 @@ async function mountMap(disposed: () => boolean): Promise<() => void> {
     }
     const buttons = el('div');
     buttons.className = 'buttons';
-    for (const format of ['csv', 'geojson'] as const) {
-      const b = el('button', t(format === 'csv' ? 'exportCsv' : 'exportGeojson'));
-      b.dataset.action = `export-${format}`;
-      b.addEventListener('click', () => void exportSelection(area, format));
+    buttons.append(el('span', `${t('exportAs')}:`));
+    for (const choice of EXPORT_CHOICES) {
+      const b = el('button', choice.label);
+      b.dataset.action = `export-${choice.id}`;
+      b.addEventListener('click', () => void exportSelection(area, choice));
       buttons.append(b);
     }
     const list = el('table');
@@ -518,8 +520,8 @@ async function mountMap(disposed: () => boolean): Promise<() => void> {
     panel.hidden = false;
   }
 
-  async function exportSelection(area: api.Area, format: 'csv' | 'geojson'): Promise<void> {
-    const { blob, name } = await api.exportArea(state.filters, area, format);
+  async function exportSelection(area: api.Area, choice: ExportChoice): Promise<void> {
+    const { blob, name } = await api.exportArea(state.filters, area, choice);
     const a = el('a');
     a.href = URL.createObjectURL(blob);
     a.download = name;

@@ -1,3 +1,4 @@
+import type { ExportChoice } from '../../../geodata/model/export-formats.ts';
 import geobuf from 'geobuf';
 import type { FeatureCollection } from 'geojson';
 import { PbfReader } from 'pbf';
@@ -35,5 +36,5 @@ export const reviewApi = {
   assignDistrict: (division: string, assignee: string) => http.json<{ assigned: number }>('/review/assignments', { method: 'POST', body: { division, assignee } }),
   startRun: () => http.json<Run>('/review/run', { method: 'POST' }),
   run: (id: number) => http.json<Run>(`/review/runs/${id}`, { cache: 'no-store' }),
-  exportUrl: (query: Record<string, string>, format: 'csv' | 'xlsx') => http.url('/review/items', { ...query, format }),
+  exportUrl: (query: Record<string, string>, choice: ExportChoice) => http.url('/review/items', { ...query, format: choice.format, ...(choice.encoding ? { encoding: choice.encoding } : {}) }),
 };

@@ -4,6 +4,7 @@
  * corrections, the review actions (also by keyboard), batch actions, undo and the source's
  * history. State changes go through the updaters of review-state.ts; the URL holds them.
  */
+import { EXPORT_CHOICES } from '../../../geodata/model/export-formats.ts';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
@@ -46,8 +47,7 @@ const TEMPLATE = `
     <span class="spacer"></span>
     <button id="run" type="button"></button>
     <span id="run-status"><progress id="run-progress" max="1" value="0" hidden></progress><span id="run-text"></span></span>
-    <a id="export-csv" href="#"></a>
-    <a id="export-xlsx" href="#"></a>
+    <span id="exports"><span data-t="review.exportAs"></span> ${EXPORT_CHOICES.map((c) => `<a id="export-${c.id}" href="#">${c.label}</a>`).join(' ')}</span>
   </form>
   <div class="rv-body">
     <aside class="rv-left">
@@ -175,8 +175,6 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
       input.value = s.filters[key];
     }
     q('#run').textContent = t('review.run');
-    q('#export-csv').textContent = t('review.exportCsv');
-    q('#export-xlsx').textContent = t('review.exportXlsx');
     q<HTMLInputElement>('#goto-input').placeholder = t('review.gotoHint');
     q<HTMLInputElement>('#f-mine').checked = s.filters.assignee === 'me';
     q<HTMLInputElement>('#assign-division').placeholder = t('review.division');
@@ -200,10 +198,11 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
       if (d.code) tr.addEventListener('click', () => store.dispatch(setFilter, 'division', d.code!));
       return tr;
     }));
-    for (const f of ['csv', 'xlsx'] as const) {
-      const a = q<HTMLAnchorElement>(`#export-${f}`);
-      a.href = reviewApi.exportUrl(listQuery(store.get()), f);
-      a.download = `review-items.${f}`;
+    for (const c of EXPORT_CHOICES) {
+      const a = q<HTMLAnchorElement>(`#export-${c.id}`);
+      a.href = reviewApi.exportUrl(listQuery(store.get()), c);
+      // The server names the file (Content-Disposition), the shapefile's encoding included.
+      a.download = '';
     }
   }
 
