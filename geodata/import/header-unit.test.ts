@@ -35,3 +35,12 @@ describe('excelSerialDate', () => {
     expect(excelSerialDate(0)).toBeNull();
   });
 });
+
+describe('coerceValue reads loose numbers', () => {
+  it('full-width digits and thousands separators in a number column', async () => {
+    const { coerceValue } = await import('./coerce-value.ts');
+    const col = { name: 'x', type: 'number' } as Parameters<typeof coerceValue>[0];
+    expect(coerceValue(col, '１，２３４．５')).toEqual({ value: 1234.5 });
+    expect(coerceValue(col, '12,34')).toHaveProperty('error');
+  });
+});
