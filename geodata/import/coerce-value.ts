@@ -1,4 +1,5 @@
 import type { ColumnSpec } from '../model/layers.ts';
+import { parseLooseNumber } from './header-unit.ts';
 
 /** A coerced value, or why the input cannot be one. */
 export type Coerced = { readonly value: string | number | null } | { readonly error: string };
@@ -45,7 +46,8 @@ export function scalarText(input: unknown): string | null | undefined {
 }
 
 function coerceNumber(column: ColumnSpec, text: string): Coerced {
-  const n = parseDecimal(text);
+  // Full-width digits and thousands separators (`１２３`, `1,234.5`) are numbers as people type them.
+  const n = parseDecimal(text) ?? parseLooseNumber(text);
   if (n === null) return { error: `"${text}" is not a number` };
   if (column.type === 'integer' && !Number.isInteger(n)) return { error: `"${text}" is not a whole number` };
   if (column.type === 'integer' && !Number.isSafeInteger(n)) return { error: `${text} is too large for an identifier or count` };

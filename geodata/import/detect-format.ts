@@ -11,6 +11,8 @@ const BY_EXTENSION: Readonly<Record<string, ImportFormat>> = {
 /** The format given, else the one the file names imply; all files must agree. */
 export function formatOf(files: readonly string[], given?: ImportFormat): ImportFormat {
   if (files.length === 0) throw new ImportFileError('no file to import');
+  const xls = files.find((f) => extname(f).toLowerCase() === '.xls');
+  if (xls) throw new ImportFileError(`${basename(xls)} is an old Excel .xls workbook, which is not read; open it in Excel or WPS and save as .xlsx (or .csv), then import that`);
   if (given) return given;
   const formats = new Set(files.map((f) => BY_EXTENSION[extname(f).toLowerCase()]));
   if (formats.has(undefined)) {
