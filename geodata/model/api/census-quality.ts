@@ -209,7 +209,7 @@ export const CENSUS_QUALITY_ROUTES = {
   samples: route({ method: 'GET', path: '/api/samples', response: SamplesAnswer }),
   drawSample: route({ method: 'POST', path: '/api/samples', body: SamplePlanBody, response: SamplePlan }),
   sample: route({ method: 'GET', path: '/api/samples/:id', params: IdParams, query: SampleQuery, response: SampleAnswer, note: 'format=xlsx answers a file' }),
-  check: route({ method: 'POST', path: '/api/samples/:id/checks', params: IdParams, body: SampleCheckBody, response: null, note: '204' }),
+  check: route({ method: 'POST', path: '/api/samples/:id/checks', params: IdParams, body: SampleCheckBody, response: null, answer: '204 No Content' }),
   omission: route({ method: 'POST', path: '/api/samples/:id/omissions', params: IdParams, body: OmissionBody, response: OmissionAnswer }),
   rates: route({ method: 'GET', path: '/api/samples/:id/rates', params: IdParams, response: RatesAnswer }),
   dispatch: route({ method: 'GET', path: '/api/dispatch', query: DispatchQuery, response: DispatchAnswer, note: 'format=xlsx answers a file' }),

@@ -19,8 +19,8 @@ export interface ApiRoute {
   readonly body?: z.ZodType;
   /** The JSON answer of a success, or null when the answer is not JSON. */
   readonly response: z.ZodType | null;
-  /** The published standard the answer follows (TileJSON, OGC API – Features, …), when it does. */
-  readonly standard?: string;
+  /** What the answer is when it is not (only) ours to describe: a standard it follows (TileJSON, OGC API – Features), a file, no content. Required when `response` is null. */
+  readonly answer?: string;
   /** For a GET: what the contract test asks (an example path with real ids filled in at test time). */
   readonly note?: string;
 }

@@ -125,6 +125,6 @@ export const EXPLORE_ROUTES = {
   options: route({ method: 'GET', path: '/api/explore/options', response: FilterOptions }),
   stats: route({ method: 'GET', path: '/api/explore/stats', query: StatsQuery, response: Statistics }),
   query: route({ method: 'POST', path: '/api/explore/query', body: AreaQueryBody, response: AreaAnswer }),
-  export: route({ method: 'POST', path: '/api/explore/export', body: ExportBody, response: null }),
+  export: route({ method: 'POST', path: '/api/explore/export', body: ExportBody, response: null, answer: 'a file in the chosen format (geodata/export)' }),
   feature: route({ method: 'GET', path: '/api/explore/feature/:layer/:id', params: FeatureParams, response: FeatureDetail }),
 };

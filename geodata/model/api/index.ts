@@ -31,8 +31,13 @@ export const API = {
 
 /** What a route answers, as the client reads it. */
 export type Answer<R extends ApiRoute> = R['response'] extends z.ZodType ? z.output<R['response']> : never;
-/** What a route's handler may send (before the schema's defaults and transforms). */
-export type AnswerInput<R extends ApiRoute> = R['response'] extends z.ZodType ? z.input<R['response']> : never;
+/** What a route's handler may send (before the schema's defaults and transforms); the domain's readonly lists will do. */
+export type AnswerInput<R extends ApiRoute> = R['response'] extends z.ZodType ? DeepReadonly<z.input<R['response']>> : never;
+// Index signatures are dropped: a loose object's schema names the members it checks, and the
+// domain's interfaces (which have none) still type-check against them.
+type DeepReadonly<T> = T extends readonly unknown[]
+  ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+  : T extends object ? { readonly [K in keyof T as string extends K ? never : K]: DeepReadonly<T[K]> } : T;
 /** What a route's body schema accepts, as the client writes it. */
 export type BodyInput<R extends ApiRoute> = R['body'] extends z.ZodType ? z.input<R['body']> : never;
 

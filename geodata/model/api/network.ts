@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AIR_POLLUTANTS, POLLUTANTS, SECTION_READING_POLLUTANTS } from '../vocabulary.ts';
+import { AIR_POLLUTANTS, SECTION_READING_POLLUTANTS, WATER_POLLUTANTS } from '../vocabulary.ts';
 import { Bbox, Month, ZhEn, route } from './contract.ts';
 
 /**
@@ -16,7 +16,7 @@ export const DecayQuery = z.object({ k_cod: Rate, k_nh3n: Rate, k_tn: Rate, k_tp
 export const TRACE_SCOPES = ['whole', 'control'] as const;
 export const UpstreamQuery = DecayQuery.extend({
   scope: z.enum(TRACE_SCOPES).default('whole'),
-  rank: z.enum(POLLUTANTS).default('cod'),
+  rank: z.enum(WATER_POLLUTANTS).default('cod'),
   limit: z.coerce.number().int().min(0).max(1000).default(50),
 });
 export const TRACE_START_KINDS = ['section', 'outfall', 'source'] as const;
@@ -30,7 +30,7 @@ export const TraceQuery = UpstreamQuery.extend({
 export const ProblemQuery = DecayQuery.extend({
   month: Month.optional(),
   top: z.coerce.number().int().min(0).max(50).default(5),
-  rank: z.enum(POLLUTANTS).default('cod'),
+  rank: z.enum(WATER_POLLUTANTS).default('cod'),
   scope: z.enum(TRACE_SCOPES).default('whole'),
   basin: z.string().min(1).max(40).optional(),
 });
@@ -97,7 +97,7 @@ export const UpstreamTrace = z.object({
   section: z.object({ code: z.string(), name: z.string(), reachId: z.number(), distM: z.number(), targetClass: z.number() }),
   scope: z.enum(TRACE_SCOPES),
   decayPerKm: Loads,
-  rankBy: z.enum(POLLUTANTS),
+  rankBy: z.enum(WATER_POLLUTANTS),
   reaches: z.array(z.number()),
   reachDetails: z.array(NamedReach),
   upstreamSections: z.array(z.string()),

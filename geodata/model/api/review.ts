@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXPORT_FORMATS, SHAPEFILE_ENCODINGS } from '../export-formats.ts';
 import { CHECK_CODES, COORDINATE_CHECKS, SEVERITIES, type CheckCode } from '../../review/check-catalog.ts';
 import { REVIEW_STATUSES } from '../vocabulary.ts';
 import { PathId, route } from './contract.ts';
@@ -35,7 +36,8 @@ export const ItemsQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 /** `format` picks the answer: the JSON page, or the whole filtered list as a CSV or XLSX file. */
-export const ItemsFormatQuery = z.object({ format: z.enum(['json', 'csv', 'xlsx']).default('json') });
+/** The list as JSON, or in any format of the export service; `encoding` picks the shapefile's DBF encoding. */
+export const ItemsFormatQuery = z.object({ format: z.enum(['json', ...EXPORT_FORMATS]).default('json'), encoding: z.enum(SHAPEFILE_ENCODINGS).optional() });
 
 /** The checks whose finding carries a corrected point (swap, DMS re-read, the two datums), from the catalog. */
 export const CORRECTIONS = COORDINATE_CHECKS.filter((c) => c.suggests).map((c) => c.code) as [CheckCode, ...CheckCode[]];
@@ -193,7 +195,7 @@ export const REVIEW_ROUTES = {
   runById: route({ method: 'GET', path: '/api/review/runs/:id', params: IdParams, response: RunSummary }),
   items: route({ method: 'GET', path: '/api/review/items', query: ItemsQuery, response: ItemsPage, note: 'format=csv|xlsx answers a file' }),
   item: route({ method: 'GET', path: '/api/review/items/:id', params: IdParams, response: FindingForMap }),
-  outlines: route({ method: 'GET', path: '/api/review/items/:id/outlines', params: IdParams, response: null, note: 'geobuf' }),
+  outlines: route({ method: 'GET', path: '/api/review/items/:id/outlines', params: IdParams, response: null, answer: 'Geobuf (geodata/review outlines)' }),
   action: route({ method: 'POST', path: '/api/review/items/:id/actions', params: IdParams, body: ReviewActionBody, response: ReviewResult }),
   batch: route({ method: 'POST', path: '/api/review/batch-actions', body: BatchActionBody, response: BatchResult }),
   undo: route({ method: 'POST', path: '/api/review/undo', body: UndoBody, response: UndoResult }),

@@ -9,7 +9,7 @@ import { route } from './contract.ts';
  * the browser tests). The JSON ones are still checked for the members those clients need.
  */
 
-const TileJson = z.looseObject({
+export const TileJson = z.looseObject({
   tilejson: z.literal('3.0.0'),
   tiles: z.array(z.string()).min(1),
   minzoom: z.number(),
@@ -17,28 +17,30 @@ const TileJson = z.looseObject({
   bounds: z.array(z.number()).length(4).optional(),
   vector_layers: z.array(z.looseObject({ id: z.string(), fields: z.record(z.string(), z.string()) })),
 });
+/** A TileJSON document as tiles/tile-json.ts writes it. */
+export type TileJsonDocument = z.input<typeof TileJson>;
 const TileCatalog = z.record(z.string(), z.unknown());
 const MapLibreStyle = z.looseObject({ version: z.literal(8), sources: z.record(z.string(), z.unknown()), layers: z.array(z.looseObject({ id: z.string(), type: z.string() })) });
 
 export const TILE_ROUTES = {
-  style: route({ method: 'GET', path: '/tiles/style.json', response: MapLibreStyle, standard: 'MapLibre style spec v8' }),
+  style: route({ method: 'GET', path: '/tiles/style.json', response: MapLibreStyle, answer: 'MapLibre style spec v8' }),
   catalog: route({ method: 'GET', path: '/tiles/catalog.json', response: TileCatalog }),
-  tileJson: route({ method: 'GET', path: '/tiles/:layer.json', response: TileJson, standard: 'TileJSON 3.0.0' }),
-  tile: route({ method: 'GET', path: '/tiles/:layer/:z/:x/:y.mvt', response: null, standard: 'Mapbox Vector Tile 2.1' }),
+  tileJson: route({ method: 'GET', path: '/tiles/:layer.json', response: TileJson, answer: 'TileJSON 3.0.0' }),
+  tile: route({ method: 'GET', path: '/tiles/:layer/:z/:x/:y.mvt', response: null, answer: 'Mapbox Vector Tile 2.1' }),
 };
 
 const OGC = 'OGC API – Features 1.0 (parts 1 and 2)';
 export const OGC_ROUTES = {
-  landing: route({ method: 'GET', path: '/ogc/', response: null, standard: OGC }),
-  conformance: route({ method: 'GET', path: '/ogc/conformance', response: null, standard: OGC }),
-  openApi: route({ method: 'GET', path: '/ogc/api', response: null, standard: 'OpenAPI 3.0' }),
-  collections: route({ method: 'GET', path: '/ogc/collections', response: null, standard: OGC }),
-  collection: route({ method: 'GET', path: '/ogc/collections/:id', response: null, standard: OGC }),
-  schema: route({ method: 'GET', path: '/ogc/collections/:id/schema', response: null, standard: 'OGC API – Features part 5 (JSON Schema)' }),
-  items: route({ method: 'GET', path: '/ogc/collections/:id/items', response: null, standard: `${OGC}, GeoJSON` }),
-  item: route({ method: 'GET', path: '/ogc/collections/:id/items/:featureId', response: null, standard: `${OGC}, GeoJSON` }),
+  landing: route({ method: 'GET', path: '/ogc/', response: null, answer: OGC }),
+  conformance: route({ method: 'GET', path: '/ogc/conformance', response: null, answer: OGC }),
+  openApi: route({ method: 'GET', path: '/ogc/api', response: null, answer: 'OpenAPI 3.0' }),
+  collections: route({ method: 'GET', path: '/ogc/collections', response: null, answer: OGC }),
+  collection: route({ method: 'GET', path: '/ogc/collections/:id', response: null, answer: OGC }),
+  schema: route({ method: 'GET', path: '/ogc/collections/:id/schema', response: null, answer: 'OGC API – Features part 5 (JSON Schema)' }),
+  items: route({ method: 'GET', path: '/ogc/collections/:id/items', response: null, answer: `${OGC}, GeoJSON` }),
+  item: route({ method: 'GET', path: '/ogc/collections/:id/items/:featureId', response: null, answer: `${OGC}, GeoJSON` }),
 };
 
 export const METRICS_ROUTES = {
-  metrics: route({ method: 'GET', path: '/metrics', response: null, standard: 'Prometheus text exposition 0.0.4' }),
+  metrics: route({ method: 'GET', path: '/metrics', response: null, answer: 'Prometheus text exposition 0.0.4' }),
 };
