@@ -38,8 +38,8 @@ export type AnswerInput<R extends ApiRoute> = R['response'] extends z.ZodType ? 
 type DeepReadonly<T> = T extends readonly unknown[]
   ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
   : T extends object ? { readonly [K in keyof T as string extends K ? never : K]: DeepReadonly<T[K]> } : T;
-/** What a route's body schema accepts, as the client writes it. */
-export type BodyInput<R extends ApiRoute> = R['body'] extends z.ZodType ? z.input<R['body']> : never;
+/** What a route's body schema accepts, as the client writes it (readonly lists will do). */
+export type BodyInput<R extends ApiRoute> = R['body'] extends z.ZodType ? DeepReadonly<z.input<R['body']>> : never;
 
 /** Every route of the contract, flat. */
 export function apiRoutes(): ApiRoute[] {
