@@ -38,6 +38,8 @@ export interface AppContext {
 export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Tests check every JSON answer against the API contract (server/send-json.ts).
+  app.locals.checkAnswers = ctx.config.checkAnswers;
   app.set('trust proxy', 'loopback');
   // Every request learns who it acts for before any route runs; routes reach the database
   // through that principal's scope (server/auth.ts, geodata/access/scoped-pool.ts).

@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import type { Logger } from 'pino';
 import { AccountError } from '../geodata/access/accounts.ts';
 import { refusalOf, type RefusalKind } from '../geodata/db/database-refusal.ts';
+import { ImportFileError } from '../geodata/import/types.ts';
+import { ContractError } from './send-json.ts';
 import { NetworkBuildError } from '../geodata/network/build-network.ts';
 import { NetworkLookupError } from '../geodata/network/trace.ts';
 import { ListDecisionError, ListUnitNotFoundError, SampleItemNotFoundError } from '../geodata/quality/index.ts';
@@ -73,6 +75,9 @@ export function answerFor(err: unknown): Answer | null {
   if (err instanceof ListUnitNotFoundError || err instanceof SampleItemNotFoundError) return { status: 404, error: err.message };
   if (err instanceof ListDecisionError) return { status: 409, error: err.message };
   if (err instanceof TileAddressError || err instanceof TileFilterError) return { status: 400, error: err.message };
+  if (err instanceof ImportFileError) return { status: 400, error: err.message };
+  // Only with YZT_CHECK_ANSWERS: the message names the route and the member, for the test that met it.
+  if (err instanceof ContractError) return { status: 500, error: err.message };
   const refusal = refusalOf(err);
   if (refusal) return { status: REFUSAL_STATUS[refusal.kind], error: refusal.reason };
   // body-parser, busboy and express itself mark client errors (bad JSON, too large, bad path encoding).

@@ -1,3 +1,4 @@
+import type { TileJsonDocument } from '../geodata/model/api/standards.ts';
 import { FILTER_DOCS } from './tile-filters.ts';
 import { CELL_ATTRIBUTES, SOURCE_CELLS_LAYER, type TileLayer } from './tile-layers.ts';
 
@@ -15,10 +16,10 @@ export interface TileJsonContext {
 }
 
 /** TileJSON 3.0.0 for one layer; `filters` (our extension) lists the query parameters it takes. */
-export function tileJson(layer: TileLayer, ctx: TileJsonContext): object {
+export function tileJson(layer: TileLayer, ctx: TileJsonContext): TileJsonDocument {
   const search = new URLSearchParams(Object.entries(ctx.query).map(([k, v]) => [k, String(v)])).toString();
   const fields = Object.fromEntries(Object.entries(layer.attributes).map(([n, a]) => [n, a.type]));
-  const vectorLayers: object[] = [];
+  const vectorLayers: TileJsonDocument['vector_layers'] = [];
   if (layer.id === 'sources') {
     vectorLayers.push({
       id: SOURCE_CELLS_LAYER,

@@ -1,3 +1,4 @@
+import type { TileJsonDocument } from '../geodata/model/api/standards.ts';
 import pg from 'pg';
 import { startChangeFeed, type ChangeFeed, type ChangeFeedStats } from './change-feed.ts';
 import { encodeRows } from './node-encoder.ts';
@@ -124,7 +125,7 @@ export interface TileService {
    */
   statementFor(layer: string, tile: TileAddress, query: Record<string, unknown>): Promise<TilePlan & { encoding: Encoding }>;
   /** TileJSON of one layer; `bounds` is the extent of what `scope` may see (default national). */
-  tileJson(layer: string, baseUrl: string, query: Record<string, unknown>, scope?: Scope): Promise<object>;
+  tileJson(layer: string, baseUrl: string, query: Record<string, unknown>, scope?: Scope): Promise<TileJsonDocument>;
   catalog(baseUrl: string, scope?: Scope): Promise<object>;
   /** Reads the change log now (the feed also does so by itself). */
   pollChanges(): Promise<void>;

@@ -1,16 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { NewUserBody, ROLES, UserChangeBody, type Role } from '../model/api/auth.ts';
 import { hashPassword, randomPassword, verifyPassword } from './password-hash.ts';
-import { REGION_PREFIX, scopeOfRegion, type Scope } from './scope.ts';
+import { scopeOfRegion, type Scope } from './scope.ts';
 import { loadStatements } from '../db/sql-statements.ts';
 
 // The fixed statements of this file, by name, in accounts.sql beside it.
 const FIXED_SQL = loadStatements(new URL('./accounts.sql', import.meta.url), ['delete_app_session', 'ensure_first_admin_select_app_user', 'ensure_first_admin_insert_app_user', 'create_session_insert_app_session', 'create_session_delete_app_session', 'session_user_select_app_session', 'end_session_delete_app_session']);
 
 /** What each role may do; each includes the ones before it. */
-export const ROLES = ['viewer', 'reviewer', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+export { NewUserBody, ROLES, UserChangeBody, type Role };
 
 export function roleAtLeast(role: Role, needed: Role): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(needed);
@@ -41,22 +41,8 @@ export class AccountError extends Error {
   }
 }
 
-export const NewUserBody = z.object({
-  username: z.string().trim().regex(/^[\p{L}\p{N}_.@-]{1,64}$/u, 'letters (any script), digits and _ . @ - only, at most 64'),
-  displayName: z.string().trim().max(100).nullish(),
-  password: z.string().min(10, 'at least 10 characters').max(200),
-  role: z.enum(ROLES),
-  region: z.string().regex(REGION_PREFIX, 'a division-code prefix of 2-12 digits').nullish(),
-}).strict();
 export type NewUser = z.infer<typeof NewUserBody>;
 
-export const UserChangeBody = z.object({
-  displayName: z.string().trim().max(100).nullish(),
-  password: z.string().min(10, 'at least 10 characters').max(200).optional(),
-  role: z.enum(ROLES).optional(),
-  region: z.string().regex(REGION_PREFIX, 'a division-code prefix of 2-12 digits').nullish(),
-  disabled: z.boolean().optional(),
-}).strict();
 export type UserChange = z.infer<typeof UserChangeBody>;
 
 const USER_COLUMNS = `id::int AS id, username, display_name AS "displayName", role, region, disabled, created_at AS "createdAt"`;

@@ -1,3 +1,5 @@
+import { REGION_PREFIX } from '../model/api/auth.ts';
+
 /**
  * A request's region scope: '*' for national accounts, otherwise the division-code prefix
  * the account is bound to (44 Guangdong, 4403 Shenzhen, 440305 Nanshan). Row-level security
@@ -6,7 +8,7 @@
 export type Scope = string;
 
 export const NATIONAL: Scope = '*';
-export const REGION_PREFIX = /^[0-9]{2,12}$/;
+export { REGION_PREFIX };
 
 /** The scope of an account's region column (NULL: national). */
 export function scopeOfRegion(region: string | null | undefined): Scope {

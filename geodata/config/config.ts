@@ -20,6 +20,8 @@ export interface Config {
   replicas: { readUrls: string[]; maxLagMs: number; checkMs: number; waitMs: number };
   /** Prometheus text at /metrics for admins ('admin'), or no such route ('off'). */
   metrics: 'admin' | 'off';
+  /** Every JSON answer checked against the API contract before it is sent (tests turn it on). */
+  checkAnswers: boolean;
   auth: {
     /** Requests without a session act as this role (read-only demo), or are refused (null). */
     anonymous: { role: 'viewer'; region: string | null } | null;
@@ -91,6 +93,7 @@ const EnvSchema = z.object({
   // How long a user's read after their own write waits for a standby to replay it before the primary answers.
   YZT_READ_YOUR_WRITES_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
   YZT_METRICS: z.enum(['admin', 'off']).default('off'),
+  YZT_CHECK_ANSWERS: onOff.default('off'),
   // Default: anonymous read-only viewing on the embedded demo, sign-in required on a real server.
   YZT_ANONYMOUS: z.enum(['viewer', 'off']).optional(),
   YZT_ANONYMOUS_REGION: z.string().regex(/^[0-9]{2,12}$/, 'must be a division-code prefix of 2-12 digits').optional(),
@@ -136,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       waitMs: e.YZT_READ_YOUR_WRITES_MS,
     },
     metrics: e.YZT_METRICS,
+    checkAnswers: e.YZT_CHECK_ANSWERS === 'on',
     auth: {
       anonymous: (e.YZT_ANONYMOUS ?? (e.DATABASE_URL ? 'off' : 'viewer')) === 'viewer'
         ? { role: 'viewer', region: e.YZT_ANONYMOUS_REGION ?? null }

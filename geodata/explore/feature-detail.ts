@@ -14,7 +14,7 @@ export interface FeatureDetail {
 /** `source_id` finds a source by its internal id, which is the feature id in the tiles. */
 export type DetailLayer = FeatureLayer | 'source_id';
 
-export const FEATURE_LAYERS: readonly DetailLayer[] = ['source', 'source_id', 'census_zone', 'division', 'outfall', 'river_reach', 'basin', 'section', 'air_station'];
+export { FEATURE_LAYERS } from '../model/api/explore.ts';
 
 const COMMON = `ST_X(ST_PointOnSurface(t.geom)) AS lng, ST_Y(ST_PointOnSurface(t.geom)) AS lat,
   ARRAY[ST_XMin(t.geom), ST_YMin(t.geom), ST_XMax(t.geom), ST_YMax(t.geom)] AS bbox`;

@@ -73,35 +73,5 @@ export function sourceWhere(params = new Params()): { sql: string; params: Param
   };
 }
 
-/** Query-string view box `bbox=minLng,minLat,maxLng,maxLat`. */
-export const BboxQuery = z
-  .string()
-  .transform((s) => s.split(',').map(Number))
-  .pipe(
-    z
-      .tuple([z.number().min(-180).max(180), z.number().min(-90).max(90), z.number().min(-180).max(180), z.number().min(-90).max(90)], {
-        message: 'bbox must be minLng,minLat,maxLng,maxLat',
-      })
-      .refine((b) => b[0] <= b[2] && b[1] <= b[3], 'bbox min must not exceed max'),
-  );
-
-const Position = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]).rest(z.number());
-const Ring = z.array(Position).min(4, 'a polygon ring needs at least 4 positions');
-
-/** JSON body form of an area, for drawn shapes. */
-export const AreaBody = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('all') }),
-  z.object({ kind: z.literal('bbox'), bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]) }),
-  z.object({
-    kind: z.literal('polygon'),
-    geometry: z.union([
-      z.object({ type: z.literal('Polygon'), coordinates: z.array(Ring).min(1) }),
-      z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(Ring).min(1)).min(1) }),
-    ]),
-  }),
-  z.object({
-    kind: z.literal('circle'),
-    center: z.tuple([z.number().min(-180).max(180), z.number().min(-89).max(89)]),
-    radius: z.number().positive().max(500_000, 'radius is at most 500 km'),
-  }),
-]);
+/** The view box and the drawn area are request schemas of the API contract. */
+export { AreaBody, BboxQuery } from '../model/api/explore.ts';

@@ -127,10 +127,9 @@ export const MAX_REPORTED_ERRORS = 100;
 
 /**
  * The file as a whole cannot be imported (wrong format, unreadable, a projected .prj, bad
- * options). Nothing is stored. `status` is the HTTP status a route should answer with.
+ * options). Nothing is stored. server/http-errors.ts answers it with 400.
  */
 export class ImportFileError extends Error {
-  readonly status = 400;
   constructor(message: string) {
     super(message);
     this.name = 'ImportFileError';

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { AssignBody } from '../model/api/census-quality.ts';
 import { loadStatements } from '../db/sql-statements.ts';
 import { inTransaction } from '../db/transaction.ts';
 
@@ -52,14 +53,7 @@ export async function dispatchWeeks(pool: pg.Pool, today: string, weeks: number,
   }));
 }
 
-export const AssignBody = z.object({
-  findings: z.array(z.number().int().positive()).max(10_000).default([]),
-  /** Units as "listId:line". */
-  units: z.array(z.string().regex(/^[0-9]{1,18}:[0-9]{1,9}$/, 'a unit is "listId:line"')).max(10_000).default([]),
-  assignee: z.string().trim().min(1).max(64).optional(),
-  deadline: z.string().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, 'a date YYYY-MM-DD').optional(),
-  reason: z.string().trim().max(2000).optional(),
-}).strict().refine((b) => b.assignee !== undefined || b.deadline !== undefined, 'give an assignee, a deadline or both');
+export { AssignBody };
 export type AssignInput = z.infer<typeof AssignBody>;
 
 /**

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { DECISIONS, FIELD_RESULTS, OUTCOMES, PHONE_RESULTS, UnitDecisionBody, type Outcome } from '../model/api/census-quality.ts';
 import { isNational, type Scope } from '../access/scope.ts';
 import { loadStatements } from '../db/sql-statements.ts';
 import { inTransaction } from '../db/transaction.ts';
@@ -10,8 +11,7 @@ const SQL = loadStatements(new URL('./list-matching.sql', import.meta.url), [
   'lists', 'units', 'unit_for_update', 'decide_unit', 'log_decision',
 ]);
 
-export type Outcome = 'matched' | 'ambiguous' | 'unmatched';
-export const OUTCOMES: readonly Outcome[] = ['matched', 'ambiguous', 'unmatched'];
+export { DECISIONS, FIELD_RESULTS, OUTCOMES, PHONE_RESULTS, UnitDecisionBody, type Outcome };
 
 export interface ListImport {
   readonly id: number;
@@ -136,23 +136,10 @@ function toItem(r: any): UnitItem {
   };
 }
 
-/** Jiangshan's steps after the comparison: the phone call, the field check, the decision. */
-export const PHONE_RESULTS = ['confirmed_operating', 'confirmed_closed', 'unreachable', 'not_ours'] as const;
-export const FIELD_RESULTS = ['operating', 'closed', 'not_found', 'not_polluting'] as const;
-/** 纳入 (add to the census) / 不纳入 (not a census unit) / 已关闭 (closed). */
-export const DECISIONS = ['include', 'exclude', 'closed'] as const;
 export type PhoneResult = (typeof PHONE_RESULTS)[number];
 export type FieldResult = (typeof FIELD_RESULTS)[number];
 export type Decision = (typeof DECISIONS)[number];
 
-export const UnitDecisionBody = z.object({
-  phone: z.enum(PHONE_RESULTS).optional(),
-  field: z.enum(FIELD_RESULTS).optional(),
-  decision: z.enum(DECISIONS).optional(),
-  note: z.string().trim().max(2000).optional(),
-  /** For an ambiguous unit: the census id of the candidate it is, or null for "none of them". */
-  confirm: z.string().trim().min(1).max(64).nullable().optional(),
-}).strict().refine((b) => Object.keys(b).length > 0, 'give at least one of phone, field, decision, note, confirm');
 export type UnitDecision = z.infer<typeof UnitDecisionBody>;
 
 export class ListUnitNotFoundError extends Error {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import seedrandom from 'seedrandom';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { DEFAULT_QUOTA, KEY_INDICATORS, OmissionBody, SampleCheckBody, SamplePlanBody, type KeyIndicator } from '../model/api/census-quality.ts';
 import { isNational, type Scope } from '../access/scope.ts';
 import { loadStatements } from '../db/sql-statements.ts';
 import { inTransaction } from '../db/transaction.ts';
@@ -13,40 +14,8 @@ const SQL = loadStatements(new URL('./sampling.sql', import.meta.url), [
   'insert_omission', 'log', 'rates',
 ]);
 
-/** The key indicators a sampling check verifies per source (关键指标), zh and en. */
-export const KEY_INDICATORS = {
-  name: { zh: '单位名称', en: 'Unit name' },
-  credit_code: { zh: '统一社会信用代码', en: 'Credit code' },
-  industry_code: { zh: '行业代码', en: 'Industry code' },
-  location: { zh: '位置坐标', en: 'Location' },
-  emissions: { zh: '排放量', en: 'Emissions' },
-  status: { zh: '运行状态', en: 'Status' },
-} as const;
-export type KeyIndicator = keyof typeof KEY_INDICATORS;
-const INDICATOR_NAMES = Object.keys(KEY_INDICATORS) as [KeyIndicator, ...KeyIndicator[]];
+export { DEFAULT_QUOTA, KEY_INDICATORS, OmissionBody, SampleCheckBody, SamplePlanBody, type KeyIndicator };
 
-/** The provincial plan's quota per city and source type (50 industrial, 10 agricultural, …). */
-export const DEFAULT_QUOTA = { industrial: 50, agricultural: 10, domestic: 5, centralized: 1, mobile: 1 } as const;
-
-const SourceTypeQuota = z.object({
-  industrial: z.number().int().min(0).max(100_000).optional(),
-  agricultural: z.number().int().min(0).max(100_000).optional(),
-  domestic: z.number().int().min(0).max(100_000).optional(),
-  centralized: z.number().int().min(0).max(100_000).optional(),
-  mobile: z.number().int().min(0).max(100_000).optional(),
-  other: z.number().int().min(0).max(100_000).optional(),
-}).strict();
-
-export const SamplePlanBody = z.discriminatedUnion('method', [
-  z.object({
-    method: z.literal('quota'), name: z.string().trim().min(1).max(200), seed: z.string().trim().min(1).max(100).optional(),
-    quota: SourceTypeQuota.default(DEFAULT_QUOTA), division: z.string().regex(/^[0-9]{2,12}$/).optional(),
-  }).strict(),
-  z.object({
-    method: z.literal('share'), name: z.string().trim().min(1).max(200), seed: z.string().trim().min(1).max(100).optional(),
-    share: z.number().gt(0).max(1).default(0.1), division: z.string().regex(/^[0-9]{2,12}$/).optional(),
-  }).strict(),
-]);
 export type SamplePlanInput = z.infer<typeof SamplePlanBody>;
 
 export interface StratumDraw {
@@ -163,18 +132,8 @@ export async function listPlans(pool: pg.Pool) {
   return rows.map((r) => ({ id: Number(r.id), name: r.name, seed: r.seed, method: r.method, createdBy: r.created_by, createdAt: r.created_at.toISOString(), items: r.items }));
 }
 
-export const SampleCheckBody = z.object({
-  censusId: z.string().trim().min(1).max(64),
-  indicators: z.partialRecord(z.enum(INDICATOR_NAMES), z.boolean()).refine((r) => Object.keys(r).length > 0, 'name at least one indicator'),
-  note: z.string().trim().max(2000).optional(),
-}).strict();
 export type SampleCheckInput = z.infer<typeof SampleCheckBody>;
 
-export const OmissionBody = z.object({
-  divisionCode: z.string().regex(/^[0-9]{6}([0-9]{3})?$/, 'a 6- or 9-digit division code'),
-  name: z.string().trim().min(1).max(200),
-  note: z.string().trim().max(2000).optional(),
-}).strict();
 export type OmissionInput = z.infer<typeof OmissionBody>;
 
 export class SampleItemNotFoundError extends Error {

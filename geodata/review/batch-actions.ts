@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { BatchActionBody } from '../model/api/review.ts';
 import { applyReviewAction, ReviewConflictError, ReviewInputError, type CandidateCorrection } from './review-actions.ts';
 import { recheckSource } from './run-checks.ts';
 import { loadStatements } from '../db/sql-statements.ts';
@@ -14,12 +15,7 @@ const DATUM_CHECKS = ['gcj02_as_wgs84', 'bd09_as_wgs84'];
  * open datum finding of one import batch (the GCJ-02 batch an uploader sent). Each member is
  * still its own review action: its own transaction, row-version check and edit-log entry.
  */
-export const BatchActionBody = z.object({
-  action: z.literal('apply_suggestion'),
-  reason: z.string().trim().optional(),
-  findingIds: z.array(z.number().int().positive()).min(1).max(10_000).optional(),
-  importBatch: z.number().int().positive().optional(),
-}).refine((b) => (b.findingIds === undefined) !== (b.importBatch === undefined), 'give either findingIds or importBatch');
+export { BatchActionBody };
 export type BatchAction = z.infer<typeof BatchActionBody>;
 
 export interface BatchResult {

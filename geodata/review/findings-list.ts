@@ -1,42 +1,17 @@
 import type { ExportColumn, ExportRow } from '../export/index.ts';
 import type pg from 'pg';
-import { z } from 'zod';
-import { CHECK_BY_CODE, CHECK_CODES, REVIEW_STATUSES, SEVERITIES, type CheckCode } from './check-catalog.ts';
+import type { z } from 'zod';
+import { FindingItem as FindingItemSchema, ItemsQuery, type ItemSort } from '../model/api/review.ts';
+import { CHECK_BY_CODE, type CheckCode } from './check-catalog.ts';
 import { loadStatements } from '../db/sql-statements.ts';
 
 // The fixed statements of this file, by name, in findings-list.sql beside it.
 const FIXED_SQL = loadStatements(new URL('./findings-list.sql', import.meta.url), ['get_finding_select_review_finding']);
 
-/** One row of the suspected-error list (疑似错误清单). */
-export interface FindingItem {
-  readonly id: number;
-  readonly subjectKind: 'source' | 'outfall' | 'import_batch' | 'division';
-  readonly subjectKey: string;
-  readonly sourceId: number | null;
-  readonly censusId: string | null;
-  readonly name: string | null;
-  readonly checkCode: CheckCode;
-  readonly severity: string;
-  readonly explanationZh: string;
-  readonly explanationEn: string;
-  readonly zoneCode: string | null;
-  readonly divisionCode: string | null;
-  readonly industryCode: string | null;
-  readonly distanceM: number | null;
-  readonly suggestedLon: number | null;
-  readonly suggestedLat: number | null;
-  readonly lon: number | null;
-  readonly lat: number | null;
-  readonly status: string;
-  readonly rowVersion: number | null;
-  readonly details: Record<string, unknown>;
-  readonly reviewedBy: string | null;
-  readonly reviewedAt: string | null;
-  /** The reviewer the finding is handed to (by district), or null. */
-  readonly assignee: string | null;
-}
+/** One row of the suspected-error list (疑似错误清单): the API contract's shape. */
+export type FindingItem = z.infer<typeof FindingItemSchema>;
 
-const SORTS = {
+const SORTS: Record<ItemSort, string> = {
   severity: `CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, f.check_code, s.census_id, f.id`,
   check: 'f.check_code, s.census_id, f.id',
   census_id: 's.census_id NULLS LAST, f.id',
@@ -44,27 +19,9 @@ const SORTS = {
   distance: 'f.distance_m DESC NULLS LAST, f.id',
   status: 'f.status, f.id',
   found: 'f.id',
-} as const;
+};
 
-const list = <T extends string>(values: readonly T[]) =>
-  z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(values as [T, ...T[]])));
-
-/** Query-string filters of the list; unknown values are rejected by name. */
-export const ItemsQuery = z.object({
-  check: list(CHECK_CODES).optional(),
-  severity: list(SEVERITIES).optional(),
-  status: list(REVIEW_STATUSES).optional(),
-  division: z.string().regex(/^[0-9]{2,9}$/, 'division must be 2-9 digits of a division code').optional(),
-  industry: z.string().regex(/^[0-9]{1,4}$/, 'industry must be 1-4 digits of an industry code').optional(),
-  batch: z.string().regex(/^[0-9]{1,18}$/, 'batch must be the number of an import batch').optional(),
-  source: z.coerce.number().int().positive().optional(),
-  /** One reviewer's findings ("my queue": the route puts the caller's name here for `me`). */
-  assignee: z.string().trim().min(1).max(64).optional(),
-  sort: z.enum(Object.keys(SORTS) as [keyof typeof SORTS, ...(keyof typeof SORTS)[]]).default('severity'),
-  limit: z.coerce.number().int().min(1).max(200_000).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
-});
+export { ItemsQuery };
 export type ItemsFilter = z.infer<typeof ItemsQuery>;
 
 const FROM = `

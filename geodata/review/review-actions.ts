@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { z } from 'zod';
-import { COORDINATE_CHECKS, type CheckCode } from './check-catalog.ts';
+import type { z } from 'zod';
+import { CORRECTIONS, ReviewActionBody } from '../model/api/review.ts';
 import { getFinding, type FindingItem } from './findings-list.ts';
 import { recheckSource, type CheckOptions } from './run-checks.ts';
 import { loadStatements } from '../db/sql-statements.ts';
@@ -8,30 +8,9 @@ import { loadStatements } from '../db/sql-statements.ts';
 // The fixed statements of this file, by name, in review-actions.sql beside it.
 const FIXED_SQL = loadStatements(new URL('./review-actions.sql', import.meta.url), ['apply_review_action_select_review_finding', 'select_source', 'update_review_finding', 'insert_edit_log', 'source_history_select_edit_log']);
 
-/** The corrections a finding may carry as candidates (geodata/review/check-sql.ts). */
-/** The checks whose finding carries a corrected point (swap, DMS re-read, the two datums), from the catalog. */
-export const CORRECTIONS = COORDINATE_CHECKS.filter((c) => c.suggests).map((c) => c.code) as [CheckCode, ...CheckCode[]];
+export { CORRECTIONS, ReviewActionBody };
 export interface CandidateCorrection { readonly code: (typeof CORRECTIONS)[number]; readonly lon: number; readonly lat: number; readonly shift_m?: number | null; readonly rank?: number }
 
-/**
- * What a reviewer does with one finding: accept the point as it is (reason required), apply
- * the suggested correction, move the point to a new place, or send it to a field check
- * (现场核实). Each action is one transaction: the source row (guarded by its row_version),
- * the finding's status, an edit_log entry and the source's re-check.
- */
-export const ReviewActionBody = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('accept'), reason: z.string().trim().min(1, 'accepting a finding needs a reason'), rowVersion: z.number().int().optional() }),
-  z.object({
-    action: z.literal('apply_suggestion'), reason: z.string().trim().optional(), rowVersion: z.number().int(),
-    /** Which candidate correction, when a finding carries more than one (ambiguous). */
-    candidate: z.enum(CORRECTIONS).optional(),
-  }),
-  z.object({
-    action: z.literal('move'), reason: z.string().trim().optional(), rowVersion: z.number().int(),
-    lon: z.number().min(-180).max(180), lat: z.number().min(-90).max(90),
-  }),
-  z.object({ action: z.literal('field_check'), reason: z.string().trim().optional(), rowVersion: z.number().int().optional() }),
-]);
 export type ReviewAction = z.infer<typeof ReviewActionBody>;
 
 export interface ReviewResult {

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { AssignDistrictBody, CommentBody } from '../model/api/review.ts';
 import { loadStatements } from '../db/sql-statements.ts';
 import { ReviewInputError } from './review-actions.ts';
 
@@ -10,11 +11,7 @@ const SQL = loadStatements(new URL('./review-flow.sql', import.meta.url), ['assi
  * "my queue" is then the list filtered by assignee), and comments on a finding. Both run in
  * the caller's scope and leave an edit-log entry per finding.
  */
-export const AssignDistrictBody = z.object({
-  division: z.string().regex(/^[0-9]{6}([0-9]{3})?$/, 'division must be a 6-digit district code (or a 9-digit township)'),
-  assignee: z.string().trim().min(1, 'assignee is the reviewer\'s user name').max(64),
-  reason: z.string().trim().max(2000).optional(),
-}).strict();
+export { AssignDistrictBody, CommentBody };
 export type AssignDistrict = z.infer<typeof AssignDistrictBody>;
 
 /** Assigns the district's open findings; returns how many changed hands. */
@@ -23,9 +20,6 @@ export async function assignDistrict(pool: pg.Pool, actor: string, input: Assign
   return { assigned: rows[0]!.n };
 }
 
-export const CommentBody = z.object({
-  body: z.string().trim().min(1, 'a comment needs some text').max(2000, 'a comment is at most 2000 characters'),
-}).strict();
 
 export interface FindingComment {
   readonly id: number;

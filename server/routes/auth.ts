@@ -1,6 +1,8 @@
 import { Router, type Request } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import { z } from 'zod';
+import { API } from '../../geodata/model/api/index.ts';
+import { LoginBody, UserId } from '../../geodata/model/api/auth.ts';
+import { sendJson } from '../send-json.ts';
 import {
   authenticate as checkPassword, changeUser, createSession, createUser, endSession, listUsers, NewUserBody, UserChangeBody,
 } from '../../geodata/access/index.ts';
@@ -8,12 +10,6 @@ import type { AppContext } from '../app.ts';
 import { clearedSessionCookie, csrfToken, forgetSessions, principal, requireRole, sessionCookie, sessionToken } from '../auth.ts';
 import { HttpError, parseInput } from '../http-errors.ts';
 import { jsonBody } from '../input-guard.ts';
-
-const LoginBody = z.object({
-  username: z.string().trim().min(1, 'required').max(64),
-  password: z.string().min(1, 'required').max(200),
-}).strict();
-const UserId = z.coerce.number().int().positive();
 
 /**
  * Sign-in (/api/auth/login, logout, me) and user administration (/api/users, admins only).
@@ -44,9 +40,8 @@ export function authRouter(ctx: AppContext): Router {
     const user = await checkPassword(pool, body.username, body.password);
     if (!user) throw new HttpError(401, 'wrong user name or password');
     const session = await createSession(pool, user.id, ctx.config.auth.sessionHours);
-    res.set('Cache-Control', 'no-store')
-      .append('Set-Cookie', sessionCookie(req, session.token, new Date(session.expiresAt)))
-      .json({ user, token: session.token, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
+    res.set('Cache-Control', 'no-store').append('Set-Cookie', sessionCookie(req, session.token, new Date(session.expiresAt)));
+    sendJson(res, API.auth.login, { user, token: session.token, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
   });
 
   router.post('/auth/logout', async (req, res) => {
@@ -55,25 +50,25 @@ export function authRouter(ctx: AppContext): Router {
       await endSession(pool, token);
       forgetSessions(pool, token);
     }
-    res.set('Cache-Control', 'no-store').append('Set-Cookie', clearedSessionCookie(req)).json({ ok: true });
+    sendJson(res.set('Cache-Control', 'no-store').append('Set-Cookie', clearedSessionCookie(req)), API.auth.logout, { ok: true });
   });
 
   router.get('/auth/me', (req, res) => {
     const p = principal(req);
-    res.set('Cache-Control', 'no-store').json({
+    sendJson(res.set('Cache-Control', 'no-store'), API.auth.me, {
       user: p.user, name: p.name, role: p.role, scope: p.scope, csrfToken: csrfToken(req), anonymousAllowed: ctx.config.auth.anonymous !== null,
     });
   });
 
   router.get('/users', requireRole('admin'), async (req, res) => {
     requireNational(req);
-    res.set('Cache-Control', 'no-store').json({ users: await listUsers(pool) });
+    sendJson(res.set('Cache-Control', 'no-store'), API.auth.users, { users: await listUsers(pool) });
   });
 
   router.post('/users', requireRole('admin'), async (req, res) => {
     const admin = requireNational(req);
     const body = parseInput(NewUserBody, req.body, 'body');
-    res.status(201).json(await createUser(pool, body, admin));
+    sendJson(res.status(201), API.auth.createUser, await createUser(pool, body, admin));
   });
 
   router.patch('/users/:id', requireRole('admin'), async (req, res) => {
@@ -82,7 +77,7 @@ export function authRouter(ctx: AppContext): Router {
     const change = parseInput(UserChangeBody, req.body, 'body');
     const user = await changeUser(pool, id, change);
     forgetSessions(pool);
-    res.json(user);
+    sendJson(res, API.auth.changeUser, user);
   });
 
   return router;

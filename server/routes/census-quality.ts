@@ -1,10 +1,9 @@
 import { Router, type Response } from 'express';
 import { basename } from 'node:path';
 import type pg from 'pg';
-import { z } from 'zod';
 import {
   AssignBody, assignItems, decideUnit, dispatchSummary, dispatchWeeks, drawSample, getPlan, importList, KEY_INDICATORS,
-  listLists, listPlans, listUnits, OmissionBody, OUTCOMES, recordCheck, recordOmission, SampleCheckBody,
+  listLists, listPlans, listUnits, OmissionBody, recordCheck, recordOmission, SampleCheckBody,
   SamplePlanBody, sampleItems, sampleRates, UnitDecisionBody, workbookTables, type SheetSpec,
 } from '../../geodata/quality/index.ts';
 import type { AppContext } from '../app.ts';
@@ -13,26 +12,12 @@ import { HttpError, parseInput } from '../http-errors.ts';
 import { jsonBody } from '../input-guard.ts';
 import { withUpload } from './import.ts';
 import { sendExport } from '../send-export.ts';
+import { sendJson } from '../send-json.ts';
+import { API } from '../../geodata/model/api/index.ts';
+import { PathId } from '../../geodata/model/api/contract.ts';
+import { DispatchQuery, Line, ListFields, MatchesQuery, SampleQuery } from '../../geodata/model/api/census-quality.ts';
 
-const Id = z.string().regex(/^[1-9][0-9]{0,17}$/, 'must be a positive whole number').transform(Number);
-const Line = z.string().regex(/^[1-9][0-9]{0,8}$/, 'must be a line number (the header is 1)').transform(Number);
-const Format = z.enum(['json', 'xlsx']).default('json');
-const ListFields = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
-  encoding: z.string().regex(/^[a-z0-9-]{2,20}$/i, 'an encoding name such as utf8 or gbk').optional(),
-}).strict();
-const MatchesQuery = z.object({
-  kind: z.enum(OUTCOMES).optional(),
-  limit: z.coerce.number().int().min(1).max(100_000).default(500),
-  offset: z.coerce.number().int().min(0).default(0),
-  format: Format,
-}).strict();
-const DispatchQuery = z.object({
-  today: z.string().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, 'a date YYYY-MM-DD').optional(),
-  weeks: z.coerce.number().int().min(1).max(104).default(8),
-  city: z.string().regex(/^[0-9]{4}([0-9]{2})?$/, 'a 4- or 6-digit city code').optional(),
-  format: Format,
-}).strict();
+const Id = PathId;
 
 const OUTCOME_ZH = { matched: '已匹配', ambiguous: '待确认', unmatched: '待核实（普查未收录）' } as const;
 
@@ -55,12 +40,12 @@ export function censusQualityRouter(ctx: AppContext): Router {
       const p = principal(req);
       const result = await importList(dbFor(req, owner), p.scope, p.name,
         { path: files[0]!, fileName, ...(options.encoding ? { encoding: options.encoding } : {}) }, options.name ?? fileName);
-      res.status(201).location(`/api/lists/${result.id}`).json(result);
+      sendJson(res.status(201).location(`/api/lists/${result.id}`), API.quality.uploadList, result);
     });
   });
 
   router.get('/lists', async (req, res) => {
-    res.set('Cache-Control', 'no-store').json({ lists: await listLists(dbFor(req, owner)) });
+    sendJson(res.set('Cache-Control', 'no-store'), API.quality.lists, { lists: await listLists(dbFor(req, owner)) });
   });
 
   router.get('/lists/:id/matches', async (req, res) => {
@@ -82,30 +67,30 @@ export function censusQualityRouter(ctx: AppContext): Router {
       }]);
       return;
     }
-    res.json(page);
+    sendJson(res, API.quality.matches, page);
   });
 
   router.post('/lists/:id/units/:line/decision', requireRole('reviewer'), async (req, res) => {
     const id = parseInput(Id, req.params.id, 'list id');
     const line = parseInput(Line, req.params.line, 'line');
     const body = parseInput(UnitDecisionBody, req.body, 'body');
-    res.json(await decideUnit(dbFor(req, owner), principal(req).name, id, line, body));
+    sendJson(res, API.quality.decide, await decideUnit(dbFor(req, owner), principal(req).name, id, line, body));
   });
 
   router.get('/samples', async (req, res) => {
-    res.set('Cache-Control', 'no-store').json({ plans: await listPlans(dbFor(req, owner)), indicators: KEY_INDICATORS });
+    sendJson(res.set('Cache-Control', 'no-store'), API.quality.samples, { plans: await listPlans(dbFor(req, owner)), indicators: KEY_INDICATORS });
   });
 
   router.post('/samples', requireRole('reviewer'), async (req, res) => {
     const body = parseInput(SamplePlanBody, req.body, 'body');
     const p = principal(req);
     const plan = await drawSample(dbFor(req, owner), p.scope, p.name, body);
-    res.status(201).location(`/api/samples/${plan.id}`).json(plan);
+    sendJson(res.status(201).location(`/api/samples/${plan.id}`), API.quality.drawSample, plan);
   });
 
   router.get('/samples/:id', async (req, res) => {
     const id = parseInput(Id, req.params.id, 'sample id');
-    const { format } = parseInput(z.object({ format: Format }).strict(), req.query, 'query');
+    const { format } = parseInput(SampleQuery, req.query, 'query');
     const db = dbFor(req, owner);
     const plan = await getPlan(db, id);
     if (!plan) throw new HttpError(404, `no sample plan ${id} that you may see`);
@@ -141,7 +126,7 @@ export function censusQualityRouter(ctx: AppContext): Router {
       ]);
       return;
     }
-    res.json({ plan, items });
+    sendJson(res, API.quality.sample, { plan, items });
   });
 
   router.post('/samples/:id/checks', requireRole('reviewer'), async (req, res) => {
@@ -156,12 +141,12 @@ export function censusQualityRouter(ctx: AppContext): Router {
     const body = parseInput(OmissionBody, req.body, 'body');
     const db = dbFor(req, owner);
     if (!(await getPlan(db, id))) throw new HttpError(404, `no sample plan ${id} that you may see`);
-    res.status(201).json({ id: await recordOmission(db, principal(req).name, id, body) });
+    sendJson(res.status(201), API.quality.omission, { id: await recordOmission(db, principal(req).name, id, body) });
   });
 
   router.get('/samples/:id/rates', async (req, res) => {
     const id = parseInput(Id, req.params.id, 'sample id');
-    res.set('Cache-Control', 'no-store').json(await sampleRates(dbFor(req, owner), id));
+    sendJson(res.set('Cache-Control', 'no-store'), API.quality.rates, await sampleRates(dbFor(req, owner), id));
   });
 
   router.get('/dispatch', async (req, res) => {
@@ -191,12 +176,12 @@ export function censusQualityRouter(ctx: AppContext): Router {
       ]);
       return;
     }
-    res.json({ today, rows, weeks });
+    sendJson(res, API.quality.dispatch, { today, rows, weeks });
   });
 
   router.post('/dispatch/assign', requireRole('reviewer'), async (req, res) => {
     const body = parseInput(AssignBody, req.body, 'body');
-    res.json(await assignItems(dbFor(req, owner), principal(req).name, body));
+    sendJson(res, API.quality.assign, await assignItems(dbFor(req, owner), principal(req).name, body));
   });
 
   return router;

@@ -1,10 +1,11 @@
 import { Router, type Request } from 'express';
-import { z } from 'zod';
 import {
-  AreaBody, BboxQuery, FEATURE_LAYERS, FilterQuery, POLLUTANTS, featureDetail, filterFromQuery, filterOptions, monitoringStatus, listSources,
+  FilterQuery, featureDetail, filterFromQuery, filterOptions, monitoringStatus, listSources,
   searchFeatures, sourceStatistics, countSources, streamSources, SOURCE_EXPORT_COLUMNS, type Area,
 } from '../../geodata/explore/index.ts';
-import { EXPORT_FORMATS, SHAPEFILE_ENCODINGS } from '../../geodata/export/index.ts';
+import { API } from '../../geodata/model/api/index.ts';
+import { AreaQueryBody, ExportBody, FeatureParams, SearchQuery, StatsQuery } from '../../geodata/model/api/explore.ts';
+import { sendJson } from '../send-json.ts';
 import { sendExport } from '../send-export.ts';
 import { LIST_FILTERS } from '../../geodata/model/source-filters.ts';
 import type { AppContext } from '../app.ts';
@@ -14,16 +15,6 @@ import { jsonBody } from '../input-guard.ts';
 
 /** Most rows one export writes; a larger selection is cut and says so in a header. */
 export const EXPORT_LIMIT = 200_000;
-
-const StatsQuery = z.object({ bbox: BboxQuery.optional(), limit: z.coerce.number().int().min(1).max(50).default(10) });
-const SearchQuery = z.object({ q: z.string().trim().min(1, 'q must not be empty').max(100), limit: z.coerce.number().int().min(1).max(50).default(20) });
-const AreaQueryBody = z.object({
-  filter: z.record(z.string(), z.union([z.string(), z.number()]).transform(String)).default({}),
-  area: AreaBody,
-  limit: z.number().int().min(0).max(5_000).default(200),
-  orderBy: z.enum(POLLUTANTS).optional(),
-});
-const ExportBody = AreaQueryBody.omit({ limit: true }).extend({ format: z.enum(EXPORT_FORMATS), encoding: z.enum(SHAPEFILE_ENCODINGS).optional() });
 
 /**
  * JSON APIs of the map client: search, statistics for a view and filters, drawn-area queries,
@@ -38,17 +29,17 @@ export function exploreRouter(ctx: AppContext): Router {
   router.get('/explore/search', async (req, res) => {
     const pool = dbFor(req, owner);
     const q = parse(SearchQuery, req.query, 'query');
-    res.json({ hits: await searchFeatures(pool, q.q, q.limit) });
+    sendJson(res, API.explore.search, { hits: await searchFeatures(pool, q.q, q.limit) });
   });
 
   router.get('/explore/monitoring', async (req, res) => {
     const pool = dbFor(req, owner);
-    res.set('Cache-Control', 'no-cache').json(await monitoringStatus(pool));
+    sendJson(res.set('Cache-Control', 'no-cache'), API.explore.monitoring, await monitoringStatus(pool));
   });
 
   router.get('/explore/options', async (req, res) => {
     const pool = dbFor(req, owner);
-    res.set('Cache-Control', 'no-cache').json(await filterOptions(pool));
+    sendJson(res.set('Cache-Control', 'no-cache'), API.explore.options, await filterOptions(pool));
   });
 
   router.get('/explore/stats', async (req, res) => {
@@ -56,7 +47,7 @@ export function exploreRouter(ctx: AppContext): Router {
     const filter = filterFromQuery(parse(FilterQuery, pickFilter(req.query), 'query'));
     const q = parse(StatsQuery, req.query, 'query');
     const area: Area = q.bbox ? { kind: 'bbox', bbox: q.bbox as [number, number, number, number] } : { kind: 'all' };
-    res.set('Cache-Control', 'no-store').json(await sourceStatistics(pool, filter, area, q.limit));
+    sendJson(res.set('Cache-Control', 'no-store'), API.explore.stats, await sourceStatistics(pool, filter, area, q.limit));
   });
 
   router.post('/explore/query', async (req, res) => {
@@ -66,7 +57,7 @@ export function exploreRouter(ctx: AppContext): Router {
     const area = body.area as Area;
     const statistics = await sourceStatistics(pool, filter, area);
     const sources = body.limit > 0 ? await listSources(pool, filter, area, { limit: body.limit, orderBy: body.orderBy }) : [];
-    res.json({ statistics, sources, truncated: sources.length < statistics.count });
+    sendJson(res, API.explore.query, { statistics, sources, truncated: sources.length < statistics.count });
   });
 
   router.post('/explore/export', async (req, res) => {
@@ -88,13 +79,10 @@ export function exploreRouter(ctx: AppContext): Router {
 
   router.get('/explore/feature/:layer/:id', async (req, res) => {
     const pool = dbFor(req, owner);
-    const layer = req.params.layer as (typeof FEATURE_LAYERS)[number];
-    if (!FEATURE_LAYERS.includes(layer)) {
-      throw new HttpError(400, `layer must be one of ${FEATURE_LAYERS.join(', ')} (got "${req.params.layer}")`);
-    }
-    const detail = await featureDetail(pool, layer, String(req.params.id));
-    if (!detail) throw new HttpError(404, `no ${layer} with id "${req.params.id}"`);
-    res.json(detail);
+    const { layer, id } = parse(FeatureParams, req.params, 'path');
+    const detail = await featureDetail(pool, layer, id);
+    if (!detail) throw new HttpError(404, `no ${layer} with id "${id}"`);
+    sendJson(res, API.explore.feature, detail);
   });
 
   return router;

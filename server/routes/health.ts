@@ -1,12 +1,14 @@
 import { Router } from 'express';
 import { databaseStatus } from '../../geodata/status/database-status.ts';
+import { API } from '../../geodata/model/api/index.ts';
 import type { AppContext } from '../app.ts';
+import { sendJson } from '../send-json.ts';
 
 export function healthRouter(ctx: AppContext): Router {
   const router = Router();
   router.get('/health', async (_req, res) => {
     const status = await databaseStatus(ctx.db.pool);
-    res.set('Cache-Control', 'no-store').json({
+    sendJson(res.set('Cache-Control', 'no-store'), API.health.health, {
       status: 'ok',
       engine: ctx.db.engine,
       dataLocation: ctx.db.location,

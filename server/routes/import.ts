@@ -5,7 +5,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { z } from 'zod';
+import { API } from '../../geodata/model/api/index.ts';
+import { CensusFormFields, ImportOptions } from '../../geodata/model/api/import.ts';
+import { sendJson } from '../send-json.ts';
 import { importFile } from '../../geodata/import/index.ts';
 import { isLayerKind } from '../../geodata/model/layers.ts';
 import { importCensusForm } from '../../geodata/review/census-form.ts';
@@ -14,23 +16,6 @@ import type { AppContext } from '../app.ts';
 import { dbFor, principal, requireRole } from '../auth.ts';
 import { HttpError, invalidInput, parseInput } from '../http-errors.ts';
 import { findBadText, refuseBadText } from '../input-guard.ts';
-
-const Options = z.object({
-  format: z.enum(['csv', 'geojson', 'shapefile']).optional(),
-  encoding: z.string().regex(/^[a-z0-9-]{2,20}$/i, 'an encoding name such as utf8 or gbk').optional(),
-  mapping: z.record(z.string(), z.string()).optional(),
-  defaults: z.record(z.string(), z.string()).optional(),
-  /** 'false': reject invalid polygons instead of repairing them (ST_MakeValid, the default). */
-  repairGeometry: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  /** For files without identifiers: fill a column with prefix + the row number. */
-  rowNumberAs: z.object({ column: z.string().min(1), prefix: z.string().optional() }).strict().optional(),
-  /** The coordinate system as an EPSG code, for a file without (or with a wrong) .prj / crs member. */
-  srid: z.string().regex(/^(EPSG:)?[0-9]{4,6}$/i, 'an EPSG code such as 4547').optional(),
-  /** Xian 80 / Beijing 54: the 7-parameter transformation dx,dy,dz,rx,ry,rz,ds to WGS-84. */
-  towgs84: z.string().max(200).optional(),
-  /** Readings under another code scheme: join each to the stored station within this many metres of its lon/lat. */
-  matchStationsWithinM: z.coerce.number().positive().max(50_000).optional(),
-});
 
 const SAFE_NAME = /^[^/\\\0]{1,200}$/;
 
@@ -59,7 +44,7 @@ export function importRouter(ctx: AppContext): Router {
       });
       const network = await refreshForCaller(report.rowsStored > 0 ? await refreshAfterImport(ctx.db.pool, 'source') : null, dbFor(req, ctx.db.pool), principal(req).scope === '*');
       const status = report.errors.length > 0 && report.rowsStored === 0 ? 422 : 200;
-      res.status(status).json(network ? { ...report, network } : report);
+      sendJson(res.status(status), API.import.censusForm, network ? { ...report, network } : report);
     });
   });
 
@@ -77,18 +62,11 @@ export function importRouter(ctx: AppContext): Router {
       });
       // River lines, outfalls, sections and sources move the network index: refresh it now.
       const network = await refreshForCaller(report.rowsStored > 0 ? await refreshAfterImport(ctx.db.pool, kind) : null, dbFor(req, ctx.db.pool), principal(req).scope === '*');
-      res.status(report.rejected > 0 ? 422 : 200).json(network ? { ...report, network } : report);
+      sendJson(res.status(report.rejected > 0 ? 422 : 200), API.import.file, network ? { ...report, network } : report);
     });
   });
   return router;
 }
-
-const CensusFormFields = z
-  .object({
-    crs: z.enum(['wgs84', 'cgcs2000', 'gcj02', 'bd09']).default('wgs84'),
-    keepValidRows: z.enum(['true', 'false']).optional(),
-  })
-  .strict();
 
 /** Streams the upload into a temporary folder, runs `use`, and removes the folder. */
 export async function withUpload(req: Request, maxBytes: number, use: (upload: Upload) => Promise<void>): Promise<void> {
@@ -117,7 +95,7 @@ function parseOptions(fields: Record<string, string>) {
       raw[key] = value;
     }
   }
-  return parseInput(Options.strict(), raw, 'field');
+  return parseInput(ImportOptions, raw, 'field');
 }
 
 interface Upload {

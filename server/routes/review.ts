@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import {
   addFindingComment, AssignDistrictBody, assignDistrict, CommentBody, findingComments,
   applyBatchAction, applyReviewAction, BatchActionBody, CHECKS, findingExportRow, findingForMap, findingOutlines, FINDING_EXPORT_COLUMNS, getRun, ItemsQuery, latestRun, listFindings,
@@ -10,12 +9,12 @@ import { dbFor, principal, requireRole } from '../auth.ts';
 import { HttpError, parseInput as parse } from '../http-errors.ts';
 import { jsonBody } from '../input-guard.ts';
 import { sendExport } from '../send-export.ts';
-import { EXPORT_FORMATS, SHAPEFILE_ENCODINGS } from '../../geodata/export/index.ts';
+import { sendJson } from '../send-json.ts';
+import { API } from '../../geodata/model/api/index.ts';
+import { PathId } from '../../geodata/model/api/contract.ts';
+import { ItemsFormatQuery, UndoBody } from '../../geodata/model/api/review.ts';
 
-// Decimal digits only: Number() would also read '0x1' or '1e0' as 1.
-const Id = z.string().regex(/^[1-9][0-9]{0,17}$/, 'must be a positive whole number').transform(Number);
-// The list as JSON, or in any format of the export service; `encoding` picks the shapefile's DBF encoding.
-const FormatQuery = z.object({ format: z.enum(['json', ...EXPORT_FORMATS]).default('json'), encoding: z.enum(SHAPEFILE_ENCODINGS).optional() });
+const Id = PathId;
 /** Most rows an export writes. */
 const EXPORT_LIMIT = 200_000;
 
@@ -34,7 +33,7 @@ export function reviewRouter(ctx: AppContext): Router {
   router.use('/review', jsonBody('1mb'));
 
   router.get('/review/checks', (_req, res) => {
-    res.json({ checks: CHECKS });
+    sendJson(res, API.review.checks, { checks: CHECKS });
   });
 
   router.post('/review/run', requireRole('reviewer'), async (req, res) => {
@@ -48,13 +47,13 @@ export function reviewRouter(ctx: AppContext): Router {
       () => setTimeout(() => running.delete(runId), 60_000).unref(),
       () => setTimeout(() => running.delete(runId), 60_000).unref(),
     );
-    res.status(202).location(`/api/review/runs/${runId}`).json(run);
+    sendJson(res.status(202).location(`/api/review/runs/${runId}`), API.review.run, run);
   });
 
   router.get('/review/runs/latest', async (req, res) => {
     const run = await latestRun(dbFor(req, owner));
     if (!run) throw new HttpError(404, 'no review run yet; POST /api/review/run starts one');
-    res.set('Cache-Control', 'no-store').json(run);
+    sendJson(res.set('Cache-Control', 'no-store'), API.review.latestRun, run);
   });
 
   router.get('/review/runs/:id', async (req, res) => {
@@ -63,11 +62,11 @@ export function reviewRouter(ctx: AppContext): Router {
     const kept = running.get(runId);
     const run = kept && (kept.status === 'running' || principal(req).scope === '*') ? kept : await getRun(dbFor(req, owner), runId);
     if (!run) throw new HttpError(404, `no review run ${req.params.id}`);
-    res.set('Cache-Control', 'no-store').json(run);
+    sendJson(res.set('Cache-Control', 'no-store'), API.review.runById, run);
   });
 
   router.get('/review/items', async (req, res) => {
-    const { format, encoding } = parse(FormatQuery, req.query, 'query');
+    const { format, encoding } = parse(ItemsFormatQuery, req.query, 'query');
     const query = { ...req.query } as Record<string, unknown>;
     delete query.format;
     delete query.encoding;
@@ -81,7 +80,7 @@ export function reviewRouter(ctx: AppContext): Router {
     const page = await listFindings(dbFor(req, owner), filter);
     res.set('Cache-Control', 'no-store');
     if (format === 'json') {
-      res.json(page);
+      sendJson(res, API.review.items, page);
       return;
     }
     const items = page.items;
@@ -97,7 +96,7 @@ export function reviewRouter(ctx: AppContext): Router {
   router.get('/review/items/:id', async (req, res) => {
     const item = await findingForMap(dbFor(req, owner), parse(Id, req.params.id, 'path.id'));
     if (!item) throw new HttpError(404, `no finding ${req.params.id}`);
-    res.set('Cache-Control', 'no-store').json(item);
+    sendJson(res.set('Cache-Control', 'no-store'), API.review.item, item);
   });
 
   router.get('/review/items/:id/outlines', async (req, res) => {
@@ -110,37 +109,37 @@ export function reviewRouter(ctx: AppContext): Router {
     const id = parse(Id, req.params.id, 'path.id');
     const actor = principal(req).name;
     const action = parse(ReviewActionBody, req.body, 'body');
-    res.json(await applyReviewAction(dbFor(req, owner), id, action, actor));
+    sendJson(res, API.review.action, await applyReviewAction(dbFor(req, owner), id, action, actor));
   });
 
   router.post('/review/batch-actions', requireRole('reviewer'), async (req, res) => {
-    res.json(await applyBatchAction(dbFor(req, owner), parse(BatchActionBody, req.body, 'body'), principal(req).name));
+    sendJson(res, API.review.batch, await applyBatchAction(dbFor(req, owner), parse(BatchActionBody, req.body, 'body'), principal(req).name));
   });
 
   router.post('/review/undo', requireRole('reviewer'), async (req, res) => {
-    const { editLogId } = parse(z.object({ editLogId: z.number().int().positive() }), req.body, 'body');
-    res.json(await undoReviewAction(dbFor(req, owner), editLogId, principal(req).name));
+    const { editLogId } = parse(UndoBody, req.body, 'body');
+    sendJson(res, API.review.undo, await undoReviewAction(dbFor(req, owner), editLogId, principal(req).name));
   });
 
   router.post('/review/assignments', requireRole('reviewer'), async (req, res) => {
-    res.json(await assignDistrict(dbFor(req, owner), principal(req).name, parse(AssignDistrictBody, req.body, 'body')));
+    sendJson(res, API.review.assign, await assignDistrict(dbFor(req, owner), principal(req).name, parse(AssignDistrictBody, req.body, 'body')));
   });
 
   router.get('/review/items/:id/comments', async (req, res) => {
-    res.set('Cache-Control', 'no-store').json({ comments: await findingComments(dbFor(req, owner), parse(Id, req.params.id, 'path.id')) });
+    sendJson(res.set('Cache-Control', 'no-store'), API.review.comments, { comments: await findingComments(dbFor(req, owner), parse(Id, req.params.id, 'path.id')) });
   });
 
   router.post('/review/items/:id/comments', requireRole('reviewer'), async (req, res) => {
     const { body } = parse(CommentBody, req.body, 'body');
-    res.status(201).json(await addFindingComment(dbFor(req, owner), parse(Id, req.params.id, 'path.id'), principal(req).name, body));
+    sendJson(res.status(201), API.review.comment, await addFindingComment(dbFor(req, owner), parse(Id, req.params.id, 'path.id'), principal(req).name, body));
   });
 
   router.get('/review/sources/:id/history', async (req, res) => {
-    res.set('Cache-Control', 'no-store').json({ history: await sourceHistory(dbFor(req, owner), parse(Id, req.params.id, 'path.id')) });
+    sendJson(res.set('Cache-Control', 'no-store'), API.review.history, { history: await sourceHistory(dbFor(req, owner), parse(Id, req.params.id, 'path.id')) });
   });
 
   router.get('/review/quality', async (req, res) => {
-    res.set('Cache-Control', 'no-store').json(await qualityFigures(dbFor(req, owner)));
+    sendJson(res.set('Cache-Control', 'no-store'), API.review.quality, await qualityFigures(dbFor(req, owner)));
   });
 
   return router;

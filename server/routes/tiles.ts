@@ -6,16 +6,18 @@ import type { TileService } from '../../tiles/tile-service.ts';
 import { principal } from '../auth.ts';
 import { HttpError } from '../http-errors.ts';
 import { minLsnOf } from '../read-routing.ts';
+import { API } from '../../geodata/model/api/index.ts';
+import { sendJson } from '../send-json.ts';
 
 /** /tiles/catalog.json, /tiles/{layer}.json and /tiles/{layer}/{z}/{x}/{y}.mvt; the work is in tiles/. */
 export function tilesRouter(tiles: TileService): Router {
   const router = Router();
   router.get('/catalog.json', async (req, res) => {
-    res.set('Cache-Control', jsonCacheControl(req)).json(await tiles.catalog(baseUrl(req), principal(req).scope));
+    sendJson(res.set('Cache-Control', jsonCacheControl(req)), API.tiles.catalog, await tiles.catalog(baseUrl(req), principal(req).scope));
   });
   router.get('/:layer.json', async (req, res) => {
     const json = await tiles.tileJson(req.params.layer, baseUrl(req), req.query as Record<string, unknown>, principal(req).scope);
-    res.set('Cache-Control', jsonCacheControl(req)).json(json);
+    sendJson(res.set('Cache-Control', jsonCacheControl(req)), API.tiles.tileJson, json);
   });
   router.get('/:layer/:z/:x/:y.mvt', async (req, res) => {
     const p = req.params;
@@ -54,8 +56,8 @@ export function styleHandler(tiles: TileService): RequestHandler {
   return async (req, res) => {
     const signed = auths(req);
     const catalog = signed ? ((await tiles.catalog(baseUrl(req))) as TileCatalog) : null;
-    res.set({ 'Cache-Control': signed ? 'private, max-age=60' : 'public, max-age=60', Vary: 'Accept-Encoding, Cookie, Authorization' })
-      .json(publishedStyle(baseUrl(req), catalog));
+    res.set({ 'Cache-Control': signed ? 'private, max-age=60' : 'public, max-age=60', Vary: 'Accept-Encoding, Cookie, Authorization' });
+    sendJson(res, API.tiles.style, publishedStyle(baseUrl(req), catalog));
   };
 }
 

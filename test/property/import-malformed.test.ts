@@ -8,6 +8,7 @@ import { ImportFileError, importFile, type ImportReport } from '../../geodata/im
 import type { LayerKind } from '../../geodata/model/layers.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { countAll, propertyOptions } from './support.ts';
+import { answerFor } from '../../server/http-errors.ts';
 
 /**
  * Issue 7: malformed CSV and GeoJSON fed straight to the importers. Every case must be refused
@@ -88,7 +89,7 @@ async function runImport(kind: LayerKind, path: string, extra: { format?: 'csv' 
 function expectRefused(outcome: Outcome): void {
   if (outcome.kind === 'thrown') {
     expect(outcome.error.message.trim().length).toBeGreaterThan(0);
-    expect(outcome.error.status).toBe(400);
+    expect(answerFor(outcome.error)?.status).toBe(400);
     return;
   }
   const r = outcome.report;

@@ -18,6 +18,8 @@ export function startTestServer(
     YZT_POOL_SIZE: '4',
     // Read tests act as the anonymous viewer of the public demo; writes sign in (test/support/auth.ts).
     YZT_ANONYMOUS: 'viewer',
+    // Every JSON answer of every test is checked against the API contract (server/send-json.ts).
+    YZT_CHECK_ANSWERS: 'on',
     ...env,
   });
   return startServer(config, logger);

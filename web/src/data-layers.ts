@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { SectionStatus as SectionStatusSchema, StationStatus as StationStatusSchema } from '../../geodata/model/api/explore.ts';
 import type { Layer, PickingInfo } from '@deck.gl/core';
 import { MVTLayer } from '@deck.gl/geo-layers';
 import { GeoJsonLayer, ScatterplotLayer } from '@deck.gl/layers';
@@ -32,8 +34,9 @@ export const AQI_BANDS: { max: number; color: Rgba }[] = [
 ];
 export const AQI_NONE: Rgba = [150, 150, 150, 255];
 
-export interface SectionStatus { code: string; name: string; target_class: number; latest_class: number | null; month: string | null; lng: number; lat: number; river_name: string | null }
-export interface StationStatus { code: string; name: string; city: string | null; aqi: number | null; month: string | null; lng: number; lat: number }
+/** A section's and a station's latest reading, as /api/explore/monitoring answers (the API contract). */
+export type SectionStatus = z.infer<typeof SectionStatusSchema>;
+export type StationStatus = z.infer<typeof StationStatusSchema>;
 export interface Highlight { lng: number; lat: number; bbox: [number, number, number, number] | null }
 
 export interface DataLayerInput {

@@ -1,3 +1,5 @@
+import type { Answer, ApiRoute, BodyInput } from '../../geodata/model/api/index.ts';
+
 /**
  * The web app's one HTTP client: every request of every screen goes through here, and this is
  * the only module that calls `fetch` (web/src/http.test.ts checks it). It adds the session's
@@ -30,6 +32,12 @@ export interface RequestOptions {
   readonly cache?: RequestCache;
   /** Called as the answer's body arrives: bytes so far and the total when the server names it. */
   readonly onProgress?: (loaded: number, total: number | null) => void;
+}
+
+/** A call of one route of the API contract: its path's parameters, query and body. */
+export interface CallOptions<R extends ApiRoute> extends Omit<RequestOptions, 'method' | 'body'> {
+  readonly params?: Record<string, string | number>;
+  readonly body?: BodyInput<R>;
 }
 
 type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -86,6 +94,32 @@ export class HttpClient {
     return options.onProgress ? withProgress(res, options.onProgress) : res;
   }
 
+  /**
+   * One route of the API contract (geodata/model/api/): the path from its parameters, the
+   * body typed by its schema, and the answer parsed by the schema the server's answer is
+   * checked against, so an answer of the wrong shape fails here, naming the route and field,
+   * instead of deep inside a screen.
+   */
+  async call<R extends ApiRoute>(route: R, options: CallOptions<R> = {}): Promise<Answer<R>> {
+    const { params = {}, ...rest } = options;
+    const path = route.path.replace(/:([A-Za-z_]+)/g, (_m, name: string) => {
+      const value = params[name];
+      if (value === undefined) throw new Error(`${route.method} ${route.path}: no value for :${name}`);
+      return encodeURIComponent(String(value));
+    });
+    // The contract names paths from the site root; this client's paths are under its base.
+    const relative = path.startsWith(`${this.base}/`) ? path.slice(this.base.length) : path;
+    const answer: unknown = await (await this.request(relative, { ...rest, method: route.method })).json();
+    if (!route.response) return answer as Answer<R>;
+    const parsed = route.response.safeParse(answer);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new ApiError(0, `${route.method} ${route.path}: the answer does not match the API contract at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    }
+    return parsed.data as Answer<R>;
+  }
+
+  /** JSON of a path outside the contract (a style, a catalog); API routes go through {@link call}. */
   async json<T>(path: string, options: RequestOptions = {}): Promise<T> {
     return (await (await this.request(path, options)).json()) as T;
   }

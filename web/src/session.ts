@@ -3,17 +3,12 @@
  * server wants one, and the CSRF token the server asks of signed-in browser requests that
  * change data. The session itself is an HttpOnly cookie the page never sees.
  */
+import { API, type Answer } from '../../geodata/model/api/index.ts';
 import { ApiError, http } from './http.ts';
 import { lang } from './i18n.ts';
 
-export interface Me {
-  user: { username: string; displayName: string | null; role: string; region: string | null } | null;
-  name: string;
-  role: 'viewer' | 'reviewer' | 'admin';
-  scope: string;
-  csrfToken: string | null;
-  anonymousAllowed: boolean;
-}
+/** Who the page acts for, as /api/auth/me answers (the API contract, geodata/model/api/auth.ts). */
+export type Me = Answer<typeof API.auth.me>;
 
 const ROLE: Record<string, [string, string]> = { viewer: ['浏览', 'viewer'], reviewer: ['审核', 'reviewer'], admin: ['管理', 'admin'] };
 const TEXT = {
@@ -25,7 +20,7 @@ const say = (k: keyof typeof TEXT) => TEXT[k][lang() === 'zh' ? 0 : 1];
 /** Who this page acts for; null when the server allows no anonymous access and nobody signed in. */
 export async function whoAmI(): Promise<Me | null> {
   try {
-    const me = await http.json<Me>('/auth/me', { cache: 'no-store' });
+    const me = await http.call(API.auth.me, { cache: 'no-store' });
     http.setCsrf(me.csrfToken);
     return me;
   } catch (err) {
@@ -36,7 +31,7 @@ export async function whoAmI(): Promise<Me | null> {
 
 export async function signIn(username: string, password: string): Promise<Me> {
   try {
-    await http.json('/auth/login', { method: 'POST', body: { username, password } });
+    await http.call(API.auth.login, { body: { username, password } });
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) throw new Error(say('wrong'));
     throw err;

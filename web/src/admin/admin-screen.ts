@@ -1,11 +1,13 @@
 /** User administration (用户) for national admins: list, create, change role or region, disable. */
+import { API, type Answer, type BodyInput } from '../../../geodata/model/api/index.ts';
+import type { Role } from '../../../geodata/model/api/auth.ts';
 import { http } from '../http.ts';
 import { onLangChange, t, type MessageKey } from '../i18n.ts';
 import { whoAmI } from '../session.ts';
 import type { Screen } from '../shell/screen.ts';
 import './admin.css';
 
-interface User { id: number; username: string; displayName: string | null; role: string; region: string | null; disabled: boolean }
+type User = Answer<typeof API.auth.users>['users'][number];
 
 const TEMPLATE = `
   <p id="message" role="status"></p>
@@ -46,7 +48,7 @@ export default function createAdminScreen(): Screen {
 
       async function load(): Promise<void> {
         try {
-          users = (await http.json<{ users: User[] }>('/users')).users;
+          users = (await http.call(API.auth.users)).users;
           chrome();
         } catch (err) {
           say((err as Error).message, true);
@@ -59,7 +61,7 @@ export default function createAdminScreen(): Screen {
         const cell = (content: string | HTMLElement) => { const td = document.createElement('td'); td.append(content); tr.append(td); };
         const role = document.createElement('select');
         for (const r of ['viewer', 'reviewer', 'admin']) role.append(new Option(roleName(r), r, false, r === u.role));
-        role.addEventListener('change', () => void change(u, { role: role.value }));
+        role.addEventListener('change', () => void change(u, { role: role.value as Role }));
         const region = document.createElement('input');
         region.value = u.region ?? '';
         region.size = 10;
@@ -77,9 +79,9 @@ export default function createAdminScreen(): Screen {
         return tr;
       }
 
-      async function change(u: User, patch: Record<string, unknown>): Promise<void> {
+      async function change(u: User, patch: BodyInput<typeof API.auth.changeUser>): Promise<void> {
         try {
-          await http.json(`/users/${u.id}`, { method: 'PATCH', body: patch });
+          await http.call(API.auth.changeUser, { params: { id: u.id }, body: patch });
           say(`${t('admin.saved')} · ${u.username}`);
         } catch (err) {
           say((err as Error).message, true);
@@ -91,9 +93,9 @@ export default function createAdminScreen(): Screen {
         e.preventDefault();
         const data = Object.fromEntries(new FormData(e.target as HTMLFormElement)) as Record<string, string>;
         try {
-          await http.json('/users', {
-            method: 'POST',
-            body: { username: data.username, displayName: data.displayName || null, password: data.password, role: data.role, region: data.region || null },
+          await http.call(API.auth.createUser, {
+            // The server checks each field and names the one that is wrong.
+            body: { username: data.username ?? '', displayName: data.displayName || null, password: data.password ?? '', role: data.role as Role, region: data.region || null },
           });
           (e.target as HTMLFormElement).reset();
           say(t('admin.created', { user: data.username! }));

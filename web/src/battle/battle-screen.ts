@@ -4,6 +4,7 @@ import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { baseStyle, LABEL_FONT } from '../basemap-style.ts';
+import { API } from '../../../geodata/model/api/index.ts';
 import { ApiError, http } from '../http.ts';
 import { onLangChange, t } from '../i18n.ts';
 import type { Screen } from '../shell/screen.ts';
@@ -128,12 +129,9 @@ function mountBattle(): () => void {
     }
   }
 
-  async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-    return http.json<T>(path.replace(/^\/api/, ''), { signal: signal ?? null, cache: 'no-store' });
-  }
 
   async function loadBasins(): Promise<void> {
-    const { basins } = await getJson<{ basins: { code: string; name: string; level: number; sections: number }[] }>('/api/battle/basins');
+    const { basins } = await http.call(API.network.battleBasins, { cache: 'no-store' });
     const select = $<HTMLSelectElement>('basin');
     for (const b of basins) {
       const o = document.createElement('option');
@@ -166,10 +164,9 @@ function mountBattle(): () => void {
     abort?.abort();
     const controller = new AbortController();
     abort = controller;
-    const q = new URLSearchParams();
-    if (state.month) q.set('month', state.month);
+
     $('status').textContent = '更新中…';
-    inflight = getJson<View>(`/api/battle/basins/${encodeURIComponent(state.basin)}?${q}`, controller.signal).then((view) => {
+    inflight = http.call(API.network.battleView, { params: { code: state.basin }, query: { month: state.month }, signal: controller.signal, cache: 'no-store' }).then((view) => {
       if (controller.signal.aborted) return;
       state.view = view;
       state.month = view.month;

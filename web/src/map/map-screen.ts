@@ -581,7 +581,7 @@ async function mountMap(disposed: () => boolean): Promise<() => void> {
       statsLive = true;
       scheduleStats(0);
       const [monitoring, opts] = await Promise.all([
-        api.fetchMonitoring<SectionStatus, StationStatus>().catch(() => ({ sections: [], stations: [] })),
+        api.fetchMonitoring().catch(() => ({ sections: [], stations: [] })),
         api.fetchOptions().catch(() => null),
       ]);
       sections = monitoring.sections;

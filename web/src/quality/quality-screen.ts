@@ -4,6 +4,7 @@
  * review screen (the `yzt:review-run-done` event). Beside them, the three panels of the quality
  * loop, each its own screen-shaped module: list comparison, sampling checks and dispatch.
  */
+import { API, type Answer } from '../../../geodata/model/api/index.ts';
 import { http } from '../http.ts';
 import { fmt, locale, onLangChange, t } from '../i18n.ts';
 import type { Screen } from '../shell/screen.ts';
@@ -11,7 +12,7 @@ import createDispatchPanel from './dispatch-panel.ts';
 import createListComparisonPanel from './list-comparison-panel.ts';
 import createSamplingPanel from './sampling-panel.ts';
 
-interface QualityRow { level: string; code: string; name: string | null; sources: number; withOpenError: number; errorRate: number; meetsTarget: boolean; reviewProgress: number }
+type QualityRow = Answer<typeof API.review.quality>['rows'][number];
 
 export default function createQualityScreen(): Screen {
   let stop = () => {};
@@ -44,7 +45,7 @@ export default function createQualityScreen(): Screen {
           return tr;
         }));
       };
-      const load = async () => { data = await http.json('/review/quality', { cache: 'no-store' }); draw(); outer.dataset.ready = 'true'; };
+      const load = async () => { data = await http.call(API.review.quality, { cache: 'no-store' }); draw(); outer.dataset.ready = 'true'; };
       const offLang = onLangChange(draw);
       const onRun = () => void load();
       window.addEventListener('yzt:review-run-done', onRun);

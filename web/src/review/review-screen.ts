@@ -17,7 +17,7 @@ import { whoAmI, type Me } from '../session.ts';
 import type { Screen } from '../shell/screen.ts';
 import { createStore, type Store } from '../shell/store.ts';
 import { parseCoordinatePair } from './coordinates.ts';
-import { reviewApi, type Candidate, type Check, type Detail, type HistoryEntry, type Item, type Page } from './review-api.ts';
+import { reviewApi, type ActionBody, type Candidate, type Check, type Detail, type HistoryEntry, type Item, type Page } from './review-api.ts';
 import { exportMapPng, saveBlob } from '../map-export.ts';
 import { REVIEW_COLORS, ReviewMap } from './review-map.ts';
 import { VirtualList } from './virtual-list.ts';
@@ -314,7 +314,10 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
     ol.replaceChildren(...history.map((h) => {
       const li = document.createElement('li');
       li.dataset.action = h.action;
-      const moved = h.before.lon !== h.after.lon || h.before.lat !== h.after.lat ? ` (${h.before.lon}, ${h.before.lat}) → (${h.after.lon}, ${h.after.lat})` : '';
+      // The edit log keeps what changed; a move holds lon/lat before and after.
+      const before = (h.before ?? {}) as { lon?: number; lat?: number };
+      const after = (h.after ?? {}) as { lon?: number; lat?: number };
+      const moved = before.lon !== after.lon || before.lat !== after.lat ? ` (${before.lon}, ${before.lat}) → (${after.lon}, ${after.lat})` : '';
       const action = t(`action.${h.action.replace(/^review\./, '')}` as MessageKey) || h.action;
       li.textContent = `${new Date(h.at).toLocaleString(locale())} ${h.actor} ${action}${moved}${h.reason ? ` · ${h.reason}` : ''}`;
       return li;
@@ -450,7 +453,8 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
       if (cands.length > 1) body.candidate = picked;
     }
     try {
-      const r = await reviewApi.act(d.id, body);
+      // Built field by field above; the server parses it with the same schema.
+      const r = await reviewApi.act(d.id, body as ActionBody);
       done.push({ editLogId: r.editLogId, findingId: d.id });
       q<HTMLInputElement>('#reason').value = '';
       await afterSave(d.id);

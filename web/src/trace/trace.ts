@@ -1,7 +1,8 @@
-import type { NetworkTraceAnswer } from '../../../geodata/network/trace-paths.ts';
+import { API, type Answer } from '../../../geodata/model/api/index.ts';
 import { http } from '../http.ts';
 
-export type { NetworkTraceAnswer };
+/** A trace as /api/network/trace answers it (the API contract, geodata/model/api/network.ts). */
+export type NetworkTraceAnswer = Answer<typeof API.network.trace>;
 export type TraceDirection = NetworkTraceAnswer['direction'];
 export type TraceStartKind = 'section' | 'outfall' | 'source';
 
@@ -25,7 +26,7 @@ export interface RankedItem {
  * const answer = await fetchTrace('440300-01', 'upstream', 'section');
  */
 export function fetchTrace(from: string, direction: TraceDirection, kind?: TraceStartKind, signal?: AbortSignal): Promise<NetworkTraceAnswer> {
-  return http.json<NetworkTraceAnswer>('/network/trace', { query: { from, direction, kind, paths: true, limit: 20 }, signal: signal ?? null, cache: 'no-store' });
+  return http.call(API.network.trace, { query: { from, direction, kind, paths: true, limit: 20 }, signal: signal ?? null, cache: 'no-store' });
 }
 
 /**

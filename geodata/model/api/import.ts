@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { route } from './contract.ts';
+
+/**
+ * POST /api/import/{kind} and /api/import/census_form (server/routes/import.ts): multipart
+ * uploads whose text fields are read with these schemas; the answer is the import report, 200
+ * when stored and 422 when rows were refused (the same shape, with the errors).
+ */
+
+// ---------- requests ----------
+
+/** The text fields of an upload besides the file(s); mapping, defaults and rowNumberAs arrive as JSON text. */
+export const ImportOptions = z.object({
+  format: z.enum(['csv', 'geojson', 'shapefile']).optional(),
+  encoding: z.string().regex(/^[a-z0-9-]{2,20}$/i, 'an encoding name such as utf8 or gbk').optional(),
+  mapping: z.record(z.string(), z.string()).optional(),
+  defaults: z.record(z.string(), z.string()).optional(),
+  /** 'false': reject invalid polygons instead of repairing them (ST_MakeValid, the default). */
+  repairGeometry: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  /** For files without identifiers: fill a column with prefix + the row number. */
+  rowNumberAs: z.object({ column: z.string().min(1), prefix: z.string().optional() }).strict().optional(),
+  /** The coordinate system as an EPSG code, for a file without (or with a wrong) .prj / crs member. */
+  srid: z.string().regex(/^(EPSG:)?[0-9]{4,6}$/i, 'an EPSG code such as 4547').optional(),
+  /** Xian 80 / Beijing 54: the 7-parameter transformation dx,dy,dz,rx,ry,rz,ds to WGS-84. */
+  towgs84: z.string().max(200).optional(),
+  /** Readings under another code scheme: join each to the stored station within this many metres of its lon/lat. */
+  matchStationsWithinM: z.coerce.number().positive().max(50_000).optional(),
+}).strict();
+
+/** A census-form CSV: the CRS its coordinates are in; keepValidRows 'true' stores the valid rows. */
+export const CensusFormFields = z.object({
+  crs: z.enum(['wgs84', 'cgcs2000', 'gcj02', 'bd09']).default('wgs84'),
+  keepValidRows: z.enum(['true', 'false']).optional(),
+}).strict();
+
+// ---------- answers ----------
+
+export const RowError = z.object({ line: z.number(), at: z.string(), field: z.string(), reason: z.string(), message: z.string() });
+/** The network index after an import that moved it (geodata/network refreshAfterImport), for admins. */
+const NetworkRefresh = z.looseObject({});
+export const ImportReport = z.looseObject({
+  kind: z.string(),
+  format: z.string(),
+  fileName: z.string(),
+  encoding: z.string().nullable(),
+  rowsRead: z.number(),
+  rowsStored: z.number(),
+  coordinatesToReview: z.number(),
+  rejected: z.number(),
+  errors: z.array(RowError),
+  errorCount: z.number(),
+  batchId: z.number().nullable(),
+  ignoredFields: z.array(z.string()),
+  crs: z.object({ label: z.string(), epsg: z.number().nullable(), transformed: z.boolean(), assumed: z.boolean() }),
+  repaired: z.array(z.object({ line: z.number(), at: z.string(), key: z.string(), reason: z.string() })),
+  elapsedMs: z.number(),
+  network: NetworkRefresh.optional(),
+});
+export const CensusFormReport = z.object({
+  rowsStored: z.number(),
+  rowsRead: z.number(),
+  errors: z.array(RowError),
+  rejectedCsv: z.string().nullable(),
+  batchId: z.number().nullable(),
+  network: NetworkRefresh.optional(),
+});
+
+export const IMPORT_ROUTES = {
+  censusForm: route({ method: 'POST', path: '/api/import/census_form', body: CensusFormFields, response: CensusFormReport }),
+  file: route({ method: 'POST', path: '/api/import/:kind', body: ImportOptions, response: ImportReport }),
+};
