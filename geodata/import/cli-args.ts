@@ -9,7 +9,8 @@ export interface ImportCommand {
 
 export const IMPORT_USAGE = `usage: npm run import -- <kind> <file...> [options]
   kinds: division census_zone basin river_reach outfall source section section_reading air_station air_reading
-  --format csv|geojson|shapefile   instead of guessing from the file extension
+  --format csv|xlsx|geojson|shapefile  instead of guessing from the file extension
+  --sheet name|n                   the worksheet of an .xlsx (name, or position from 1; default the first)
   --encoding utf8|gbk|gb18030      text encoding of a CSV, GeoJSON or .dbf
   --map 字段=column ...            input field → column (or lon / lat)
   --set column=value ...           constant for a column the file lacks or leaves empty
@@ -28,6 +29,7 @@ export function parseImportArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
   const mapping: Record<string, string> = {};
   const defaults: Record<string, string> = {};
   let format: ImportFormat | undefined, encoding: string | undefined, schema: string | undefined;
+  let sheet: string | undefined;
   let srid: string | undefined, towgs84: string | undefined, matchStationsWithinM: number | undefined;
   let rowNumberAs: ImportOptions['rowNumberAs'], repairGeometry: boolean | undefined, actor: string | undefined, batchSize: number | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -50,11 +52,12 @@ export function parseImportArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     switch (arg) {
       case '--format': {
         const f = value();
-        if (f !== 'csv' && f !== 'geojson' && f !== 'shapefile') throw new Error(`--format must be csv, geojson or shapefile, not ${f}`);
+        if (f !== 'csv' && f !== 'xlsx' && f !== 'geojson' && f !== 'shapefile') throw new Error(`--format must be csv, xlsx, geojson or shapefile, not ${f}`);
         format = f;
         break;
       }
       case '--encoding': encoding = value(); break;
+      case '--sheet': sheet = value(); break;
       case '--schema': schema = value(); break;
       case '--actor': actor = value(); break;
       case '--map': pairs(mapping); break;
@@ -87,6 +90,7 @@ export function parseImportArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     schema,
     options: {
       kind, files, format, encoding, mapping, defaults, rowNumberAs, repairGeometry, batchSize,
+      ...(sheet !== undefined && { sheet }),
       ...(srid !== undefined && { srid }),
       ...(towgs84 !== undefined && { towgs84 }),
       ...(matchStationsWithinM !== undefined && { matchStationsWithinM }),

@@ -63,7 +63,7 @@ export function coerceRow(plan: RowPlan, fields: FieldMap, record: SourceRecord,
     if (layer.kind === 'river_reach' && column.name === 'stream_order' && Number(scalarText(input)) === 0) input = undefined;
     if (scalarText(input) === null) input = fallback(plan, column, record.line) ?? impliedByCode(layer.kind, column.name, row);
     const result = coerceValue(column, input);
-    if ('error' in result) problems.push({ field: source ?? column.name, reason: result.error });
+    if ('error' in result) problems.push({ field: source ?? column.name, reason: result.error + numberTypedHint(column, source, record) });
     else row[column.name] = result.value;
   }
   if (layer.geometry) {
@@ -78,6 +78,15 @@ export function coerceRow(plan: RowPlan, fields: FieldMap, record: SourceRecord,
   if (layer.kind === 'source' && degrees && placeable(row.geom)) toWgs84(row);
   completeRow(layer.kind, row);
   return { row };
+}
+
+/**
+ * A code column fed by a cell Excel typed as a number has lost its leading zeros (industry
+ * `0511` becomes 511): say so, and how to keep them, rather than only that 511 is no code.
+ */
+function numberTypedHint(column: ColumnSpec, source: string | undefined, record: SourceRecord): string {
+  if (column.type !== 'text' || source === undefined || !record.numericFields?.includes(source)) return '';
+  return '; the cell is typed as a number in Excel, which drops leading zeros: format the column as Text (文本) and enter the codes again, or give it a number format of zeros such as 0000';
 }
 
 function fallback(plan: RowPlan, column: ColumnSpec, line: number): unknown {

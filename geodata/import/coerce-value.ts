@@ -1,5 +1,5 @@
 import type { ColumnSpec } from '../model/layers.ts';
-import { parseLooseNumber } from './header-unit.ts';
+import { excelSerialDate, parseLooseNumber } from './header-unit.ts';
 
 /** A coerced value, or why the input cannot be one. */
 export type Coerced = { readonly value: string | number | null } | { readonly error: string };
@@ -19,7 +19,7 @@ export function coerceValue(column: ColumnSpec, input: unknown): Coerced {
     case 'number':
       return coerceNumber(column, raw);
     case 'month':
-      return coerceMonth(raw);
+      return typeof input === 'number' ? coerceSerialMonth(input, raw) : coerceMonth(raw);
     case 'text':
       return coerceText(column, raw);
     default:
@@ -79,6 +79,19 @@ function lookupValue(values: Readonly<Record<string, string>>, text: string): st
   const lower = text.toLowerCase();
   for (const [key, stored] of Object.entries(values)) if (key.toLowerCase() === lower) return stored;
   return undefined;
+}
+
+/**
+ * A month given as a number: six digits are YYYYMM (202403); five digits are an Excel serial
+ * date (45352 = 2024-03-01, 1927..2173), which is what a date cell is under a format Excel
+ * did not mark as a date.
+ */
+function coerceSerialMonth(n: number, raw: string): Coerced {
+  if (n >= 10000 && n < 100000) {
+    const date = excelSerialDate(n);
+    if (date) return { value: `${date.slice(0, 7)}-01` };
+  }
+  return coerceMonth(raw);
 }
 
 const MONTH_FORMATS: readonly RegExp[] = [

@@ -4,6 +4,7 @@ import { ImportFileError, type ImportFormat } from './types.ts';
 
 const BY_EXTENSION: Readonly<Record<string, ImportFormat>> = {
   '.csv': 'csv', '.txt': 'csv', '.tsv': 'csv',
+  '.xlsx': 'xlsx',
   '.geojson': 'geojson', '.json': 'geojson',
   '.zip': 'shapefile', '.shp': 'shapefile', '.dbf': 'shapefile', '.prj': 'shapefile', '.cpg': 'shapefile', '.shx': 'shapefile',
 };
@@ -17,7 +18,7 @@ export function formatOf(files: readonly string[], given?: ImportFormat): Import
   const formats = new Set(files.map((f) => BY_EXTENSION[extname(f).toLowerCase()]));
   if (formats.has(undefined)) {
     const odd = files.find((f) => !BY_EXTENSION[extname(f).toLowerCase()])!;
-    throw new ImportFileError(`cannot tell the format of ${basename(odd)} from its name; give the format (csv, geojson or shapefile)`);
+    throw new ImportFileError(`cannot tell the format of ${basename(odd)} from its name; give the format (csv, xlsx, geojson or shapefile)`);
   }
   if (formats.size > 1) throw new ImportFileError(`files ${files.map((f) => basename(f)).join(', ')} are of different formats; import them one at a time`);
   return [...formats][0]!;

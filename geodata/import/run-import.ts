@@ -11,6 +11,7 @@ import { checkMapping, mapFields, mappingTargets, type FieldMap } from './map-fi
 import { openCsv } from './read-csv.ts';
 import { openGeoJson } from './read-geojson.ts';
 import { openShapefile } from './read-shapefile.ts';
+import { openXlsx } from './read-xlsx.ts';
 import { joinByPosition, unknownStationCodes } from './reading-stations.ts';
 import { LONLAT, resolveCrs, type SourceCrs } from './source-crs.ts';
 import {
@@ -58,8 +59,8 @@ export async function runImport(pool: pg.Pool, options: ImportOptions): Promise<
   if (!isLayerKind(options.kind)) throw new ImportFileError(`unknown layer kind "${String(options.kind)}"`);
   const layer = LAYERS[options.kind];
   const format = formatOf(options.files, options.format);
-  if (format === 'csv' && !layer.csv) {
-    throw new ImportFileError(`layer ${layer.kind} cannot come from CSV: its ${layer.geometry ?? 'geometry'} is a polygon or line; use GeoJSON or a shapefile`);
+  if ((format === 'csv' || format === 'xlsx') && !layer.csv) {
+    throw new ImportFileError(`layer ${layer.kind} cannot come from ${format === 'csv' ? 'CSV' : 'an .xlsx table'}: its ${layer.geometry ?? 'geometry'} is a polygon or line; use GeoJSON or a shapefile`);
   }
   checkMapping(layer, options.mapping);
   const plan = makeRowPlan(layer, options.defaults, options.rowNumberAs);
@@ -78,7 +79,7 @@ export async function runImport(pool: pg.Pool, options: ImportOptions): Promise<
         await run.begin(format, fileName, options.actor);
         await run.consume(reader, headerFields, fileName);
         const batchId = await run.finish();
-        return run.report({ format, fileName, encoding: reader.encoding, batchId, elapsedMs: Date.now() - started });
+        return run.report({ format, fileName, encoding: reader.encoding, ...(reader.sheet !== undefined && { sheet: reader.sheet }), batchId, elapsedMs: Date.now() - started });
       } catch (err) {
         // A connection that cannot even roll back is discarded rather than returned to the pool.
         await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
@@ -244,7 +245,7 @@ class ImportRun {
     }
   }
 
-  report(about: Pick<ImportReport, 'format' | 'fileName' | 'encoding' | 'batchId' | 'elapsedMs'>): ImportReport {
+  report(about: Pick<ImportReport, 'format' | 'fileName' | 'encoding' | 'sheet' | 'batchId' | 'elapsedMs'>): ImportReport {
     return {
       kind: this.layer.kind,
       ...about,
@@ -380,6 +381,7 @@ async function openReader(format: ImportFormat, options: ImportOptions, counter:
   if (format === 'shapefile') return openShapefile(options.files, options.encoding, counter);
   if (options.files.length !== 1) throw new ImportFileError(`a ${format} import takes one file; got ${options.files.length}`);
   const file = options.files[0]!;
+  if (format === 'xlsx') return openXlsx(file, options.sheet, counter);
   return format === 'csv' ? openCsv(file, options.encoding, counter) : openGeoJson(file, options.encoding, counter);
 }
 

@@ -2,7 +2,7 @@ import type { Geometry } from 'geojson';
 import type { LayerKind } from '../model/layers.ts';
 import type { DeclaredCrs } from './source-crs.ts';
 
-export type ImportFormat = 'csv' | 'geojson' | 'shapefile';
+export type ImportFormat = 'csv' | 'xlsx' | 'geojson' | 'shapefile';
 
 /** Canonical text encodings the importers read; other spellings are normalised to these. */
 export type TextEncoding = 'utf8' | 'gbk' | 'gb18030';
@@ -24,6 +24,8 @@ export interface ImportOptions {
    * no value, for files without their own identifiers (e.g. `{ column: 'census_id', prefix: 'gppd-' }`).
    */
   readonly rowNumberAs?: { readonly column: string; readonly prefix?: string | undefined } | undefined;
+  /** An .xlsx workbook's worksheet: its name, or its position counted from 1; absent, the first. */
+  readonly sheet?: string | number | undefined;
   /** Who imports; stored in import_batch.actor. */
   readonly actor: string;
   /** Name recorded in import_batch and the report; defaults to the files' base names. */
@@ -61,10 +63,10 @@ export interface StationMatch {
   readonly distanceM: number;
 }
 
-/** One rejected value or row. `line` is the CSV line (header = 1), feature or record number. */
+/** One rejected value or row. `line` is the CSV line or worksheet row (header = 1), feature or record number. */
 export interface RowError {
   readonly line: number;
-  /** "line 7", "feature 17" or "record 3": what `line` counts. */
+  /** "line 7", "row 7", "feature 17" or "record 3": what `line` counts. */
   readonly at: string;
   readonly field: string;
   readonly reason: string;
@@ -77,6 +79,8 @@ export interface ImportReport {
   readonly format: ImportFormat;
   readonly fileName: string;
   readonly encoding: TextEncoding | null;
+  /** The worksheet an .xlsx import read. */
+  readonly sheet?: string | undefined;
   readonly rowsRead: number;
   /** Rows committed; 0 whenever anything was rejected, since a file is stored whole or not at all. */
   readonly rowsStored: number;
@@ -144,6 +148,8 @@ export interface SourceRecord {
   readonly geometry?: Geometry | null | undefined;
   /** Problems found while reading (bad encoding, wrong field count), reported as row errors. */
   readonly problems: readonly FieldProblem[];
+  /** .xlsx: the fields whose cells Excel typed as numbers (a code there has lost its leading zeros). */
+  readonly numericFields?: readonly string[] | undefined;
 }
 
 export interface FieldProblem {
@@ -151,7 +157,7 @@ export interface FieldProblem {
   readonly reason: string;
 }
 
-export type LineUnit = 'line' | 'feature' | 'record';
+export type LineUnit = 'line' | 'row' | 'feature' | 'record';
 
 /** Readers bump `parsed` when their parser produces a record, so buffering can be measured. */
 export interface ReadCounter {
@@ -161,7 +167,9 @@ export interface ReadCounter {
 export interface OpenedReader {
   readonly unit: LineUnit;
   readonly encoding: TextEncoding | null;
-  /** Known up front for CSV: the header cells. */
+  /** .xlsx: the worksheet being read. */
+  readonly sheet?: string | undefined;
+  /** Known up front for CSV and .xlsx: the header cells. */
   readonly header?: readonly string[];
   readonly records: AsyncIterable<SourceRecord>;
   /**

@@ -11,7 +11,9 @@ import { route } from './contract.ts';
 
 /** The text fields of an upload besides the file(s); mapping, defaults and rowNumberAs arrive as JSON text. */
 export const ImportOptions = z.object({
-  format: z.enum(['csv', 'geojson', 'shapefile']).optional(),
+  format: z.enum(['csv', 'xlsx', 'geojson', 'shapefile']).optional(),
+  /** An .xlsx workbook's worksheet: its name, or its position counted from 1. */
+  sheet: z.string().min(1).max(100).optional(),
   encoding: z.string().regex(/^[a-z0-9-]{2,20}$/i, 'an encoding name such as utf8 or gbk').optional(),
   mapping: z.record(z.string(), z.string()).optional(),
   defaults: z.record(z.string(), z.string()).optional(),
