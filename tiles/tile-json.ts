@@ -1,4 +1,4 @@
-import type { TileJsonDocument } from '../geodata/model/api/standards.ts';
+import type { TileCatalogDocument, TileJsonDocument } from '../geodata/model/api/standards.ts';
 import { FILTER_DOCS } from './tile-filters.ts';
 import { CELL_ATTRIBUTES, SOURCE_CELLS_LAYER, type TileLayer } from './tile-layers.ts';
 
@@ -50,7 +50,7 @@ export function tileJson(layer: TileLayer, ctx: TileJsonContext): TileJsonDocume
   };
 }
 
-export function catalogJson(layers: readonly TileLayer[], baseUrl: string, detailZoom: number, bounds: ReadonlyMap<string, readonly number[] | null> = new Map()): object {
+export function catalogJson(layers: readonly TileLayer[], baseUrl: string, detailZoom: number, bounds: ReadonlyMap<string, readonly number[] | null> = new Map()): TileCatalogDocument {
   return {
     detail_zoom: detailZoom,
     layers: layers.map((l) => ({
@@ -60,10 +60,15 @@ export function catalogJson(layers: readonly TileLayer[], baseUrl: string, detai
       minzoom: l.minzoom,
       maxzoom: l.maxzoom,
       // The data's extent (the table's, whatever the caller's region), so a client can skip tiles outside it.
-      ...(bounds.get(l.table) ? { bounds: bounds.get(l.table) } : {}),
+      ...(boundsOf(bounds.get(l.table))),
       tilejson: `${baseUrl}/tiles/${l.id}.json`,
       tiles: `${baseUrl}/tiles/${l.id}/{z}/{x}/{y}.mvt`,
-      filters: l.filters,
+      filters: [...l.filters],
     })),
   };
+}
+
+/** A stored extent as the catalog's [west, south, east, north], or nothing when the table is empty. */
+function boundsOf(b: readonly number[] | null | undefined): { bounds?: [number, number, number, number] } {
+  return b && b.length === 4 ? { bounds: [b[0]!, b[1]!, b[2]!, b[3]!] } : {};
 }

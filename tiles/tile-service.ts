@@ -1,4 +1,4 @@
-import type { TileJsonDocument } from '../geodata/model/api/standards.ts';
+import type { TileCatalogDocument, TileJsonDocument } from '../geodata/model/api/standards.ts';
 import pg from 'pg';
 import { startChangeFeed, type ChangeFeed, type ChangeFeedStats } from './change-feed.ts';
 import { encodeRows } from './node-encoder.ts';
@@ -126,7 +126,7 @@ export interface TileService {
   statementFor(layer: string, tile: TileAddress, query: Record<string, unknown>): Promise<TilePlan & { encoding: Encoding }>;
   /** TileJSON of one layer; `bounds` is the extent of what `scope` may see (default national). */
   tileJson(layer: string, baseUrl: string, query: Record<string, unknown>, scope?: Scope): Promise<TileJsonDocument>;
-  catalog(baseUrl: string, scope?: Scope): Promise<object>;
+  catalog(baseUrl: string, scope?: Scope): Promise<TileCatalogDocument>;
   /** Reads the change log now (the feed also does so by itself). */
   pollChanges(): Promise<void>;
   /** The change feed's lag and health, for /metrics. */

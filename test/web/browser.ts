@@ -81,7 +81,7 @@ export async function startDemoInBrowser(label: string): Promise<DemoInBrowser> 
   const build = spawnSync(process.execPath, ['--import', 'tsx', 'web/build-if-stale.ts'], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('web client build failed');
   const db = await openTestDatabase(label, { migrate: false });
-  const config = loadConfig({ PORT: '0', DATABASE_URL: inject('databaseUrl'), YZT_DB_SCHEMA: db.schema, YZT_DEMO: 'on', YZT_DEMO_SOURCES: '5000', LOG_LEVEL: 'warn', YZT_ANONYMOUS: 'viewer' });
+  const config = loadConfig({ PORT: '0', DATABASE_URL: inject('databaseUrl'), YZT_DB_SCHEMA: db.schema, YZT_DEMO: 'on', YZT_DEMO_SOURCES: '5000', LOG_LEVEL: 'warn', YZT_ANONYMOUS: 'viewer', YZT_CHECK_ANSWERS: 'on' });
   const server = await startServer(config, pino({ level: 'warn' }));
   const browser = await launchBrowser();
   return {

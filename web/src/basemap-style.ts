@@ -1,6 +1,7 @@
 import type { LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
 import { tiandituSources, type TiandituSetting } from './basemap-tianditu.ts';
 import type { LayerId } from './state.ts';
+import type { API, Answer } from '../../geodata/model/api/index.ts';
 
 /**
  * The base map, drawn by MapLibre from the product's own vector tiles: land from the province
@@ -46,10 +47,8 @@ export const COLORS = {
   outfall: '#b5541c',
 };
 
-/** What the style needs of /tiles/catalog.json. */
-export interface TileCatalog {
-  layers: { id: string; minzoom: number; maxzoom: number; bounds?: [number, number, number, number]; tiles: string }[];
-}
+/** /tiles/catalog.json as the API contract has it (geodata/model/api/standards.ts). */
+export type TileCatalog = Answer<typeof API.tiles.catalog>;
 
 /**
  * With the tile catalog (one request), sources name their tile URLs, zoom range and data bounds

@@ -19,7 +19,23 @@ export const TileJson = z.looseObject({
 });
 /** A TileJSON document as tiles/tile-json.ts writes it. */
 export type TileJsonDocument = z.input<typeof TileJson>;
-const TileCatalog = z.record(z.string(), z.unknown());
+/** /tiles/catalog.json: every layer's tile URL, zoom range and data bounds in one answer (tiles/tile-json.ts catalogJson). */
+export const TileCatalog = z.object({
+  /** The zoom from which sources are drawn one by one rather than as cells. */
+  detail_zoom: z.number().int(),
+  layers: z.array(z.object({
+    id: z.string(),
+    description: z.string(),
+    geometry: z.string(),
+    minzoom: z.number().int(),
+    maxzoom: z.number().int(),
+    bounds: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
+    tilejson: z.string(),
+    tiles: z.string(),
+    filters: z.array(z.string()),
+  })),
+});
+export type TileCatalogDocument = z.input<typeof TileCatalog>;
 const MapLibreStyle = z.looseObject({ version: z.literal(8), sources: z.record(z.string(), z.unknown()), layers: z.array(z.looseObject({ id: z.string(), type: z.string() })) });
 
 export const TILE_ROUTES = {

@@ -4,11 +4,12 @@ import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import * as api from '../api.ts';
-import { baseStyle, LABEL_FONT, MAPLIBRE_LAYERS, OPACITY_PROPS, type TileCatalog } from '../basemap-style.ts';
+import { baseStyle, LABEL_FONT, MAPLIBRE_LAYERS, OPACITY_PROPS } from '../basemap-style.ts';
 import { buildDataLayers, pickedFeature, type Highlight, type SectionStatus, type StationStatus } from '../data-layers.ts';
 import { DrawTools } from '../draw-tools.ts';
 import { attribute, attributeOrder, fmt, fmtTonnes, lang, onLangChange, setLang, t, type MessageKey } from '../i18n.ts';
 import { renderFilterPanel, renderLayerPanel, renderLegend } from '../panels.ts';
+import { API } from '../../../geodata/model/api/index.ts';
 import { ApiError, http } from '../http.ts';
 import type { Screen } from '../shell/screen.ts';
 import { decodeState, encodeState, LAYER_IDS, setFilter, type AppState, type LayerId } from '../state.ts';
@@ -85,7 +86,7 @@ async function mountMap(disposed: () => boolean): Promise<() => void> {
    */
   // The tile catalog first (one small request, answered from memory): with it the style names
   // tile URLs directly. Without access yet (401) the style falls back to TileJSON.
-  const catalog = await http.json<TileCatalog & { detail_zoom: number }>('/tiles/catalog.json').catch(() => null);
+  const catalog = await http.call(API.tiles.catalog).catch(() => null);
   if (disposed()) return () => {};
   // The zoom from which sources come one by one, as the tile service publishes it. Without the
   // catalog (no access yet: the shell asks for a sign-in) nothing is drawn, and the legend says cells.

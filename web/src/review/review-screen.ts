@@ -9,7 +9,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { FeatureCollection } from 'geojson';
-import type { TileCatalog } from '../basemap-style.ts';
+import { API } from '../../../geodata/model/api/index.ts';
 import { ApiError, http } from '../http.ts';
 import { REVIEW_STATUSES } from '../../../geodata/model/vocabulary.ts';
 import { fmt, lang, locale, onLangChange, t, type MessageKey } from '../i18n.ts';
@@ -118,7 +118,7 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
   const store: Store<ReviewState> = createStore(decodeReview(location.search));
   const [checks, catalog, me] = await Promise.all([
     reviewApi.checks(),
-    http.json<TileCatalog>('/tiles/catalog.json').catch(() => null),
+    http.call(API.tiles.catalog).catch(() => null),
     whoAmI().catch(() => null),
   ]);
   if (disposed()) return () => {};
