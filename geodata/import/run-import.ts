@@ -6,6 +6,7 @@ import { refusalOf } from '../db/database-refusal.ts';
 import { insertRows } from '../db/bulk-insert.ts';
 import { isLayerKind, LAYERS, type LayerSpec, type Row } from '../model/layers.ts';
 import { coerceRow, makeRowPlan, placeable, type RowPlan } from './coerce-row.ts';
+import { CreditCodeReview } from './credit-code-review.ts';
 import { formatOf } from './detect-format.ts';
 import { checkMapping, mapFields, mappingTargets, type FieldMap } from './map-fields.ts';
 import { openCsv } from './read-csv.ts';
@@ -113,6 +114,8 @@ class ImportRun {
   private rowsRead = 0;
   private rowsStored = 0;
   private toReview = 0;
+  /** Source imports only: credit codes stored for review. */
+  private readonly credit: CreditCodeReview | null;
   private settled = 0;
   private peakBuffered = 0;
   private failed = false;
@@ -136,6 +139,7 @@ class ImportRun {
   ) {
     this.keys = keyColumns(layer);
     this.batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
+    this.credit = layer.columns.some((c) => c.name === 'credit_code') ? new CreditCodeReview() : null;
     const tolerance = options.matchStationsWithinM;
     if (tolerance !== undefined) {
       if (!layer.references) throw new ImportFileError(`matchStationsWithinM joins readings to stations; layer ${layer.kind} has no station to join to`);
@@ -174,6 +178,12 @@ class ImportRun {
       const earlier = this.keyLines.get(key);
       if (earlier !== undefined) {
         this.reject(record.line, [{ field: this.keys.join('+'), reason: `duplicate ${keyText(this.keys, result.row)}: also on ${this.at(earlier)}` }]);
+        this.settled++;
+        continue;
+      }
+      const misshapen = this.credit?.check(result.row, record.line, this.at(record.line), fields.byTarget.get('credit_code') ?? 'credit_code');
+      if (misshapen) {
+        this.reject(record.line, [misshapen]);
         this.settled++;
         continue;
       }
@@ -252,6 +262,7 @@ class ImportRun {
       rowsRead: this.rowsRead,
       rowsStored: this.rowsStored,
       coordinatesToReview: this.failed ? 0 : this.toReview,
+      ...(this.credit && { creditCodesToReview: this.credit.summary(this.failed) }),
       rejected: this.rejectedRows,
       errors: this.errors,
       errorCount: this.errorCount,

@@ -38,6 +38,11 @@ export const CensusFormFields = z.object({
 // ---------- answers ----------
 
 export const RowError = z.object({ line: z.number(), at: z.string(), field: z.string(), reason: z.string(), message: z.string() });
+/** Credit codes stored although GB 32100-2015 fails them; the review lists each as credit_code_invalid. */
+export const CreditCodesToReview = z.object({
+  count: z.number(),
+  first: z.array(z.object({ line: z.number(), at: z.string(), creditCode: z.string(), expected: z.string().nullable(), reason: z.string(), message: z.string() })),
+});
 /** The network index after an import that moved it (geodata/network refreshAfterImport), for admins. */
 const NetworkRefresh = z.looseObject({});
 export const ImportReport = z.looseObject({
@@ -48,6 +53,7 @@ export const ImportReport = z.looseObject({
   rowsRead: z.number(),
   rowsStored: z.number(),
   coordinatesToReview: z.number(),
+  creditCodesToReview: CreditCodesToReview.optional(),
   rejected: z.number(),
   errors: z.array(RowError),
   errorCount: z.number(),
@@ -64,6 +70,7 @@ export const CensusFormReport = z.object({
   errors: z.array(RowError),
   rejectedCsv: z.string().nullable(),
   batchId: z.number().nullable(),
+  creditCodesToReview: CreditCodesToReview,
   network: NetworkRefresh.optional(),
 });
 
