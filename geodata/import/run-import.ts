@@ -40,6 +40,7 @@ import {
   type RepairedGeometry,
   type RowError,
   type StationMatch,
+  type UnitConversion,
 } from './types.ts';
 import { loadStatements } from '../db/sql-statements.ts';
 
@@ -124,6 +125,8 @@ class ImportRun {
   private readonly matches: StationMatch[] = [];
   private matchCount = 0;
   private readonly ignored = new Set<string>();
+  /** Header units converted to the stored t/a, by header. */
+  private readonly units = new Map<string, UnitConversion>();
   private readonly fieldMaps = new Map<string, FieldMap>();
   private readonly batchSize: number;
   /** Known from the first record on (a streamed GeoJSON's crs member is read by then). */
@@ -163,6 +166,7 @@ class ImportRun {
 
   async consume(reader: OpenedReader, headerFields: FieldMap | undefined, fileName: string): Promise<void> {
     for (const f of headerFields?.ignored ?? []) this.ignored.add(f);
+    for (const u of headerFields?.units?.values() ?? []) this.units.set(u.field, u);
     for await (const record of reader.records) {
       this.notePeak();
       this.crs ??= this.resolveCrs(reader, record, fileName);
@@ -267,6 +271,7 @@ class ImportRun {
       errors: this.errors,
       errorCount: this.errorCount,
       ignoredFields: [...this.ignored],
+      ...(this.units.size > 0 && { unitsConverted: [...this.units.values()] }),
       crs: crsReport(this.crs ?? LONLAT),
       repaired: this.repaired,
       peakBufferedRows: this.peakBuffered,
@@ -376,6 +381,7 @@ class ImportRun {
     if (!map) {
       map = mapFields(this.layer, fieldNames, this.options.mapping);
       for (const f of map.ignored) this.ignored.add(f);
+      for (const u of map.units?.values() ?? []) this.units.set(u.field, u);
       // Files with per-feature key sets could make this grow; a few hundred shapes is plenty.
       if (this.fieldMaps.size < 1000) this.fieldMaps.set(signature, map);
     }

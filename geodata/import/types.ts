@@ -95,6 +95,8 @@ export interface ImportReport {
    * or character): not refused; the review run lists each as credit_code_invalid. `first` holds
    * at most MAX_REPORTED_ERRORS of them. Absent for layers without credit codes.
    */
+  /** Emission columns whose header gave a unit other than t/a, converted on the way in. */
+  readonly unitsConverted?: readonly UnitConversion[];
   readonly creditCodesToReview?: { readonly count: number; readonly first: readonly CreditCodeToReview[] };
   /** Number of rows with at least one error. */
   readonly rejected: number;
@@ -114,6 +116,17 @@ export interface ImportReport {
   /** With matchStationsWithinM: how each reading was joined (the first MAX_REPORTED_ERRORS), and how many were. */
   readonly stationMatches?: { readonly count: number; readonly first: readonly StationMatch[] };
   readonly elapsedMs: number;
+}
+
+/** An emission column read in its header's unit and converted to the stored t/a. */
+export interface UnitConversion {
+  /** The file's header, e.g. `COD排放量（千克）`. */
+  readonly field: string;
+  readonly column: string;
+  /** The unit as written, e.g. `千克`. */
+  readonly unit: string;
+  /** Stored value = entered value × factor (千克 → 0.001). */
+  readonly factor: number;
 }
 
 /** A stored credit code whose check failed, for the import report. */

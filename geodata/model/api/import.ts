@@ -59,6 +59,8 @@ export const ImportReport = z.looseObject({
   errorCount: z.number(),
   batchId: z.number().nullable(),
   ignoredFields: z.array(z.string()),
+  /** Emission columns read in their header's unit (千克, kg, 万吨…) and converted to t/a. */
+  unitsConverted: z.array(z.object({ field: z.string(), column: z.string(), unit: z.string(), factor: z.number() })).optional(),
   crs: z.object({ label: z.string(), epsg: z.number().nullable(), transformed: z.boolean(), assumed: z.boolean() }),
   repaired: z.array(z.object({ line: z.number(), at: z.string(), key: z.string(), reason: z.string() })),
   elapsedMs: z.number(),
