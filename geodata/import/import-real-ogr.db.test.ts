@@ -35,7 +35,7 @@ function hasOgr2ogr(): boolean {
 describe.skipIf(!existsSync(SOURCE) || !hasOgr2ogr())('real boundaries written by ogr2ogr in CGCS2000 Gauss-Krüger', () => {
   let db: TestDatabase;
   const files = fixtureDir('real-ogr');
-  const original = JSON.parse(readFileSync(SOURCE, 'utf8')) as { features: { properties: { code: string; name: string } }[] };
+  const original = () => JSON.parse(readFileSync(SOURCE, 'utf8')) as { features: { properties: { code: string; name: string } }[] };
   beforeAll(async () => {
     db = await openTestDatabase('import_real_ogr');
     // The originals as outlines and vertices in EPSG:4547 metres, to measure against.
@@ -85,7 +85,7 @@ describe.skipIf(!existsSync(SOURCE) || !hasOgr2ogr())('real boundaries written b
     expect(m.worstM).toBeLessThan(0.5);
     expect(m.keptShare).toBeGreaterThan(0.99);
     const { rows } = await db.pool.query(`SELECT code, name FROM division ORDER BY code`);
-    expect(rows).toEqual([...original.features].map((f) => ({ code: f.properties.code, name: f.properties.name })).sort((a, b) => a.code.localeCompare(b.code)));
+    expect(rows).toEqual([...original().features].map((f) => ({ code: f.properties.code, name: f.properties.name })).sort((a, b) => a.code.localeCompare(b.code)));
   });
 
   it('a GeoJSON in EPSG:4547 with its crs member, as ogr2ogr writes it', async () => {
