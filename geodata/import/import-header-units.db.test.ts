@@ -63,6 +63,7 @@ describe('emission headers with units convert to the stored t/a', () => {
     const csv = [HEADER.join(','), 'U1,甲厂,工业源,113.95,22.52,12.5,1234,750,0.3', 'U2,乙厂,工业源,113.96,22.53,0,1234500,,0.000025'].join('\n');
     const report = await importCensusForm(db.pool, { file: files.file('form.csv', csv), crs: 'wgs84', actor: 'test' });
     expect(report.errors).toEqual([]);
+    expect(report.unitsConverted).toEqual(CONVERTED);
     expect(await stored()).toEqual(EXPECTED);
   });
 

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type pg from 'pg';
 import { importFile, type ImportReport, type RowError } from '../import/index.ts';
-import type { CreditCodeToReview } from '../import/types.ts';
+import type { CreditCodeToReview, UnitConversion } from '../import/types.ts';
 import { decodeBytes, isValidUtf8File } from '../import/decode-text.ts';
 import { exportToBuffer } from '../export/index.ts';
 
@@ -35,6 +35,8 @@ export interface CensusFormReport {
   readonly batchId: number | null;
   /** Credit codes stored although their check failed (lines of this file); the review lists each. */
   readonly creditCodesToReview: { readonly count: number; readonly first: readonly CreditCodeToReview[] };
+  /** Emission headers read in their unit (千克, kg…) and converted to t/a. */
+  readonly unitsConverted: readonly UnitConversion[];
 }
 
 const NO_CREDIT_CODES = { count: 0, first: [] } as const;
@@ -59,7 +61,7 @@ export async function importCensusForm(pool: pg.Pool, options: CensusFormOptions
     if (!options.keepValidRows) {
       const report = await run(kept);
       return { rowsStored: report.rowsStored, rowsRead: rows.length, errors: report.errors, rejectedCsv: null, batchId: report.batchId,
-        creditCodesToReview: report.creditCodesToReview ?? NO_CREDIT_CODES };
+        creditCodesToReview: report.creditCodesToReview ?? NO_CREDIT_CODES, unitsConverted: report.unitsConverted ?? [] };
     }
     let report: ImportReport | null = null;
     for (let round = 0; round < MAX_ROUNDS && kept.length > 0; round++) {
@@ -83,7 +85,8 @@ export async function importCensusForm(pool: pg.Pool, options: CensusFormOptions
       const line = kept[c.line - 2]!;
       return { ...c, line, at: `line ${line}`, message: c.message.replace(/^line \d+/, `line ${line}`) };
     }) };
-    return { rowsStored: report?.rowsStored ?? 0, rowsRead: rows.length, errors, rejectedCsv, batchId: report?.batchId ?? null, creditCodesToReview };
+    return { rowsStored: report?.rowsStored ?? 0, rowsRead: rows.length, errors, rejectedCsv, batchId: report?.batchId ?? null, creditCodesToReview,
+      unitsConverted: report?.unitsConverted ?? [] };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

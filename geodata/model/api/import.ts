@@ -38,6 +38,8 @@ export const CensusFormFields = z.object({
 // ---------- answers ----------
 
 export const RowError = z.object({ line: z.number(), at: z.string(), field: z.string(), reason: z.string(), message: z.string() });
+/** An emission header read in its unit and converted to t/a. */
+export const UnitConversion = z.object({ field: z.string(), column: z.string(), unit: z.string(), factor: z.number() });
 /** Credit codes stored although GB 32100-2015 fails them; the review lists each as credit_code_invalid. */
 export const CreditCodesToReview = z.object({
   count: z.number(),
@@ -60,7 +62,7 @@ export const ImportReport = z.looseObject({
   batchId: z.number().nullable(),
   ignoredFields: z.array(z.string()),
   /** Emission columns read in their header's unit (千克, kg, 万吨…) and converted to t/a. */
-  unitsConverted: z.array(z.object({ field: z.string(), column: z.string(), unit: z.string(), factor: z.number() })).optional(),
+  unitsConverted: z.array(UnitConversion).optional(),
   crs: z.object({ label: z.string(), epsg: z.number().nullable(), transformed: z.boolean(), assumed: z.boolean() }),
   repaired: z.array(z.object({ line: z.number(), at: z.string(), key: z.string(), reason: z.string() })),
   elapsedMs: z.number(),
@@ -73,6 +75,7 @@ export const CensusFormReport = z.object({
   rejectedCsv: z.string().nullable(),
   batchId: z.number().nullable(),
   creditCodesToReview: CreditCodesToReview,
+  unitsConverted: z.array(UnitConversion),
   network: NetworkRefresh.optional(),
 });
 
