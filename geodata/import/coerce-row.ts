@@ -5,6 +5,7 @@ import { checkGeometry, coordinateProblem } from './check-geometry.ts';
 import { coerceValue, parseDecimal, scalarText } from './coerce-value.ts';
 import { completeRow } from './complete-row.ts';
 import { parseDms } from './dms.ts';
+import { convertUnit } from './header-unit.ts';
 import type { FieldMap } from './map-fields.ts';
 import { ImportFileError, type FieldProblem, type SourceRecord } from './types.ts';
 
@@ -64,7 +65,12 @@ export function coerceRow(plan: RowPlan, fields: FieldMap, record: SourceRecord,
     if (scalarText(input) === null) input = fallback(plan, column, record.line) ?? impliedByCode(layer.kind, column.name, row);
     const result = coerceValue(column, input);
     if ('error' in result) problems.push({ field: source ?? column.name, reason: result.error + numberTypedHint(column, source, record) });
-    else row[column.name] = result.value;
+    else {
+      const unit = fields.units?.get(column.name);
+      // A default stands in the stored unit already; only the file's own values are converted.
+      const fromFile = source !== undefined && scalarText(record.fields[source]) !== null;
+      row[column.name] = unit && fromFile && typeof result.value === 'number' ? convertUnit(result.value, unit.factor) : result.value;
+    }
   }
   if (layer.geometry) {
     const column = layer.columns.find((c) => c.name === layer.geometry)!;

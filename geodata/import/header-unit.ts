@@ -21,12 +21,26 @@ const TO_TONNES: Readonly<Record<string, number>> = {
 
 /** The unit in a header's trailing brackets (full- or half-width), or null when none is known. */
 export function headerUnit(header: string): HeaderUnit | null {
+  const split = splitHeader(header);
+  if (!split) return null;
+  const factor = TO_TONNES[split.unit.toLowerCase()];
+  if (factor === undefined) return null;
+  return { name: split.name, unit: split.unit, factor };
+}
+
+/** A header's name and the text in its trailing brackets (full- or half-width), known unit or not. */
+export function splitHeader(header: string): { readonly name: string; readonly unit: string } | null {
   const text = header.normalize('NFKC').trim();
   const m = /^(.*?)\s*[([]\s*([^()[\]]+?)\s*[)\]]$/.exec(text);
-  if (!m) return null;
-  const factor = TO_TONNES[m[2]!.toLowerCase()];
-  if (factor === undefined) return null;
-  return { name: m[1]!.trim(), unit: m[2]!, factor };
+  return m && m[1]!.trim() !== '' ? { name: m[1]!.trim(), unit: m[2]! } : null;
+}
+
+/** The mass units a header may give an emission in (what `headerUnit` converts to tonnes). */
+export const MASS_UNITS: readonly string[] = Object.keys(TO_TONNES);
+
+/** Multiplies a value by a unit factor without binary noise (1234 kg is 1.234 t, not 1.2340000000000002). */
+export function convertUnit(value: number, factor: number): number {
+  return factor === 1 ? value : Number((value * factor).toPrecision(12));
 }
 
 /**

@@ -1,12 +1,19 @@
 import type { LayerSpec } from '../model/layers.ts';
-import { ImportFileError } from './types.ts';
+import { POLLUTANT_SPECS } from '../model/vocabulary.ts';
+import { headerUnit, MASS_UNITS, splitHeader } from './header-unit.ts';
+import { ImportFileError, type UnitConversion } from './types.ts';
 
 /** Which input field feeds each target (a column, or `lon` / `lat` of a point layer). */
 export interface FieldMap {
   readonly byTarget: ReadonlyMap<string, string>;
   /** Input fields that feed nothing. */
   readonly ignored: readonly string[];
+  /** Emission columns whose header gives a unit other than the stored t/a: target → conversion. */
+  readonly units?: ReadonlyMap<string, UnitConversion>;
 }
+
+/** Words a header puts after a pollutant's name: `COD排放量`, `化学需氧量年排放量` (not 产生量, which is another amount). */
+const EMISSION_SUFFIXES = ['年排放总量', '年排放量', '排放总量', '排放量'];
 
 const COORDINATE_ALIASES: Readonly<Record<'lon' | 'lat', readonly string[]>> = {
   lon: ['lon', 'lng', 'long', 'longitude', 'x', '经度', 'x坐标', '经度坐标'],
@@ -59,11 +66,24 @@ export function mapFields(
 
   const explicit = new Map<string, string>();
   for (const [from, target] of Object.entries(mapping)) explicit.set(norm(from), target);
+  const units = new Map<string, UnitConversion>();
+  const withUnits = unitTargets(layer);
+  const noteUnit = (target: string, field: string) => {
+    const split = splitHeader(field);
+    if (!split || !withUnits.has(target)) return;
+    const unit = headerUnit(field);
+    if (!unit) {
+      throw new ImportFileError(`column "${field}" feeds ${target}, stored in t/a, but its unit "${split.unit}" is not one that converts to tonnes `
+        + `(${MASS_UNITS.join(', ')}): rename the header with one of those units, or convert the values to 吨 and drop the unit`);
+    }
+    if (unit.factor !== 1) units.set(target, { field, column: target, unit: unit.unit, factor: unit.factor });
+  };
   for (const field of inputFields) {
     const target = explicit.get(norm(field));
     if (target !== undefined && !byTarget.has(target)) {
       byTarget.set(target, field);
       used.add(field);
+      noteUnit(target, field);
     }
     if (target !== undefined) used.add(field);
   }
@@ -78,7 +98,29 @@ export function mapFields(
       }
     }
   }
-  return { byTarget, ignored: inputFields.filter((f) => !used.has(f)) };
+  // Emissions under headers as people write them: `化学需氧量(吨)`, `COD排放量（千克）`.
+  for (const target of withUnits) {
+    if (byTarget.has(target)) continue;
+    const names = new Set(namesOf(layer, target).map(norm));
+    const field = inputFields.find((f) => !used.has(f) && names.has(norm(emissionName(f))));
+    if (field === undefined) continue;
+    byTarget.set(target, field);
+    used.add(field);
+    noteUnit(target, field);
+  }
+  return { byTarget, ignored: inputFields.filter((f) => !used.has(f)), ...(units.size > 0 && { units }) };
+}
+
+/** The emission columns of a source, stored in t/a (POLLUTANT_SPECS): the ones a header may give a unit for. */
+function unitTargets(layer: LayerSpec): ReadonlySet<string> {
+  return new Set(layer.kind === 'source' ? POLLUTANT_SPECS.filter((p) => p.unit === 't/a').map((p) => p.code) : []);
+}
+
+/** A header without its bracketed unit and an emission suffix: `COD排放量（千克）` → `COD`. */
+function emissionName(header: string): string {
+  const name = splitHeader(header)?.name ?? header.normalize('NFKC').trim();
+  const suffix = EMISSION_SUFFIXES.find((s) => name.endsWith(s) && name.length > s.length);
+  return suffix ? name.slice(0, -suffix.length).trim() : name;
 }
 
 function namesOf(layer: LayerSpec, target: string): readonly string[] {

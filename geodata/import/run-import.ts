@@ -6,6 +6,7 @@ import { refusalOf } from '../db/database-refusal.ts';
 import { insertRows } from '../db/bulk-insert.ts';
 import { isLayerKind, LAYERS, type LayerSpec, type Row } from '../model/layers.ts';
 import { coerceRow, makeRowPlan, placeable, type RowPlan } from './coerce-row.ts';
+import { CreditCodeReview } from './credit-code-review.ts';
 import { formatOf } from './detect-format.ts';
 import { checkMapping, mapFields, mappingTargets, type FieldMap } from './map-fields.ts';
 import { openCsv } from './read-csv.ts';
@@ -39,6 +40,7 @@ import {
   type RepairedGeometry,
   type RowError,
   type StationMatch,
+  type UnitConversion,
 } from './types.ts';
 import { loadStatements } from '../db/sql-statements.ts';
 
@@ -113,6 +115,8 @@ class ImportRun {
   private rowsRead = 0;
   private rowsStored = 0;
   private toReview = 0;
+  /** Source imports only: credit codes stored for review. */
+  private readonly credit: CreditCodeReview | null;
   private settled = 0;
   private peakBuffered = 0;
   private failed = false;
@@ -121,6 +125,8 @@ class ImportRun {
   private readonly matches: StationMatch[] = [];
   private matchCount = 0;
   private readonly ignored = new Set<string>();
+  /** Header units converted to the stored t/a, by header. */
+  private readonly units = new Map<string, UnitConversion>();
   private readonly fieldMaps = new Map<string, FieldMap>();
   private readonly batchSize: number;
   /** Known from the first record on (a streamed GeoJSON's crs member is read by then). */
@@ -136,6 +142,7 @@ class ImportRun {
   ) {
     this.keys = keyColumns(layer);
     this.batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
+    this.credit = layer.columns.some((c) => c.name === 'credit_code') ? new CreditCodeReview() : null;
     const tolerance = options.matchStationsWithinM;
     if (tolerance !== undefined) {
       if (!layer.references) throw new ImportFileError(`matchStationsWithinM joins readings to stations; layer ${layer.kind} has no station to join to`);
@@ -159,6 +166,7 @@ class ImportRun {
 
   async consume(reader: OpenedReader, headerFields: FieldMap | undefined, fileName: string): Promise<void> {
     for (const f of headerFields?.ignored ?? []) this.ignored.add(f);
+    for (const u of headerFields?.units?.values() ?? []) this.units.set(u.field, u);
     for await (const record of reader.records) {
       this.notePeak();
       this.crs ??= this.resolveCrs(reader, record, fileName);
@@ -174,6 +182,12 @@ class ImportRun {
       const earlier = this.keyLines.get(key);
       if (earlier !== undefined) {
         this.reject(record.line, [{ field: this.keys.join('+'), reason: `duplicate ${keyText(this.keys, result.row)}: also on ${this.at(earlier)}` }]);
+        this.settled++;
+        continue;
+      }
+      const misshapen = this.credit?.check(result.row, record.line, this.at(record.line), fields.byTarget.get('credit_code') ?? 'credit_code');
+      if (misshapen) {
+        this.reject(record.line, [misshapen]);
         this.settled++;
         continue;
       }
@@ -252,10 +266,12 @@ class ImportRun {
       rowsRead: this.rowsRead,
       rowsStored: this.rowsStored,
       coordinatesToReview: this.failed ? 0 : this.toReview,
+      ...(this.credit && { creditCodesToReview: this.credit.summary(this.failed) }),
       rejected: this.rejectedRows,
       errors: this.errors,
       errorCount: this.errorCount,
       ignoredFields: [...this.ignored],
+      ...(this.units.size > 0 && { unitsConverted: [...this.units.values()] }),
       crs: crsReport(this.crs ?? LONLAT),
       repaired: this.repaired,
       peakBufferedRows: this.peakBuffered,
@@ -365,6 +381,7 @@ class ImportRun {
     if (!map) {
       map = mapFields(this.layer, fieldNames, this.options.mapping);
       for (const f of map.ignored) this.ignored.add(f);
+      for (const u of map.units?.values() ?? []) this.units.set(u.field, u);
       // Files with per-feature key sets could make this grow; a few hundred shapes is plenty.
       if (this.fieldMaps.size < 1000) this.fieldMaps.set(signature, map);
     }

@@ -90,6 +90,14 @@ export interface ImportReport {
    * lists each (coord_empty, coord_zero, coord_out_of_range or swapped_lat_lon with its fix).
    */
   readonly coordinatesToReview: number;
+  /**
+   * Sources stored with a credit code that fails GB 32100-2015 (wrong check character, length
+   * or character): not refused; the review run lists each as credit_code_invalid. `first` holds
+   * at most MAX_REPORTED_ERRORS of them. Absent for layers without credit codes.
+   */
+  /** Emission columns whose header gave a unit other than t/a, converted on the way in. */
+  readonly unitsConverted?: readonly UnitConversion[];
+  readonly creditCodesToReview?: { readonly count: number; readonly first: readonly CreditCodeToReview[] };
   /** Number of rows with at least one error. */
   readonly rejected: number;
   /** The first errors (at most MAX_REPORTED_ERRORS); `errorCount` tells how many there were. */
@@ -108,6 +116,29 @@ export interface ImportReport {
   /** With matchStationsWithinM: how each reading was joined (the first MAX_REPORTED_ERRORS), and how many were. */
   readonly stationMatches?: { readonly count: number; readonly first: readonly StationMatch[] };
   readonly elapsedMs: number;
+}
+
+/** An emission column read in its header's unit and converted to the stored t/a. */
+export interface UnitConversion {
+  /** The file's header, e.g. `COD排放量（千克）`. */
+  readonly field: string;
+  readonly column: string;
+  /** The unit as written, e.g. `千克`. */
+  readonly unit: string;
+  /** Stored value = entered value × factor (千克 → 0.001). */
+  readonly factor: number;
+}
+
+/** A stored credit code whose check failed, for the import report. */
+export interface CreditCodeToReview {
+  readonly line: number;
+  readonly at: string;
+  /** The code as stored (normalised: half-width, upper case, no spaces). */
+  readonly creditCode: string;
+  /** The check character its first 17 characters call for; null when it is not shaped like a code. */
+  readonly expected: string | null;
+  readonly reason: string;
+  readonly message: string;
 }
 
 export interface CrsReport {

@@ -36,3 +36,38 @@ export function organizationCodeCheckChar(body8: string): string {
   const c = 11 - (sum % 11);
   return c === 10 ? 'X' : c === 11 ? '0' : String(c);
 }
+
+/** What is wrong with an entered credit code, for the import report and the review finding. */
+export interface CreditCodeProblem {
+  /** The code as checked (NFKC, upper case, spaces removed). */
+  readonly code: string;
+  /** The check character the first 17 characters call for; null when the code is not shaped like one. */
+  readonly expected: string | null;
+  readonly reason: string;
+}
+
+/**
+ * An entered credit code as stored and checked: full-width characters made half-width (NFKC),
+ * upper case, spaces and hyphens removed. Empty stays empty.
+ */
+export function normalizeCreditCode(entered: string): string {
+  return entered.normalize('NFKC').toUpperCase().replace(/[\s\-]/g, '');
+}
+
+/**
+ * Checks a (normalised) credit code: null when it is well-formed with the right check
+ * character, otherwise what is wrong. Never throws, so an import can store the code and leave
+ * the finding to the review (check credit_code_invalid).
+ */
+export function creditCodeProblem(code: string): CreditCodeProblem | null {
+  if (code.length !== 18) return { code, expected: null, reason: `"${code}" has ${code.length} characters; a unified social credit code has 18 (GB 32100-2015)` };
+  const bad = [...code].findIndex((c, i) => (i >= 2 && i < 8 ? !/[0-9]/.test(c) : !CREDIT_CODE_CHARS.includes(c)));
+  if (bad >= 0 || !SHAPE.test(code)) {
+    const i = Math.max(bad, 0);
+    const allowed = i >= 2 && i < 8 ? 'a digit (characters 3-8 are the division code)' : 'one of 0-9 and the capitals without I, O, S, V, Z';
+    return { code, expected: null, reason: `"${code}" has "${code[i]}" at position ${i + 1}, which must be ${allowed} (GB 32100-2015)` };
+  }
+  const expected = creditCodeCheckChar(code.slice(0, 17));
+  if (expected === code[17]) return null;
+  return { code, expected, reason: `"${code}" ends in check character ${code[17]}, but its first 17 characters call for ${expected} (GB 32100-2015): a character is mistyped` };
+}

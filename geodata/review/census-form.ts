@@ -4,15 +4,16 @@ import { basename, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type pg from 'pg';
 import { importFile, type ImportReport, type RowError } from '../import/index.ts';
+import type { CreditCodeToReview, UnitConversion } from '../import/types.ts';
 import { decodeBytes, isValidUtf8File } from '../import/decode-text.ts';
-import { isValidCreditCode } from '../model/credit-code.ts';
 import { exportToBuffer } from '../export/index.ts';
 
 /**
  * Census-form import: a CSV of sources as census software exports it. Coordinates in decimal
  * degrees or degrees-minutes-seconds text, in a declared CRS (converted to WGS-84 by the import
  * library, the entered text kept); the unified social credit code checked by its check
- * character (GB 32100-2015). A file with errors stores nothing, unless `keepValidRows` asks to
+ * character (GB 32100-2015) by the import, a wrong one stored and listed for review
+ * (credit_code_invalid), never refused. A file with errors stores nothing, unless `keepValidRows` asks to
  * import the valid rows and return the others as a rejected-rows CSV.
  */
 export interface CensusFormOptions {
@@ -32,9 +33,14 @@ export interface CensusFormReport {
   /** With keepValidRows: the rejected rows as CSV (UTF-8 with BOM, CRLF, the original header plus 错误原因), by the export service. */
   readonly rejectedCsv: string | null;
   readonly batchId: number | null;
+  /** Credit codes stored although their check failed (lines of this file); the review lists each. */
+  readonly creditCodesToReview: { readonly count: number; readonly first: readonly CreditCodeToReview[] };
+  /** Emission headers read in their unit (千克, kg…) and converted to t/a. */
+  readonly unitsConverted: readonly UnitConversion[];
 }
 
-const CREDIT_HEADERS = ['统一社会信用代码', '信用代码', 'credit_code'];
+const NO_CREDIT_CODES = { count: 0, first: [] } as const;
+
 /** Rounds of "import, drop the rows it rejects" before giving up (each round names new lines). */
 const MAX_ROUNDS = 5;
 
@@ -43,7 +49,7 @@ export async function importCensusForm(pool: pg.Pool, options: CensusFormOptions
   const text = decodeBytes(bytes, (await isValidUtf8File(options.file)) ? 'utf8' : 'gb18030').replace(/^\uFEFF/, '');
   const records = parse(text, { relax_column_count: true, relax_quotes: true, skip_empty_lines: false }) as string[][];
   const [header = [], ...rows] = records;
-  const errors: RowError[] = [...creditCodeErrors(header, rows)];
+  const errors: RowError[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'yzt-census-form-'));
   try {
     const run = (lines: number[]) => {
@@ -51,11 +57,11 @@ export async function importCensusForm(pool: pg.Pool, options: CensusFormOptions
       writeFileSync(path, toCsv([header, ...lines.map((l) => rows[l - 2]!)]));
       return importFile(pool, { kind: 'source', files: [path], actor: options.actor, defaults: { entered_crs: options.crs }, fileName: basename(options.file) });
     };
-    let kept = rows.map((_, i) => i + 2).filter((line) => !errors.some((e) => e.line === line));
+    let kept = rows.map((_, i) => i + 2);
     if (!options.keepValidRows) {
-      if (errors.length > 0) return { rowsStored: 0, rowsRead: rows.length, errors, rejectedCsv: null, batchId: null };
       const report = await run(kept);
-      return { rowsStored: report.rowsStored, rowsRead: rows.length, errors: report.errors, rejectedCsv: null, batchId: report.batchId };
+      return { rowsStored: report.rowsStored, rowsRead: rows.length, errors: report.errors, rejectedCsv: null, batchId: report.batchId,
+        creditCodesToReview: report.creditCodesToReview ?? NO_CREDIT_CODES, unitsConverted: report.unitsConverted ?? [] };
     }
     let report: ImportReport | null = null;
     for (let round = 0; round < MAX_ROUNDS && kept.length > 0; round++) {
@@ -73,25 +79,17 @@ export async function importCensusForm(pool: pg.Pool, options: CensusFormOptions
     const rejectedLines = [...new Set(errors.map((e) => e.line))].sort((a, b) => a - b);
     const rejectedCsv = await rejectedRowsCsv(pool, header, rejectedLines.map((l) => [...rows[l - 2]!,
       errors.filter((e) => e.line === l).map((e) => `${e.field}: ${e.reason}`).join('; ')]));
-    return { rowsStored: report?.rowsStored ?? 0, rowsRead: rows.length, errors, rejectedCsv, batchId: report?.batchId ?? null };
+    // The stored rows' credit codes, named by the lines of the original file.
+    const credit = report?.creditCodesToReview ?? NO_CREDIT_CODES;
+    const creditCodesToReview = { count: credit.count, first: credit.first.map((c) => {
+      const line = kept[c.line - 2]!;
+      return { ...c, line, at: `line ${line}`, message: c.message.replace(/^line \d+/, `line ${line}`) };
+    }) };
+    return { rowsStored: report?.rowsStored ?? 0, rowsRead: rows.length, errors, rejectedCsv, batchId: report?.batchId ?? null, creditCodesToReview,
+      unitsConverted: report?.unitsConverted ?? [] };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function creditCodeErrors(header: string[], rows: string[][]): RowError[] {
-  const col = header.findIndex((h) => CREDIT_HEADERS.includes(h.trim().toLowerCase()) || CREDIT_HEADERS.includes(h.trim()));
-  if (col < 0) return [];
-  const field = header[col]!.trim();
-  const errors: RowError[] = [];
-  rows.forEach((r, i) => {
-    const code = (r[col] ?? '').trim().toUpperCase();
-    if (code === '' || isValidCreditCode(code)) return;
-    const line = i + 2;
-    const reason = `"${code}" is not a valid unified social credit code (GB 32100-2015 check character)`;
-    errors.push({ line, at: `line ${line}`, field, reason, message: `line ${line}, ${field}: ${reason}` });
-  });
-  return errors;
 }
 
 function toCsv(rows: readonly (readonly string[])[]): string {

@@ -33,26 +33,29 @@ describe('census-form import', () => {
     expect(113.93675 - rows[1].x).toBeGreaterThan(0.003);
   });
 
-  it('rejects the whole file when a credit code fails its check character, naming line and field', async () => {
+  it('stores a row whose credit code fails its check character and names it for review, instead of refusing the file', async () => {
     const path = file('bad.csv', header + `C1,甲厂,工业源,${GOOD},114.05,22.54\nC2,乙厂,工业源,${BAD},114.06,22.55\n`);
     const report = await importCensusForm(db.pool, { file: path, crs: 'wgs84', actor: 'tester' });
-    expect(report.rowsStored).toBe(0);
-    expect(report.errors.map((e) => `${e.line}:${e.field}`)).toEqual(['3:统一社会信用代码']);
-    expect(report.errors[0]!.message).toMatch(/line 3, 统一社会信用代码: .*GB 32100-2015/);
-    expect(Number((await db.pool.query('SELECT count(*) AS n FROM source')).rows[0].n)).toBe(0);
+    expect(report.errors).toEqual([]);
+    expect(report.rowsStored).toBe(2);
+    expect(report.creditCodesToReview.first.map((c) => `${c.line}:${c.creditCode}:${c.expected}`)).toEqual([`3:${BAD}:${GOOD[17]}`]);
+    expect(report.creditCodesToReview.first[0]!.message).toMatch(/^line 3, 统一社会信用代码: .*GB 32100-2015.*credit_code_invalid/);
+    const { rows } = await db.pool.query(`SELECT credit_code FROM source WHERE census_id = 'C2'`);
+    expect(rows).toEqual([{ credit_code: BAD }]);
   });
 
   it('imports the valid rows on request and returns the others as a rejected-rows file', async () => {
     const path = file('mixed.csv', header + `C1,甲厂,工业源,${GOOD},114.05,22.54\nC2,乙厂,工业源,${BAD},114.06,22.55\nC3,丙厂,外星源,,114.07,22.56\nC4,丁厂,工业源,,114.08,22.57\n`);
     const report = await importCensusForm(db.pool, { file: path, crs: 'wgs84', actor: 'tester', keepValidRows: true });
-    expect(report.rowsStored).toBe(2);
-    expect(report.errors.map((e) => `${e.line}:${e.field}`).sort()).toEqual(['3:统一社会信用代码', '4:污染源类型']);
+    expect(report.rowsStored).toBe(3);
+    expect(report.errors.map((e) => `${e.line}:${e.field}`).sort()).toEqual(['4:污染源类型']);
+    expect(report.creditCodesToReview.first.map((c) => c.line)).toEqual([3]);
     // The export service's CSV: BOM for Excel, CRLF.
     expect(report.rejectedCsv!.startsWith('\uFEFF')).toBe(true);
     const rejected = report.rejectedCsv!.replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(rejected[0]).toBe('普查编号,单位名称,污染源类型,统一社会信用代码,经度,纬度,错误原因');
-    expect(rejected.slice(1).map((l) => l.split(',')[0])).toEqual(['C2', 'C3']);
+    expect(rejected.slice(1).map((l) => l.split(',')[0])).toEqual(['C3']);
     const stored = (await db.pool.query('SELECT census_id FROM source ORDER BY 1')).rows.map((r) => r.census_id);
-    expect(stored).toEqual(['C1', 'C4']);
+    expect(stored).toEqual(['C1', 'C2', 'C4']);
   });
 });

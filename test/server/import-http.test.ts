@@ -92,18 +92,21 @@ describe('POST /api/import/{kind}', () => {
     const good = body + creditCodeCheckChar(body);
     const bad = body + (creditCodeCheckChar(body) === '1' ? '2' : '1');
     const csv = '普查编号,单位名称,污染源类型,统一社会信用代码,经度,纬度\n' +
-      `F1,甲厂,工业源,${good},113度56分12.3秒,"22°32'24"""\n` + `F2,乙厂,工业源,${bad},114.06,22.55\n`;
+      `F1,甲厂,工业源,${good},113度56分12.3秒,"22°32'24"""\n` + `F2,乙厂,工业源,${bad},114.06,22.55\n` + 'F3,丙厂,外星源,,114.07,22.56\n';
     const refused = await post('census_form', 'form.csv', csv, { crs: 'gcj02' });
     expect(refused.status).toBe(422);
     const report = await refused.json();
     expect(report.rowsStored).toBe(0);
-    expect(report.errors).toEqual([expect.objectContaining({ line: 3, field: expect.stringMatching(/credit_code|信用代码/) })]);
+    expect(report.errors).toEqual([expect.objectContaining({ line: 4, field: '污染源类型' })]);
 
     const kept = await post('census_form', 'form.csv', csv, { crs: 'gcj02', keepValidRows: 'true' });
     expect(kept.status).toBe(200);
     const partial = await kept.json();
-    expect(partial.rowsStored).toBe(1);
-    expect(partial.rejectedCsv).toMatch(/F2,乙厂/);
+    // A wrong credit-code check character is stored and named for review, not refused.
+    expect(partial.rowsStored).toBe(2);
+    expect(partial.rejectedCsv).toMatch(/F3,丙厂/);
+    expect(partial.rejectedCsv).not.toMatch(/F2,乙厂/);
+    expect(partial.creditCodesToReview).toMatchObject({ count: 1, first: [{ line: 3, creditCode: bad, expected: good[17] }] });
     const { rows } = await db.pool.query(`SELECT entered_x, entered_crs, ST_X(geom) AS x FROM source WHERE census_id = 'F1'`);
     expect(rows[0].entered_x).toBe('113度56分12.3秒');
     // GCJ-02 → WGS-84 moves a point in Shenzhen a few hundred metres west of 113.9368°

@@ -38,6 +38,13 @@ export const CensusFormFields = z.object({
 // ---------- answers ----------
 
 export const RowError = z.object({ line: z.number(), at: z.string(), field: z.string(), reason: z.string(), message: z.string() });
+/** An emission header read in its unit and converted to t/a. */
+export const UnitConversion = z.object({ field: z.string(), column: z.string(), unit: z.string(), factor: z.number() });
+/** Credit codes stored although GB 32100-2015 fails them; the review lists each as credit_code_invalid. */
+export const CreditCodesToReview = z.object({
+  count: z.number(),
+  first: z.array(z.object({ line: z.number(), at: z.string(), creditCode: z.string(), expected: z.string().nullable(), reason: z.string(), message: z.string() })),
+});
 /** The network index after an import that moved it (geodata/network refreshAfterImport), for admins. */
 const NetworkRefresh = z.looseObject({});
 export const ImportReport = z.looseObject({
@@ -48,11 +55,14 @@ export const ImportReport = z.looseObject({
   rowsRead: z.number(),
   rowsStored: z.number(),
   coordinatesToReview: z.number(),
+  creditCodesToReview: CreditCodesToReview.optional(),
   rejected: z.number(),
   errors: z.array(RowError),
   errorCount: z.number(),
   batchId: z.number().nullable(),
   ignoredFields: z.array(z.string()),
+  /** Emission columns read in their header's unit (千克, kg, 万吨…) and converted to t/a. */
+  unitsConverted: z.array(UnitConversion).optional(),
   crs: z.object({ label: z.string(), epsg: z.number().nullable(), transformed: z.boolean(), assumed: z.boolean() }),
   repaired: z.array(z.object({ line: z.number(), at: z.string(), key: z.string(), reason: z.string() })),
   elapsedMs: z.number(),
@@ -64,6 +74,8 @@ export const CensusFormReport = z.object({
   errors: z.array(RowError),
   rejectedCsv: z.string().nullable(),
   batchId: z.number().nullable(),
+  creditCodesToReview: CreditCodesToReview,
+  unitsConverted: z.array(UnitConversion),
   network: NetworkRefresh.optional(),
 });
 
