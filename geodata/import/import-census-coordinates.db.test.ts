@@ -1,13 +1,9 @@
-import type { MultiPolygon } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
-import { insertRows } from '../db/bulk-insert.ts';
-import { inTransaction } from '../db/transaction.ts';
-import { LAYERS } from '../model/layers.ts';
 import { ItemsQuery, listFindings, runReview } from '../review/index.ts';
 import { createTileService } from '../../tiles/tile-service.ts';
 import { importFile } from './index.ts';
-import { countRows, featureCollection, fixtureDir } from './test-support/fixtures.ts';
+import { countRows, featureCollection, fixtureDir, seedNanshanZone } from './test-support/fixtures.ts';
 
 /**
  * Issue 14, item 6: a census file's wrong coordinates are the census's to correct, so the
@@ -15,7 +11,6 @@ import { countRows, featureCollection, fixtureDir } from './test-support/fixture
  * review lists each with its check and, where one exists, the fix. Zone ZA is 113.90-113.95 E,
  * 22.50-22.55 N in county 440305 (Nanshan).
  */
-const box = (w: number, s: number, e: number, n: number): MultiPolygon => ({ type: 'MultiPolygon', coordinates: [[[[w, s], [e, s], [e, n], [w, n], [w, s]]]] });
 
 const HEADER = '普查编号,单位名称,污染源类型,普查小区代码,行政区划代码,经度,纬度';
 const ROWS: Record<string, [string, string]> = {
@@ -37,13 +32,7 @@ describe('wrong coordinates in a census file are stored and reach the review lis
   const files = fixtureDir('census-coordinates');
   beforeAll(async () => {
     db = await openTestDatabase('import_census_coords');
-    await inTransaction(db.pool, async (client) => {
-      await insertRows(client, LAYERS.division, [
-        { code: '440300', name: '深圳市', level: 'city', parent_code: '440000', geom: box(113.8, 22.5, 114.0, 22.6) },
-        { code: '440305', name: '南山区', level: 'county', parent_code: '440300', geom: box(113.9, 22.5, 114.0, 22.6) },
-      ], null);
-      await insertRows(client, LAYERS.census_zone, [{ code: 'ZA', name: '小区A', county_code: '440305', geom: box(113.9, 22.5, 113.95, 22.55) }], null);
-    });
+    await seedNanshanZone(db.pool);
   });
   afterAll(async () => {
     await db?.close();

@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,22 +7,13 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { importFile } from './index.ts';
-import { clearTables, fixtureDir } from './test-support/fixtures.ts';
+import { clearTables, fixtureDir, hasOgr2ogr } from './test-support/fixtures.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REAL = process.env.YZT_REAL_GEODATA ?? join(REPO_ROOT, '..', 'shared', 'geodata', 'real');
 const SOURCE = join(REAL, 'shenzhen-districts.geojson');
 const run = promisify(execFile);
 const GDAL = 'ogr2ogr';
-
-function hasOgr2ogr(): boolean {
-  try {
-    execFileSync(GDAL, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Issue 14, "Done when": the real Shenzhen district boundaries, written by GDAL the way agencies

@@ -1,11 +1,11 @@
 import ExcelJS from 'exceljs';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { importFile } from './index.ts';
-import { clearTables, countRows, fixtureDir } from './test-support/fixtures.ts';
+import { clearTables, countRows, fixtureDir, hasOgr2ogr } from './test-support/fixtures.ts';
 
 /** Writes a workbook with exceljs: each sheet a list of rows; `formats` sets number formats by column letter. */
 async function writeXlsx(path: string, sheets: Record<string, unknown[][]>, formats: Record<string, Record<string, string>> = {}): Promise<string> {
@@ -23,15 +23,6 @@ const HEADER = ['普查编号', '单位名称', '污染源类型', '行业代码
 
 const run = promisify(execFile);
 const GDAL = 'ogr2ogr';
-
-function hasOgr2ogr(): boolean {
-  try {
-    execFileSync(GDAL, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('.xlsx import', () => {
   let db: TestDatabase;

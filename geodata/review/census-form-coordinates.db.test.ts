@@ -1,12 +1,8 @@
 import ExcelJS from 'exceljs';
-import type { MultiPolygon } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
-import { insertRows } from '../db/bulk-insert.ts';
-import { inTransaction } from '../db/transaction.ts';
 import { importFile } from '../import/index.ts';
-import { countRows, fixtureDir } from '../import/test-support/fixtures.ts';
-import { LAYERS } from '../model/layers.ts';
+import { countRows, fixtureDir, seedNanshanZone } from '../import/test-support/fixtures.ts';
 import { importCensusForm } from './census-form.ts';
 import { ItemsQuery, listFindings, runReview } from './index.ts';
 
@@ -18,7 +14,6 @@ import { ItemsQuery, listFindings, runReview } from './index.ts';
  * import is covered by geodata/import/import-census-coordinates.db.test.ts.
  * Zone ZA is 113.90-113.95 E, 22.50-22.55 N in county 440305 (Nanshan).
  */
-const box = (w: number, s: number, e: number, n: number): MultiPolygon => ({ type: 'MultiPolygon', coordinates: [[[[w, s], [e, s], [e, n], [w, n], [w, s]]]] });
 
 const HEADER = '普查编号,单位名称,污染源类型,普查小区代码,行政区划代码,经度,纬度';
 const ROWS: Record<string, [string, string]> = {
@@ -43,13 +38,7 @@ describe('a census form with wrong coordinates stores them for the review', () =
   const files = fixtureDir('census-form-coords');
   beforeAll(async () => {
     db = await openTestDatabase('census_form_coords');
-    await inTransaction(db.pool, async (client) => {
-      await insertRows(client, LAYERS.division, [
-        { code: '440300', name: '深圳市', level: 'city', parent_code: '440000', geom: box(113.8, 22.5, 114.0, 22.6) },
-        { code: '440305', name: '南山区', level: 'county', parent_code: '440300', geom: box(113.9, 22.5, 114.0, 22.6) },
-      ], null);
-      await insertRows(client, LAYERS.census_zone, [{ code: 'ZA', name: '小区A', county_code: '440305', geom: box(113.9, 22.5, 113.95, 22.55) }], null);
-    });
+    await seedNanshanZone(db.pool);
   });
   afterAll(async () => {
     await db?.close();
