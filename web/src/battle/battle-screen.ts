@@ -3,8 +3,10 @@ import { MapboxOverlay } from '@deck.gl/mapbox';
 import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import type { BasemapAnswer } from '../../../geodata/model/basemap.ts';
 import { baseStyle, LABEL_FONT } from '../basemap-style.ts';
 import { API } from '../../../geodata/model/api/index.ts';
+import { loadBasemap, mapCredit, tiandituOf } from '../basemap-tianditu.ts';
 import { ApiError, http } from '../http.ts';
 import { onLangChange, t } from '../i18n.ts';
 import type { Screen } from '../shell/screen.ts';
@@ -46,8 +48,9 @@ const TEMPLATE = `
 
 export default function createBattleScreen(): Screen {
   let stop = () => {};
+  let gone = false;
   return {
-    mount(container) {
+    async mount(container) {
       container.classList.add('screen-battle');
       container.innerHTML = TEMPLATE;
       const chrome = () => {
@@ -56,16 +59,20 @@ export default function createBattleScreen(): Screen {
       };
       chrome();
       const offLang = onLangChange(chrome);
-      const end = mountBattle();
+      stop = offLang;
+      const basemap = await loadBasemap();
+      if (gone) return;
+      const end = mountBattle(basemap);
       stop = () => { offLang(); end(); };
     },
     unmount() {
+      gone = true;
       stop();
     },
   };
 }
 
-function mountBattle(): () => void {
+function mountBattle(basemap: BasemapAnswer): () => void {
 
   const REFRESH_MS = 5 * 60_000;
   const RELOAD_MS = 24 * 3600_000;
@@ -93,12 +100,13 @@ function mountBattle(): () => void {
 
   const map = new maplibregl.Map({
     container: 'map',
-    style: baseStyle(window.location.origin, null),
+    style: baseStyle(window.location.origin, null, null, tiandituOf(basemap)),
     center: [113.4, 22.7],
     zoom: 8,
     localIdeographFontFamily: `"${LABEL_FONT}", "Noto Sans SC", "Microsoft YaHei", sans-serif`,
     attributionControl: false,
   } as maplibregl.MapOptions);
+  map.addControl(new maplibregl.AttributionControl({ compact: false, customAttribution: mapCredit(basemap, t('title')) }), 'bottom-right');
   const overlay = new MapboxOverlay({ interleaved: false, layers: [] });
   map.addControl(overlay);
   map.on('style.load', darken);

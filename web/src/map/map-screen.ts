@@ -5,6 +5,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import * as api from '../api.ts';
 import { baseStyle, LABEL_FONT, MAPLIBRE_LAYERS, OPACITY_PROPS, type TileCatalog } from '../basemap-style.ts';
+import { loadBasemap, mapCredit, tiandituOf } from '../basemap-tianditu.ts';
 import { buildDataLayers, pickedFeature, type Highlight, type SectionStatus, type StationStatus } from '../data-layers.ts';
 import { DrawTools } from '../draw-tools.ts';
 import { attribute, attributeOrder, fmt, fmtTonnes, lang, onLangChange, setLang, t, type MessageKey } from '../i18n.ts';
@@ -85,12 +86,15 @@ async function mountMap(disposed: () => boolean): Promise<() => void> {
    */
   // The tile catalog first (one small request, answered from memory): with it the style names
   // tile URLs directly. Without access yet (401) the style falls back to TileJSON.
-  const catalog = await http.json<TileCatalog & { detail_zoom: number }>('/tiles/catalog.json').catch(() => null);
+  const [catalog, basemap] = await Promise.all([
+    http.json<TileCatalog & { detail_zoom: number }>('/tiles/catalog.json').catch(() => null),
+    loadBasemap(),
+  ]);
   if (disposed()) return () => {};
   // The zoom from which sources come one by one, as the tile service publishes it. Without the
   // catalog (no access yet: the shell asks for a sign-in) nothing is drawn, and the legend says cells.
   const DETAIL_ZOOM = catalog?.detail_zoom ?? Number.POSITIVE_INFINITY;
-  const fullStyle = baseStyle(origin, onlineBasemap, catalog);
+  const fullStyle = baseStyle(origin, onlineBasemap, catalog, tiandituOf(basemap));
   const groupOf = new Map<string, LayerId>(LAYER_IDS.flatMap((id) => (MAPLIBRE_LAYERS[id] ?? []).map((l): [string, LayerId] => [l, id])));
 
   /** A layer of the full style with the state's switch and opacity in it. */
@@ -140,6 +144,7 @@ async function mountMap(disposed: () => boolean): Promise<() => void> {
   } as maplibregl.MapOptions);
   map.addControl(new maplibregl.NavigationControl(), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+  map.addControl(new maplibregl.AttributionControl({ compact: false, customAttribution: mapCredit(basemap, t('title')) }), 'bottom-right');
 
   const overlay = new MapboxOverlay({ interleaved: false, layers: [], onClick: (info) => onDeckClick(info) });
   map.addControl(overlay);
