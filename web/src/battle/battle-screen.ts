@@ -6,7 +6,8 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { BasemapAnswer } from '../../../geodata/model/basemap.ts';
 import { baseStyle, LABEL_FONT } from '../basemap-style.ts';
 import { API } from '../../../geodata/model/api/index.ts';
-import { loadBasemap, mapCredit, tiandituOf } from '../basemap-tianditu.ts';
+import { exportCredit, loadBasemap, mapCredit, tiandituOf } from '../basemap-tianditu.ts';
+import { askedSize, exportMapPng, legendFromPanel, saveBlob } from '../map-export.ts';
 import { ApiError, http } from '../http.ts';
 import { onLangChange, t } from '../i18n.ts';
 import type { Screen } from '../shell/screen.ts';
@@ -34,6 +35,8 @@ const TEMPLATE = `
       <output id="month-label" data-testid="month-label">—</output></label>
     <span id="clock"></span>
     <span id="status" data-testid="status"></span>
+    <form id="png"><input id="png-w" type="number" value="1920" min="200" max="8000" /> × <input id="png-h" type="number" value="1080" min="200" max="8000" />
+      <button type="submit" data-t="png.export"></button></form>
   </header>
   <aside id="ranking" data-testid="ranking">
     <h2>问题清单 <small>sections missing their target</small></h2>
@@ -105,10 +108,25 @@ function mountBattle(basemap: BasemapAnswer): () => void {
     zoom: 8,
     localIdeographFontFamily: `"${LABEL_FONT}", "Noto Sans SC", "Microsoft YaHei", sans-serif`,
     attributionControl: false,
+    canvasContextAttributes: { preserveDrawingBuffer: true },
   } as maplibregl.MapOptions);
   map.addControl(new maplibregl.AttributionControl({ compact: false, customAttribution: mapCredit(basemap, t('title')) }), 'bottom-right');
   const overlay = new MapboxOverlay({ interleaved: false, layers: [] });
   map.addControl(overlay);
+  // The wall's picture for a report: the map, deck.gl's sections and arcs, the legend of the footer.
+  const onPng = (e: Event) => {
+    e.preventDefault();
+    const [w, h] = askedSize($<HTMLInputElement>('png-w'), $<HTMLInputElement>('png-h'));
+    const basinName = state.view?.basin.name ?? '';
+    void exportMapPng(map, w, h, {
+      title: [t('battle.title'), basinName, state.view?.month ?? ''].filter(Boolean).join(' · '),
+      northLabel: t('png.northArrow'),
+      attribution: exportCredit(basemap),
+      legend: legendFromPanel($('legend'), 'span'),
+      overlays: [overlay.getCanvas()],
+    }).then((blob) => saveBlob(blob, `battle-${state.basin || 'map'}-${w}x${h}.png`));
+  };
+  $('png').addEventListener('submit', onPng);
   map.on('style.load', darken);
 
   let abort: AbortController | null = null;

@@ -5,7 +5,8 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import * as api from '../api.ts';
 import { baseStyle, LABEL_FONT, MAPLIBRE_LAYERS, OPACITY_PROPS, type TileCatalog } from '../basemap-style.ts';
-import { loadBasemap, mapCredit, tiandituOf } from '../basemap-tianditu.ts';
+import { exportCredit, loadBasemap, mapCredit, tiandituOf } from '../basemap-tianditu.ts';
+import { askedSize, exportMapPng, legendFromPanel, saveBlob } from '../map-export.ts';
 import { buildDataLayers, pickedFeature, type Highlight, type SectionStatus, type StationStatus } from '../data-layers.ts';
 import { DrawTools } from '../draw-tools.ts';
 import { attribute, attributeOrder, fmt, fmtTonnes, lang, onLangChange, setLang, t, type MessageKey } from '../i18n.ts';
@@ -460,6 +461,11 @@ async function mountMap(disposed: () => boolean): Promise<() => void> {
     button('measure', 'measure', () => draw.setMode(mode === 'measure' ? null : 'measure'), mode === 'measure');
     button('clear', 'clear-draw', () => { draw.clear(); currentArea = null; $('area-panel').hidden = true; });
     button('exportView', 'export-view', () => { void exportSelection({ kind: 'bbox', bbox: viewBbox() }, EXPORT_CHOICES[0]!); });
+    const png = document.createElement('form');
+    png.id = 'png';
+    png.innerHTML = `<input id="png-w" type="number" value="1600" min="200" max="8000" title="${t('png.width')}" /> × <input id="png-h" type="number" value="1200" min="200" max="8000" title="${t('png.height')}" /> <button type="submit">${t('png.export')}</button>`;
+    png.addEventListener('submit', (e) => { e.preventDefault(); void exportPng(); });
+    tools.append(png);
     button('settings', 'settings', () => {
       const url = prompt(t('basemapUrl'), localStorage.getItem(BASEMAP_KEY) ?? '');
       if (url === null) return;
@@ -467,6 +473,19 @@ async function mountMap(disposed: () => boolean): Promise<() => void> {
       else localStorage.removeItem(BASEMAP_KEY);
       window.location.reload();
     });
+  }
+
+  /** The view as a PNG of the asked size: the map, deck.gl's layers, title, legend, scale, north arrow and credits. */
+  async function exportPng(): Promise<void> {
+    const [w, h] = askedSize($('png-w') as HTMLInputElement, $('png-h') as HTMLInputElement);
+    const blob = await exportMapPng(map, w, h, {
+      title: t('title'),
+      northLabel: t('png.northArrow'),
+      attribution: exportCredit(basemap),
+      legend: legendFromPanel($('legend')),
+      overlays: [overlay.getCanvas()],
+    });
+    saveBlob(blob, `map-${w}x${h}.png`);
   }
 
   async function runAreaQuery(area: api.Area): Promise<void> {
