@@ -1,18 +1,12 @@
+import type { z } from 'zod';
+import type { BasemapAnswer as BasemapAnswerSchema } from './api/basemap.ts';
+
 /**
  * The base-map setting every map of the web client receives (GET /api/basemap), from the
- * server's configuration (YZT_TIANDITU_*, YZT_MAP_REVIEW_NO in geodata/config/config.ts).
+ * server's configuration (YZT_TIANDITU_*, YZT_MAP_REVIEW_NO in geodata/config/config.ts); its
+ * schema is the API contract's (geodata/model/api/basemap.ts).
  */
-export interface BasemapAnswer {
-  /** Tianditu when an admin configured a key; null: only the product's own base map. */
-  readonly tianditu: {
-    readonly key: string;
-    readonly layer: 'vector' | 'imagery';
-    /** Tile URL template with {t} (host 0-7), {layer}, {z}, {x}, {y} and {tk}. */
-    readonly urlTemplate: string;
-  } | null;
-  /** The 审图号 (map approval number) printed in every map's attribution and on exports. */
-  readonly reviewNo: string | null;
-}
+export type BasemapAnswer = z.output<typeof BasemapAnswerSchema>;
 
 /** Tianditu's Web Mercator WMTS tiles (the `_w` services, hosts t0-t7). */
 export const TIANDITU_URL_TEMPLATE =

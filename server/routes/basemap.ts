@@ -1,6 +1,7 @@
 import { Router } from 'express';
-import type { BasemapAnswer } from '../../geodata/model/basemap.ts';
+import { API } from '../../geodata/model/api/index.ts';
 import type { AppContext } from '../app.ts';
+import { sendJson } from '../send-json.ts';
 
 /**
  * GET /api/basemap: the base-map setting (Tianditu key and layer, the 审图号) every map of the
@@ -10,9 +11,9 @@ import type { AppContext } from '../app.ts';
  */
 export function basemapRouter(ctx: AppContext): Router {
   const router = Router();
-  const answer: BasemapAnswer = ctx.config.basemap;
+  const answer = ctx.config.basemap;
   router.get('/basemap', (_req, res) => {
-    res.set('Cache-Control', 'private, max-age=300').json(answer);
+    sendJson(res.set('Cache-Control', 'private, max-age=300'), API.basemap.basemap, answer);
   });
   return router;
 }

@@ -1,5 +1,6 @@
 import type { LayerSpecification, SourceSpecification } from 'maplibre-gl';
 import { TIANDITU_URL_TEMPLATE, tiandituTileUrls, type BasemapAnswer } from '../../geodata/model/basemap.ts';
+import { API } from '../../geodata/model/api/index.ts';
 import { http } from './http.ts';
 import { t as tr } from './i18n.ts';
 
@@ -22,7 +23,7 @@ let asked: Promise<BasemapAnswer> | null = null;
  * (not signed in, an old server) the maps draw the product's own base map only.
  */
 export function loadBasemap(): Promise<BasemapAnswer> {
-  asked ??= http.json<BasemapAnswer>('/basemap').catch(() => { asked = null; return NO_BASEMAP; });
+  asked ??= http.call(API.basemap.basemap).catch(() => { asked = null; return NO_BASEMAP; });
   return asked;
 }
 
