@@ -13,6 +13,8 @@ import { routeRequests } from './read-routing.ts';
 import { errorHandler, HttpError } from './http-errors.ts';
 import { guardQueryAndPath } from './input-guard.ts';
 import { authRouter } from './routes/auth.ts';
+import { basemapRouter } from './routes/basemap.ts';
+import { tiandituOrigins } from '../geodata/model/basemap.ts';
 import { censusQualityRouter } from './routes/census-quality.ts';
 import { exploreRouter } from './routes/explore.ts';
 import { healthRouter } from './routes/health.ts';
@@ -64,7 +66,7 @@ export function createApp(ctx: AppContext): Express {
   // gzip or brotli for JSON, GeoJSON and the client's files (tiles compress themselves, once per
   // cached tile: tiles/tile-compression.ts). A 3,000-source GeoJSON export of 1.38 MB is 184 KB gzipped.
   app.use(compression({ brotli: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } } }));
-  app.use(securityHeaders());
+  app.use(securityHeaders(ctx.config));
   app.use('/api', auth, route);
   app.use(pinoHttp({ logger: ctx.logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
   // OGC API – Features for GDAL, QGIS and other clients; Bearer tokens or the session cookie.
@@ -72,6 +74,7 @@ export function createApp(ctx: AppContext): Express {
   app.use('/api', healthRouter(ctx));
   app.use('/api', authRouter(ctx));
   app.use('/api', signedIn);
+  app.use('/api', basemapRouter(ctx));
   app.use('/api', importRouter(ctx));
   app.use('/api', exploreRouter(ctx));
   app.use('/api', reviewRouter(ctx));
@@ -95,18 +98,23 @@ const tileHeaders: express.RequestHandler = (_req, res, next) => {
 /**
  * Helmet's defaults, with a content policy that fits the map: MapLibre's worker and deck.gl's
  * buffers come as blob: and data: URLs, and styles are set from script. Optional online base
- * maps (Tianditu, an XYZ URL) are https images, the only outside address allowed.
+ * maps (Tianditu, an XYZ URL) are https images, the only outside address allowed, and the
+ * configured Tianditu host (which may be a plain-http proxy). With a Tianditu key pages send
+ * their origin as Referer to other sites (never the path): a Tianditu browser key checks it
+ * against its domains, and helmet's default `no-referrer` would have every tile refused.
  */
-function securityHeaders() {
+function securityHeaders(config: Config) {
+  const tianditu = config.basemap.tianditu ? tiandituOrigins(config.basemap.tianditu.urlTemplate) : [];
   return helmet({
+    referrerPolicy: { policy: config.basemap.tianditu ? 'strict-origin-when-cross-origin' : 'no-referrer' },
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
         workerSrc: ["'self'", 'blob:'],
         childSrc: ["'self'", 'blob:'],
-        imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
-        connectSrc: ["'self'", 'data:', 'blob:', 'https:'],
+        imgSrc: ["'self'", 'data:', 'blob:', 'https:', ...tianditu],
+        connectSrc: ["'self'", 'data:', 'blob:', 'https:', ...tianditu],
         styleSrc: ["'self'", "'unsafe-inline'"],
         fontSrc: ["'self'", 'data:'],
         objectSrc: ["'none'"],

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_VARIABLES, ConfigError, loadConfig, loadDatabaseConfig, loadTileSettings } from './config.ts';
+import { CONFIG_VARIABLES, ConfigError, loadConfig, loadDatabaseConfig, loadTileSettings, TIANDITU_URL_TEMPLATE } from './config.ts';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
@@ -52,6 +52,30 @@ describe('the configuration module', () => {
   ])('refuses %j with a ConfigError naming the variable and the value', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`${name}: .*\\(got ${JSON.stringify(Object.values(env)[0])}\\)`));
+  });
+
+  it('has no Tianditu base map and no 审图号 unless an admin sets them', () => {
+    expect(loadConfig({}).basemap).toEqual({ tianditu: null, reviewNo: null });
+    expect(loadConfig({ YZT_TIANDITU_KEY: '', YZT_MAP_REVIEW_NO: '' }).basemap).toEqual({ tianditu: null, reviewNo: null });
+    expect(loadConfig({ YZT_TIANDITU_LAYER: 'imagery' }).basemap.tianditu).toBeNull();
+  });
+
+  it('reads a Tianditu key, its layer, another tile host and the 审图号', () => {
+    expect(loadConfig({ YZT_TIANDITU_KEY: 'abcdef0123456789', YZT_MAP_REVIEW_NO: 'GS(2024)0650号' }).basemap).toEqual({
+      tianditu: { key: 'abcdef0123456789', layer: 'vector', urlTemplate: TIANDITU_URL_TEMPLATE },
+      reviewNo: 'GS(2024)0650号',
+    });
+    const proxied = loadConfig({ YZT_TIANDITU_KEY: 'abcdef0123456789', YZT_TIANDITU_LAYER: 'imagery', YZT_TIANDITU_URL: 'http://127.0.0.1:9/{layer}/{z}/{x}/{y}.png?tk={tk}' });
+    expect(proxied.basemap.tianditu).toEqual({ key: 'abcdef0123456789', layer: 'imagery', urlTemplate: 'http://127.0.0.1:9/{layer}/{z}/{x}/{y}.png?tk={tk}' });
+  });
+
+  it.each([
+    [{ YZT_TIANDITU_KEY: 'has space!' }, 'YZT_TIANDITU_KEY'],
+    [{ YZT_TIANDITU_LAYER: 'terrain' }, 'YZT_TIANDITU_LAYER'],
+    [{ YZT_TIANDITU_URL: 'ftp://x/{z}/{x}/{y}' }, 'YZT_TIANDITU_URL'],
+    [{ YZT_TIANDITU_URL: 'https://x/tiles/{z}/{x}' }, 'YZT_TIANDITU_URL'],
+  ])('refuses the base-map setting %j naming the variable', (env, name) => {
+    expect(() => loadConfig(env)).toThrow(new RegExp(`${name}: `));
   });
 
   it('refuses a bad tile variable when only the tile settings are read', () => {

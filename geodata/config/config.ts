@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TIANDITU_URL_TEMPLATE } from '../model/basemap.ts';
 
 /**
  * Every environment variable the product reads, validated in one place: the server (start-up),
@@ -33,7 +34,25 @@ export interface Config {
   };
   /** Tile service settings given in the environment; unset ones keep the service's defaults. */
   tiles: TileSettings;
+  /** Base-map settings every map of the web client receives (GET /api/basemap). */
+  basemap: BasemapConfig;
 }
+
+/**
+ * Tianditu (天地图) as a base map when an admin configured a key, and the 审图号 (map approval
+ * number) printed on every map and exported picture when one is set.
+ */
+export interface BasemapConfig {
+  tianditu: {
+    key: string;
+    layer: 'vector' | 'imagery';
+    /** Tile URL template with {t} (host 0-7), {layer}, {z}, {x}, {y} and {tk}. */
+    urlTemplate: string;
+  } | null;
+  reviewNo: string | null;
+}
+
+export { TIANDITU_URL_TEMPLATE };
 
 export interface TileSettings {
   detailZoom?: number;
@@ -101,6 +120,14 @@ const EnvSchema = z.object({
   YZT_SESSION_HOURS: positiveInt.max(24 * 90).default(12),
   YZT_LOGIN_ATTEMPTS: positiveInt.max(10_000).default(10),
   ...TileSchema.shape,
+  // Tianditu's browser key (tk); unset: no base map but the product's own, nothing leaves the machine.
+  YZT_TIANDITU_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[A-Za-z0-9]{8,64}$/, 'must be the 8-64 letters and digits of a Tianditu key').optional()),
+  YZT_TIANDITU_LAYER: z.enum(['vector', 'imagery']).default('vector'),
+  // Another host serving Tianditu's tiles (a proxy, a mirror, a test); must name {z}, {x}, {y}.
+  YZT_TIANDITU_URL: z.string()
+    .refine((u) => /^https?:\/\//.test(u) && ['{z}', '{x}', '{y}'].every((p) => u.includes(p)), 'must be an http(s) URL naming {z}, {x} and {y}')
+    .default(TIANDITU_URL_TEMPLATE),
+  YZT_MAP_REVIEW_NO: z.preprocess((v) => (v === '' ? undefined : v), z.string().max(60).optional()),
 });
 
 /** The variables the product reads, for the README and for error messages. */
@@ -149,6 +176,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginAttempts: e.YZT_LOGIN_ATTEMPTS,
     },
     tiles: tileSettings(e),
+    basemap: {
+      tianditu: e.YZT_TIANDITU_KEY ? { key: e.YZT_TIANDITU_KEY, layer: e.YZT_TIANDITU_LAYER, urlTemplate: e.YZT_TIANDITU_URL } : null,
+      reviewNo: e.YZT_MAP_REVIEW_NO ?? null,
+    },
   };
 }
 

@@ -8,6 +8,11 @@ export interface ExportSheet {
   /** Data and base-map credits; the 审图号 of a base map that needs one goes here too. */
   readonly attribution: string;
   readonly northLabel: string;
+  /**
+   * Canvases drawn over the map's, in order: deck.gl's (a MapboxOverlay that is not interleaved
+   * draws on a canvas of its own, and deck keeps its drawing buffer, so it can be read back).
+   */
+  readonly overlays?: readonly (HTMLCanvasElement | null | undefined)[];
 }
 
 /**
@@ -28,11 +33,14 @@ export async function exportMapPng(map: MapLibreMap, width: number, height: numb
       map.triggerRepaint();
       map.once('render', check);
     });
+    // deck.gl follows the new size on its next animation frames.
+    if (sheet.overlays?.length) for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(r));
     const canvas = document.createElement('canvas');
     canvas.width = width;
     canvas.height = height;
     const ctx = canvas.getContext('2d')!;
     ctx.drawImage(map.getCanvas(), 0, 0, width, height);
+    for (const c of sheet.overlays ?? []) if (c && c.width > 0 && c.height > 0) ctx.drawImage(c, 0, 0, width, height);
     drawSheet(ctx, map, width, height, sheet);
     return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
   } finally {
@@ -109,6 +117,25 @@ function drawSheet(ctx: CanvasRenderingContext2D, map: MapLibreMap, w: number, h
   box(w - aw - 16 * u, h - 20 * u, aw + 12 * u, 18 * u);
   ctx.fillStyle = '#334e68';
   ctx.fillText(sheet.attribution, w - aw - 10 * u, h - 11 * u);
+}
+
+/**
+ * The legend rows of a legend panel as it is shown (`.legend-item`: a swatch, then its label),
+ * for a screen whose legend is built as HTML.
+ */
+export function legendFromPanel(root: HTMLElement, items = '.legend-item'): ExportSheet['legend'] {
+  return [...root.querySelectorAll<HTMLElement>(items)].flatMap((item) => {
+    const swatch = item.firstElementChild as HTMLElement | null;
+    const label = item.textContent?.trim() ?? '';
+    if (!swatch || !label) return [];
+    return [{ color: getComputedStyle(swatch).backgroundColor, label, kind: 'area' as const }];
+  });
+}
+
+/** The size asked in a PNG form's two inputs, within 200-8000 px. */
+export function askedSize(w: HTMLInputElement, h: HTMLInputElement): [number, number] {
+  const clamp = (v: string, d: number) => Math.min(8000, Math.max(200, Number(v) || d));
+  return [clamp(w.value, 1600), clamp(h.value, 1200)];
 }
 
 /** Hands a blob to the browser as a download. */

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { AUTH_ROUTES } from './auth.ts';
+import { BASEMAP_ROUTES } from './basemap.ts';
 import { CENSUS_QUALITY_ROUTES } from './census-quality.ts';
 import type { ApiRoute } from './contract.ts';
 import { EXPLORE_ROUTES } from './explore.ts';
@@ -19,6 +20,7 @@ import { METRICS_ROUTES, OGC_ROUTES, TILE_ROUTES } from './standards.ts';
 export const API = {
   auth: AUTH_ROUTES,
   health: HEALTH_ROUTES,
+  basemap: BASEMAP_ROUTES,
   explore: EXPLORE_ROUTES,
   review: REVIEW_ROUTES,
   quality: CENSUS_QUALITY_ROUTES,

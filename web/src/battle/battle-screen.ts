@@ -3,8 +3,11 @@ import { MapboxOverlay } from '@deck.gl/mapbox';
 import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import type { BasemapAnswer } from '../../../geodata/model/basemap.ts';
 import { baseStyle, LABEL_FONT } from '../basemap-style.ts';
 import { API } from '../../../geodata/model/api/index.ts';
+import { exportCredit, loadBasemap, mapCredit, tiandituOf } from '../basemap-tianditu.ts';
+import { askedSize, exportMapPng, legendFromPanel, saveBlob } from '../map-export.ts';
 import { ApiError, http } from '../http.ts';
 import { onLangChange, t } from '../i18n.ts';
 import type { Screen } from '../shell/screen.ts';
@@ -32,6 +35,8 @@ const TEMPLATE = `
       <output id="month-label" data-testid="month-label">—</output></label>
     <span id="clock"></span>
     <span id="status" data-testid="status"></span>
+    <form id="png"><input id="png-w" type="number" value="1920" min="200" max="8000" /> × <input id="png-h" type="number" value="1080" min="200" max="8000" />
+      <button type="submit" data-t="png.export"></button></form>
   </header>
   <aside id="ranking" data-testid="ranking">
     <h2>问题清单 <small>sections missing their target</small></h2>
@@ -46,8 +51,9 @@ const TEMPLATE = `
 
 export default function createBattleScreen(): Screen {
   let stop = () => {};
+  let gone = false;
   return {
-    mount(container) {
+    async mount(container) {
       container.classList.add('screen-battle');
       container.innerHTML = TEMPLATE;
       const chrome = () => {
@@ -56,16 +62,20 @@ export default function createBattleScreen(): Screen {
       };
       chrome();
       const offLang = onLangChange(chrome);
-      const end = mountBattle();
+      stop = offLang;
+      const basemap = await loadBasemap();
+      if (gone) return;
+      const end = mountBattle(basemap);
       stop = () => { offLang(); end(); };
     },
     unmount() {
+      gone = true;
       stop();
     },
   };
 }
 
-function mountBattle(): () => void {
+function mountBattle(basemap: BasemapAnswer): () => void {
 
   const REFRESH_MS = 5 * 60_000;
   const RELOAD_MS = 24 * 3600_000;
@@ -93,14 +103,30 @@ function mountBattle(): () => void {
 
   const map = new maplibregl.Map({
     container: 'map',
-    style: baseStyle(window.location.origin, null),
+    style: baseStyle(window.location.origin, null, null, tiandituOf(basemap)),
     center: [113.4, 22.7],
     zoom: 8,
     localIdeographFontFamily: `"${LABEL_FONT}", "Noto Sans SC", "Microsoft YaHei", sans-serif`,
     attributionControl: false,
+    canvasContextAttributes: { preserveDrawingBuffer: true },
   } as maplibregl.MapOptions);
+  map.addControl(new maplibregl.AttributionControl({ compact: false, customAttribution: mapCredit(basemap, t('title')) }), 'bottom-right');
   const overlay = new MapboxOverlay({ interleaved: false, layers: [] });
   map.addControl(overlay);
+  // The wall's picture for a report: the map, deck.gl's sections and arcs, the legend of the footer.
+  const onPng = (e: Event) => {
+    e.preventDefault();
+    const [w, h] = askedSize($<HTMLInputElement>('png-w'), $<HTMLInputElement>('png-h'));
+    const basinName = state.view?.basin.name ?? '';
+    void exportMapPng(map, w, h, {
+      title: [t('battle.title'), basinName, state.view?.month ?? ''].filter(Boolean).join(' · '),
+      northLabel: t('png.northArrow'),
+      attribution: exportCredit(basemap),
+      legend: legendFromPanel($('legend'), 'span'),
+      overlays: [overlay.getCanvas()],
+    }).then((blob) => saveBlob(blob, `battle-${state.basin || 'map'}-${w}x${h}.png`));
+  };
+  $('png').addEventListener('submit', onPng);
   map.on('style.load', darken);
 
   let abort: AbortController | null = null;

@@ -5,6 +5,8 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import * as api from '../api.ts';
 import { baseStyle, LABEL_FONT, MAPLIBRE_LAYERS, OPACITY_PROPS } from '../basemap-style.ts';
+import { exportCredit, loadBasemap, mapCredit, tiandituOf } from '../basemap-tianditu.ts';
+import { askedSize, exportMapPng, legendFromPanel, saveBlob } from '../map-export.ts';
 import { buildDataLayers, pickedFeature, type Highlight, type SectionStatus, type StationStatus } from '../data-layers.ts';
 import { DrawTools } from '../draw-tools.ts';
 import { attribute, attributeOrder, fmt, fmtTonnes, lang, onLangChange, setLang, t, type MessageKey } from '../i18n.ts';
@@ -86,12 +88,15 @@ async function mountMap(disposed: () => boolean): Promise<() => void> {
    */
   // The tile catalog first (one small request, answered from memory): with it the style names
   // tile URLs directly. Without access yet (401) the style falls back to TileJSON.
-  const catalog = await http.call(API.tiles.catalog).catch(() => null);
+  const [catalog, basemap] = await Promise.all([
+    http.call(API.tiles.catalog).catch(() => null),
+    loadBasemap(),
+  ]);
   if (disposed()) return () => {};
   // The zoom from which sources come one by one, as the tile service publishes it. Without the
   // catalog (no access yet: the shell asks for a sign-in) nothing is drawn, and the legend says cells.
   const DETAIL_ZOOM = catalog?.detail_zoom ?? Number.POSITIVE_INFINITY;
-  const fullStyle = baseStyle(origin, onlineBasemap, catalog);
+  const fullStyle = baseStyle(origin, onlineBasemap, catalog, tiandituOf(basemap));
   const groupOf = new Map<string, LayerId>(LAYER_IDS.flatMap((id) => (MAPLIBRE_LAYERS[id] ?? []).map((l): [string, LayerId] => [l, id])));
 
   /** A layer of the full style with the state's switch and opacity in it. */
@@ -141,6 +146,7 @@ async function mountMap(disposed: () => boolean): Promise<() => void> {
   } as maplibregl.MapOptions);
   map.addControl(new maplibregl.NavigationControl(), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+  map.addControl(new maplibregl.AttributionControl({ compact: false, customAttribution: mapCredit(basemap, t('title')) }), 'bottom-right');
 
   const overlay = new MapboxOverlay({ interleaved: false, layers: [], onClick: (info) => onDeckClick(info) });
   map.addControl(overlay);
@@ -456,6 +462,11 @@ async function mountMap(disposed: () => boolean): Promise<() => void> {
     button('measure', 'measure', () => draw.setMode(mode === 'measure' ? null : 'measure'), mode === 'measure');
     button('clear', 'clear-draw', () => { draw.clear(); currentArea = null; $('area-panel').hidden = true; });
     button('exportView', 'export-view', () => { void exportSelection({ kind: 'bbox', bbox: viewBbox() }, EXPORT_CHOICES[0]!); });
+    const png = document.createElement('form');
+    png.id = 'png';
+    png.innerHTML = `<input id="png-w" type="number" value="1600" min="200" max="8000" title="${t('png.width')}" /> × <input id="png-h" type="number" value="1200" min="200" max="8000" title="${t('png.height')}" /> <button type="submit">${t('png.export')}</button>`;
+    png.addEventListener('submit', (e) => { e.preventDefault(); void exportPng(); });
+    tools.append(png);
     button('settings', 'settings', () => {
       const url = prompt(t('basemapUrl'), localStorage.getItem(BASEMAP_KEY) ?? '');
       if (url === null) return;
@@ -463,6 +474,19 @@ async function mountMap(disposed: () => boolean): Promise<() => void> {
       else localStorage.removeItem(BASEMAP_KEY);
       window.location.reload();
     });
+  }
+
+  /** The view as a PNG of the asked size: the map, deck.gl's layers, title, legend, scale, north arrow and credits. */
+  async function exportPng(): Promise<void> {
+    const [w, h] = askedSize($('png-w') as HTMLInputElement, $('png-h') as HTMLInputElement);
+    const blob = await exportMapPng(map, w, h, {
+      title: t('title'),
+      northLabel: t('png.northArrow'),
+      attribution: exportCredit(basemap),
+      legend: legendFromPanel($('legend')),
+      overlays: [overlay.getCanvas()],
+    });
+    saveBlob(blob, `map-${w}x${h}.png`);
   }
 
   async function runAreaQuery(area: api.Area): Promise<void> {

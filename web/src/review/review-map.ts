@@ -1,7 +1,9 @@
 import * as maplibregl from 'maplibre-gl';
 import type { FeatureCollection, Feature, Point, Position } from 'geojson';
+import type { BasemapAnswer } from '../../../geodata/model/basemap.ts';
 import { baseStyle, LABEL_FONT, type TileCatalog } from '../basemap-style.ts';
-import { fmt } from '../i18n.ts';
+import { mapCredit, tiandituOf } from '../basemap-tianditu.ts';
+import { fmt, t } from '../i18n.ts';
 import { formatLonLat } from './coordinates.ts';
 
 /** What the map of one finding shows besides its outlines. */
@@ -35,13 +37,13 @@ export class ReviewMap {
   private labels: maplibregl.Marker[] = [];
   private ready: Promise<void>;
 
-  constructor(container: HTMLElement, catalog: TileCatalog | null, private readonly handlers: {
+  constructor(container: HTMLElement, catalog: TileCatalog | null, basemap: BasemapAnswer, private readonly handlers: {
     onDrag(lonLat: [number, number]): void;
     onPointer(lonLat: [number, number] | null): void;
   }) {
     this.map = new maplibregl.Map({
       container,
-      style: baseStyle(window.location.origin, null, catalog),
+      style: baseStyle(window.location.origin, null, catalog, tiandituOf(basemap)),
       center: [113.4, 22.65],
       zoom: 9,
       localIdeographFontFamily: `"${LABEL_FONT}", "Noto Sans SC", "Microsoft YaHei", sans-serif`,
@@ -50,6 +52,7 @@ export class ReviewMap {
     } as maplibregl.MapOptions);
     this.map.addControl(new maplibregl.NavigationControl(), 'top-right');
     this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+    this.map.addControl(new maplibregl.AttributionControl({ compact: false, customAttribution: mapCredit(basemap, t('title')) }), 'bottom-right');
     const el = document.createElement('div');
     el.className = 'rv-marker';
     el.dataset.testid = 'entered-marker';

@@ -10,6 +10,7 @@ import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { FeatureCollection } from 'geojson';
 import { API } from '../../../geodata/model/api/index.ts';
+import { exportCredit, loadBasemap } from '../basemap-tianditu.ts';
 import { ApiError, http } from '../http.ts';
 import { REVIEW_STATUSES } from '../../../geodata/model/vocabulary.ts';
 import { fmt, lang, locale, onLangChange, t, type MessageKey } from '../i18n.ts';
@@ -116,10 +117,11 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
   container.innerHTML = TEMPLATE;
   const q = <T extends HTMLElement = HTMLElement>(sel: string) => container.querySelector(sel) as T;
   const store: Store<ReviewState> = createStore(decodeReview(location.search));
-  const [checks, catalog, me] = await Promise.all([
+  const [checks, catalog, me, basemap] = await Promise.all([
     reviewApi.checks(),
     http.call(API.tiles.catalog).catch(() => null),
     whoAmI().catch(() => null),
+    loadBasemap(),
   ]);
   if (disposed()) return () => {};
   const checkBy = new Map<string, Check>(checks.map((c) => [c.code, c]));
@@ -137,7 +139,7 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
   const checkText = (code: string) => { const c = checkBy.get(code); return c ? (lang() === 'zh' ? c.zh : c.en) : ''; };
   const say = (text: string, bad = false) => { const m = q('#d-message'); m.textContent = text; m.className = bad ? 'bad' : 'ok'; };
 
-  const reviewMap = new ReviewMap(q('#review-map'), catalog, {
+  const reviewMap = new ReviewMap(q('#review-map'), catalog, basemap, {
     onDrag: (p) => { dragged = p; showPosition(); },
     onPointer: (p) => { q('#readout').textContent = ReviewMap.readout(p); },
   });
@@ -572,8 +574,8 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
     const blob = await exportMapPng(reviewMap.map, w, h, {
       title,
       northLabel: t('png.northArrow'),
-      // The product's own base map needs no 审图号; a Tianditu base map would add its own here.
-      attribution: `${t('title')} · ${t('png.ownData')}`,
+      // Tianditu's credit and the configured 审图号, as on the map itself.
+      attribution: exportCredit(basemap),
       legend: [
         { color: REVIEW_COLORS.zone, label: t('review.zone'), kind: 'line' },
         { color: REVIEW_COLORS.division, label: t('review.divisionOutline'), kind: 'line' },
