@@ -65,6 +65,9 @@ describe('the web app\'s HTTP client', () => {
     expect(wrong).toBeInstanceOf(ApiError);
     expect((wrong as ApiError).message).toMatch(/GET \/api\/lists\/:id\/units\/:line: the answer does not match the API contract at line/);
     await expect(client.call(route, { params: { id: 7 } })).rejects.toThrow(/no value for :line/);
+    // 204 No Content: nothing to parse, and no error for it.
+    const noContent = new HttpClient('/api', recorder(() => new Response(null, { status: 204 })).fetcher);
+    await expect(noContent.call(API.quality.check, { params: { id: 1 }, body: { censusId: 'Q1', indicators: { name: true } } })).resolves.toBeUndefined();
   });
 
   it('reports download progress up to the length the server names', async () => {

@@ -114,8 +114,10 @@ export class HttpClient {
     });
     // The contract names paths from the site root; this client's paths are under its base.
     const relative = path.startsWith(`${this.base}/`) ? path.slice(this.base.length) : path;
-    const answer: unknown = await (await this.request(relative, { ...rest, method: route.method })).json();
-    if (!route.response) return answer as Answer<R>;
+    const res = await this.request(relative, { ...rest, method: route.method });
+    // Not JSON (204 No Content, a file): the route's `answer` says what; a caller wanting its bytes uses request().
+    if (!route.response) return undefined as Answer<R>;
+    const answer: unknown = await res.json();
     const parsed = route.response.safeParse(answer);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
