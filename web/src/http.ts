@@ -10,8 +10,12 @@ import type { Answer, ApiRoute, BodyInput } from '../../geodata/model/api/index.
  * `GET /api/auth/me` and is handed to the client with {@link HttpClient.setCsrf}.
  *
  * @example
- * const page = await http.json<ItemsPage>('/review/items', { query: { status: 'open', limit: 100 } });
- * await http.json('/review/items/42/actions', { method: 'POST', body: { action: 'accept', reason: '…' } });
+ * const page = await http.call(API.review.items, { query: { status: 'open', limit: 100 } });
+ * await http.call(API.review.action, { params: { id: 42 }, body: { action: 'accept', reason: '…' } });
+ *
+ * JSON is read only through {@link HttpClient.call}, with a route of the contract: there is no
+ * untyped JSON method to copy a shape by hand into. `request`, `bytes` and `download` are for
+ * answers that are not JSON (files, geobuf, 204).
  */
 export class ApiError extends Error {
   constructor(readonly status: number, message: string, readonly body: Record<string, unknown> = {}) {
@@ -37,7 +41,8 @@ export interface RequestOptions {
 /** A call of one route of the API contract: its path's parameters, query and body. */
 export interface CallOptions<R extends ApiRoute> extends Omit<RequestOptions, 'method' | 'body'> {
   readonly params?: Record<string, string | number>;
-  readonly body?: BodyInput<R>;
+  /** The JSON body its schema describes, or a multipart form for an upload (its fields are text the server parses with the same schema). */
+  readonly body?: BodyInput<R> | FormData;
 }
 
 type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -109,19 +114,16 @@ export class HttpClient {
     });
     // The contract names paths from the site root; this client's paths are under its base.
     const relative = path.startsWith(`${this.base}/`) ? path.slice(this.base.length) : path;
-    const answer: unknown = await (await this.request(relative, { ...rest, method: route.method })).json();
-    if (!route.response) return answer as Answer<R>;
+    const res = await this.request(relative, { ...rest, method: route.method });
+    // Not JSON (204 No Content, a file): the route's `answer` says what; a caller wanting its bytes uses request().
+    if (!route.response) return undefined as Answer<R>;
+    const answer: unknown = await res.json();
     const parsed = route.response.safeParse(answer);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw new ApiError(0, `${route.method} ${route.path}: the answer does not match the API contract at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
     }
     return parsed.data as Answer<R>;
-  }
-
-  /** JSON of a path outside the contract (a style, a catalog); API routes go through {@link call}. */
-  async json<T>(path: string, options: RequestOptions = {}): Promise<T> {
-    return (await (await this.request(path, options)).json()) as T;
   }
 
   async bytes(path: string, options: RequestOptions = {}): Promise<Uint8Array> {

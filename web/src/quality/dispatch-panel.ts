@@ -3,13 +3,12 @@
  * verify raised, closed, open, overdue and unassigned, and the weekly table the census offices
  * sent every Monday, with its XLSX.
  */
+import { API, type Answer } from '../../../geodata/model/api/index.ts';
 import { http } from '../http.ts';
 import { fmt, onLangChange } from '../i18n.ts';
 import type { Screen } from '../shell/screen.ts';
 import { el, row, tq, type LoopKey } from './quality-loop-i18n.ts';
 
-interface DispatchRow { level: 'city' | 'county'; code: string; name: string | null; opened: number; closed: number; open: number; overdue: number; unassigned: number; findings: number; units: number }
-interface DispatchWeek { week: string; opened: number; closed: number; openAtEnd: number; overdueAtEnd: number }
 
 const COUNTS = ['opened', 'closed', 'open', 'overdue', 'unassigned', 'findings', 'units'] as const;
 
@@ -17,7 +16,7 @@ export default function createDispatchPanel(): Screen {
   let stop = () => {};
   return {
     async mount(container) {
-      let data: { today: string; rows: DispatchRow[]; weeks: DispatchWeek[] } | null = null;
+      let data: Answer<typeof API.quality.dispatch> | null = null;
       const root = el('section', { className: 'ql-panel', id: 'dispatch' });
       container.append(root);
       const draw = () => {
@@ -39,7 +38,7 @@ export default function createDispatchPanel(): Screen {
           summary, weeks);
       };
       const load = async () => {
-        data = await http.json('/dispatch', { cache: 'no-store' });
+        data = await http.call(API.quality.dispatch, { cache: 'no-store' });
         draw();
         root.dataset.ready = 'true';
       };

@@ -4,23 +4,26 @@
  * field check to a decision (纳入 / 不纳入 / 已关闭) with a note. Every step goes through
  * `POST /api/lists/{id}/units/{line}/decision`, which writes the edit log.
  */
+import { API, type Answer, type BodyInput } from '../../../geodata/model/api/index.ts';
 import { ApiError, http } from '../http.ts';
 import { fmt, locale, onLangChange } from '../i18n.ts';
 import type { Screen } from '../shell/screen.ts';
 import { codeLabel, el, row, tq } from './quality-loop-i18n.ts';
 
 type Outcome = 'matched' | 'ambiguous' | 'unmatched';
-interface ListSummary { id: number; name: string; units: number; matched: number; ambiguous: number; unmatched: number; decided: number; createdAt: string }
-interface Candidate { censusId: string; name: string; score: number; distanceM?: number | null }
-interface Unit {
-  line: number; name: string; creditCode: string | null; outcome: Outcome; matchKind: string | null; score: number | null; censusId: string | null;
-  candidates: Candidate[]; phoneResult: string | null; fieldResult: string | null; decision: string | null; decisionNote: string | null;
-}
+type ListSummary = Answer<typeof API.quality.lists>['lists'][number];
+type Unit = Answer<typeof API.quality.decide>;
+type UnitDecision = BodyInput<typeof API.quality.decide>;
 
 const OUTCOMES: Outcome[] = ['matched', 'ambiguous', 'unmatched'];
 const PHONE = ['confirmed_operating', 'confirmed_closed', 'unreachable', 'not_ours'] as const;
 const FIELD = ['operating', 'closed', 'not_found', 'not_polluting'] as const;
 const DECISION = ['include', 'exclude', 'closed'] as const;
+
+/** The code a select shows, if it is one of `codes` (the empty option is none). */
+function chosen<T extends string>(select: HTMLSelectElement, codes: readonly T[]): T | undefined {
+  return codes.find((c) => c === select.value);
+}
 
 export default function createListComparisonPanel(): Screen {
   let stop = () => {};
@@ -104,22 +107,18 @@ export default function createListComparisonPanel(): Screen {
         const note = el('input', { id: 'lc-note', value: u.decisionNote ?? '', size: 40 });
         const save = el('button', { type: 'button', id: 'lc-save', textContent: tq('lc.save') });
         save.onclick = () => {
-          const body: Record<string, string> = {};
-          if (phone.value) body.phone = phone.value;
-          if (field.value) body.field = field.value;
-          if (decision.value) body.decision = decision.value;
-          if (note.value.trim()) body.note = note.value.trim();
-          void decide(body);
+          const p = chosen(phone, PHONE), f = chosen(field, FIELD), d = chosen(decision, DECISION), n = note.value.trim();
+          void decide({ ...(p && { phone: p }), ...(f && { field: f }), ...(d && { decision: d }), ...(n && { note: n }) });
         };
         box.append(el('div', {}, el('label', {}, tq('lc.phone'), ' ', phone), ' ', el('label', {}, tq('lc.field'), ' ', field), ' ',
           el('label', {}, tq('lc.decision'), ' ', decision), ' ', el('label', {}, tq('lc.note'), ' ', note), ' ', save));
         return box;
       };
 
-      const decide = async (body: Record<string, unknown>) => {
+      const decide = async (body: UnitDecision) => {
         if (!unit || !listId) return;
         try {
-          unit = await http.json<Unit>(`/lists/${listId}/units/${unit.line}/decision`, { method: 'POST', body });
+          unit = await http.call(API.quality.decide, { params: { id: listId, line: unit.line }, body });
           { const line = unit.line; message = () => `${tq('lc.saved')} · ${tq('lc.line')} ${line}`; }
           await loadLists();
           await loadPage(false);
@@ -131,7 +130,7 @@ export default function createListComparisonPanel(): Screen {
       };
       const upload = async (form: HTMLFormElement) => {
         try {
-          const r = await http.json<{ id: number; units: number; matched: number; ambiguous: number; unmatched: number }>('/lists', { method: 'POST', body: new FormData(form) });
+          const r = await http.call(API.quality.uploadList, { body: new FormData(form) });
           message = () => tq('lc.uploaded', { units: r.units, matched: r.matched, ambiguous: r.ambiguous, unmatched: r.unmatched });
           listId = r.id;
           kind = 'matched';
@@ -145,12 +144,12 @@ export default function createListComparisonPanel(): Screen {
         }
       };
       const loadLists = async () => {
-        lists = (await http.json<{ lists: ListSummary[] }>('/lists', { cache: 'no-store' })).lists;
+        lists = (await http.call(API.quality.lists, { cache: 'no-store' })).lists;
         if (listId === null && lists[0]) listId = lists[0].id;
       };
       const loadPage = async (clearUnit = true) => {
         if (clearUnit) unit = null;
-        page = listId ? await http.json(`/lists/${listId}/matches`, { query: { kind, limit: 200 }, cache: 'no-store' }) : null;
+        page = listId ? await http.call(API.quality.matches, { params: { id: listId }, query: { kind, limit: 200 }, cache: 'no-store' }) : null;
         if (unit) unit = page?.items.find((u) => u.line === unit!.line) ?? unit;
         draw();
         root.dataset.ready = 'true';

@@ -4,15 +4,18 @@
  * per sampled source which key indicators the census had right, and read the error and
  * omission rates per city with their 95 % Wilson interval against the 2 % target.
  */
+import { API, type Answer, type BodyInput } from '../../../geodata/model/api/index.ts';
 import { ApiError, http } from '../http.ts';
 import { fmt, lang, locale, onLangChange, t, type MessageKey } from '../i18n.ts';
 import type { Screen } from '../shell/screen.ts';
 import { el, row, tq } from './quality-loop-i18n.ts';
 
-interface Plan { id: number; name: string; seed: string; method: 'quota' | 'share'; createdBy: string; createdAt: string; items: number }
-interface Item { censusId: string; name: string; sourceType: string; divisionCode: string; checks: Record<string, boolean>; checkedBy: string | null }
-interface Rate { city: string; name: string | null; drawn: number; checked: number; wrong: number; errorRate: number | null; errorInterval: [number, number] | null; omissions: number; omissionRate: number | null; meetsTarget: boolean | null }
-type Indicators = Record<string, { zh: string; en: string }>;
+type Plan = Answer<typeof API.quality.samples>['plans'][number];
+type Item = Answer<typeof API.quality.sample>['items'][number];
+type Rate = Answer<typeof API.quality.rates>['rows'][number];
+type Indicators = Answer<typeof API.quality.samples>['indicators'];
+type Checks = BodyInput<typeof API.quality.check>['indicators'];
+type IndicatorName = keyof Indicators;
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(2)}%`);
 
@@ -21,7 +24,7 @@ export default function createSamplingPanel(): Screen {
   return {
     async mount(container) {
       let plans: Plan[] = [];
-      let indicators: Indicators = {};
+      let indicators: Indicators | null = null;
       let planId: number | null = null;
       let items: Item[] = [];
       let rates: Rate[] = [];
@@ -41,10 +44,8 @@ export default function createSamplingPanel(): Screen {
           el('label', {}, tq('sp.seed'), ' ', seed), ' ', el('label', {}, tq('sp.share'), ' ', share), ' ', el('button', { type: 'submit', textContent: tq('sp.draw') }));
         form.onsubmit = (e) => {
           e.preventDefault();
-          const body: Record<string, unknown> = { method: method.value, name: name.value.trim() };
-          if (seed.value.trim()) body.seed = seed.value.trim();
-          if (method.value === 'share') body.share = Number(share.value);
-          void drawSample(body);
+          const common = { name: name.value.trim(), ...(seed.value.trim() && { seed: seed.value.trim() }) };
+          void drawSample(method.value === 'share' ? { method: 'share', ...common, share: Number(share.value) } : { method: 'quota', ...common });
         };
         const parts: (Node | string)[] = [el('h3', { textContent: tq('sp.title') }), form, el('p', { id: 'sp-message', textContent: message() })];
         if (!plan) {
@@ -52,7 +53,8 @@ export default function createSamplingPanel(): Screen {
         } else {
           const select = el('select', { id: 'sp-plans' }, ...plans.map((p) => el('option', { value: String(p.id), selected: p.id === planId, textContent: `${p.name} · ${p.seed}` })));
           select.onchange = () => { planId = Number(select.value); void loadPlan(); };
-          const names = Object.entries(indicators);
+          // Object.entries types its keys as string; these are the schema's indicator names.
+          const names = Object.entries(indicators ?? {}) as [IndicatorName, Indicators[IndicatorName]][];
           const table = el('table', { id: 'sp-items' }, el('thead', {}, row([tq('sp.source'), tq('dp.name'), tq('sp.type'), tq('sp.division'),
             ...names.map(([, v]) => v[lang()]), tq('sp.checkedBy'), ''], 'th')));
           const body = el('tbody');
@@ -90,32 +92,32 @@ export default function createSamplingPanel(): Screen {
       };
 
       const fail = (e: unknown) => { const text = e instanceof ApiError ? e.message : String(e); message = () => text; draw(); };
-      const drawSample = async (body: Record<string, unknown>) => {
+      const drawSample = async (body: BodyInput<typeof API.quality.drawSample>) => {
         try {
-          const plan = await http.json<Plan>('/samples', { method: 'POST', body });
+          const plan = await http.call(API.quality.drawSample, { body });
           planId = plan.id;
           message = () => '';
           await loadPlans();
           await loadPlan();
         } catch (e) { fail(e); }
       };
-      const record = async (censusId: string, checks: Record<string, boolean>) => {
+      const record = async (censusId: string, checks: Checks) => {
         try {
-          await http.request(`/samples/${planId}/checks`, { method: 'POST', body: { censusId, indicators: checks } });
+          await http.call(API.quality.check, { params: { id: planId! }, body: { censusId, indicators: checks } });
           message = () => `${tq('lc.saved')} · ${censusId}`;
           await loadPlan();
         } catch (e) { fail(e); }
       };
       const loadPlans = async () => {
-        const r = await http.json<{ plans: Plan[]; indicators: Indicators }>('/samples', { cache: 'no-store' });
+        const r = await http.call(API.quality.samples, { cache: 'no-store' });
         plans = r.plans;
         indicators = r.indicators;
         if (planId === null && plans[0]) planId = plans[0].id;
       };
       const loadPlan = async () => {
         if (planId !== null) {
-          items = (await http.json<{ items: Item[] }>(`/samples/${planId}`, { cache: 'no-store' })).items;
-          rates = (await http.json<{ rows: Rate[] }>(`/samples/${planId}/rates`, { cache: 'no-store' })).rows;
+          items = (await http.call(API.quality.sample, { params: { id: planId }, cache: 'no-store' })).items;
+          rates = (await http.call(API.quality.rates, { params: { id: planId }, cache: 'no-store' })).rows;
         }
         draw();
         root.dataset.ready = 'true';
