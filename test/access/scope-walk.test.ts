@@ -181,6 +181,8 @@ describe('scope walk: every route as a district user', () => {
     },
     // Public by design (no session needed): engine, versions and table sizes for operators.
     'GET /api/health': async () => expect((await get('/api/health', nanshan)).status).toBe(200),
+    // A server setting, not region data (the Tianditu key and the 审图号): one answer for every region.
+    'GET /api/basemap': async () => expect((await get('/api/basemap', nanshan)).status).toBe(200),
     'POST /api/auth/login': async () => {
       const res = await call('POST', '/api/auth/login', nanshan, { username: nanshan.username, password: nanshan.password });
       expect(res.json.user).toMatchObject({ region: NANSHAN });
