@@ -58,6 +58,10 @@ export default defineConfig({
           exclude: excluded,
           sequence: { groupOrder: 2 },
           ...withDatabase,
+          // A browser test is a user's whole task (draw, wait for the answer, three downloads), each
+          // step under Playwright's own 30 s limit or waitIdle's 90 s; with software WebGL on a loaded
+          // two-core CI machine 60 s for the whole task cut one off mid-step and hid which step it was.
+          testTimeout: 180_000,
         },
       },
       {
