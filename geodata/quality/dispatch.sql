@@ -54,15 +54,28 @@ SELECT 'unit', u.list_id || ':' || u.line, left(u.division_code, 6), u.assignee,
 FROM ext_list_unit u WHERE u.outcome <> 'matched' OR u.decided_by IS NOT NULL
 
 -- name: assign_findings
--- $1 ids, $2 assignee (NULL keeps it), $3 deadline (NULL keeps it).
-UPDATE review_finding SET assignee = coalesce($2::text, assignee), deadline = coalesce($3::date, deadline)
-WHERE id = ANY($1::bigint[]) RETURNING id, assignee, deadline;
+-- $1 ids, $2 assignee (NULL keeps it), $3 deadline (NULL keeps it). Answers each row's values
+-- before and after, for its edit-log entry.
+WITH old AS (
+  SELECT f.id, f.assignee, f.deadline FROM review_finding f WHERE f.id = ANY($1::bigint[]) FOR UPDATE
+)
+UPDATE review_finding f SET assignee = coalesce($2::text, f.assignee), deadline = coalesce($3::date, f.deadline)
+FROM old WHERE f.id = old.id
+RETURNING f.id::text AS key, jsonb_build_object('assignee', old.assignee, 'deadline', old.deadline::text) AS before,
+          jsonb_build_object('assignee', f.assignee, 'deadline', f.deadline::text) AS after;
 
 -- name: assign_units
-UPDATE ext_list_unit u SET assignee = coalesce($3::text, assignee), deadline = coalesce($4::date, deadline)
-FROM unnest($1::bigint[], $2::int[]) AS k(list_id, line)
-WHERE u.list_id = k.list_id AND u.line = k.line RETURNING u.list_id, u.line, u.assignee, u.deadline;
+WITH old AS (
+  SELECT u.list_id, u.line, u.assignee, u.deadline
+  FROM ext_list_unit u JOIN unnest($1::bigint[], $2::int[]) AS k(list_id, line) ON u.list_id = k.list_id AND u.line = k.line
+  FOR UPDATE OF u
+)
+UPDATE ext_list_unit u SET assignee = coalesce($3::text, u.assignee), deadline = coalesce($4::date, u.deadline)
+FROM old WHERE u.list_id = old.list_id AND u.line = old.line
+RETURNING u.list_id || ':' || u.line AS key, jsonb_build_object('assignee', old.assignee, 'deadline', old.deadline::text) AS before,
+          jsonb_build_object('assignee', u.assignee, 'deadline', u.deadline::text) AS after;
 
 -- name: log
+-- $3: [{key, before, after}], one edit-log entry each, with what the assignment replaced.
 INSERT INTO edit_log (actor, entity, entity_id, action, before, after, reason)
-SELECT $1, $2, k, 'assign', NULL, $4, $5 FROM unnest($3::text[]) AS k;
+SELECT $1, $2, e->>'key', 'assign', e->'before', e->'after', $4 FROM jsonb_array_elements($3::jsonb) AS e;

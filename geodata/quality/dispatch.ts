@@ -61,16 +61,23 @@ export type AssignInput = z.infer<typeof AssignBody>;
  * Returns how many of each were changed: ones outside the caller's scope are not visible and
  * so not changed.
  */
+/** One assigned row as the UPDATE answers it: its key and its assignee and deadline before and after. */
+interface Assigned {
+  readonly key: string;
+  readonly before: { assignee: string | null; deadline: string | null };
+  readonly after: { assignee: string | null; deadline: string | null };
+}
+
 export async function assignItems(pool: pg.Pool, actor: string, input: AssignInput): Promise<{ findings: number; units: number }> {
   return inTransaction(pool, async (client) => {
-    const after = { assignee: input.assignee ?? null, deadline: input.deadline ?? null };
     const f = input.findings.length === 0 ? [] :
-      (await client.query(SQL.assign_findings, [input.findings, input.assignee ?? null, input.deadline ?? null])).rows;
+      (await client.query<Assigned>(SQL.assign_findings, [input.findings, input.assignee ?? null, input.deadline ?? null])).rows;
     const keys = input.units.map((u) => u.split(':').map(Number) as [number, number]);
     const u = keys.length === 0 ? [] :
-      (await client.query(SQL.assign_units, [keys.map((k) => k[0]), keys.map((k) => k[1]), input.assignee ?? null, input.deadline ?? null])).rows;
-    if (f.length > 0) await client.query(SQL.log, [actor, 'finding', f.map((r) => String(r.id)), after, input.reason ?? null]);
-    if (u.length > 0) await client.query(SQL.log, [actor, 'list_unit', u.map((r) => `${r.list_id}:${r.line}`), after, input.reason ?? null]);
+      (await client.query<Assigned>(SQL.assign_units, [keys.map((k) => k[0]), keys.map((k) => k[1]), input.assignee ?? null, input.deadline ?? null])).rows;
+    // Each entry keeps what the assignment replaced: a later "who moved this deadline" reads it.
+    if (f.length > 0) await client.query(SQL.log, [actor, 'finding', JSON.stringify(f), input.reason ?? null]);
+    if (u.length > 0) await client.query(SQL.log, [actor, 'list_unit', JSON.stringify(u), input.reason ?? null]);
     return { findings: f.length, units: u.length };
   });
 }

@@ -191,6 +191,16 @@ describe('census quality loop over HTTP: list comparison, sampling checks, dispa
     expect(await (await api('/dispatch/assign', json({ units: [`${listId}:${unit.line}`], assignee: '李四' }))).json()).toEqual({ findings: 0, units: 1 });
     expect((await (await api(`/lists/${listId}/matches?kind=unmatched`)).json()).items[0]).toMatchObject({ line: unit.line, assignee: '李四' });
     expect((await db.pool.query(`SELECT count(*)::int AS n FROM edit_log WHERE entity = 'finding' AND action = 'assign'`)).rows[0].n).toBe(1);
+    // A deadline alone keeps the assignee; each entry keeps what it replaced.
+    expect(await (await api('/dispatch/assign', json({ units: [`${listId}:${unit.line}`], deadline: later }))).json()).toEqual({ findings: 0, units: 1 });
+    expect((await (await api(`/lists/${listId}/matches?kind=unmatched`)).json()).items[0]).toMatchObject({ line: unit.line, assignee: '李四', deadline: later });
+    const trail = (await db.pool.query(`SELECT before, after FROM edit_log WHERE entity = 'list_unit' AND entity_id = $1 AND action = 'assign' ORDER BY id`, [`${listId}:${unit.line}`])).rows;
+    expect(trail).toEqual([
+      { before: { assignee: null, deadline: null }, after: { assignee: '李四', deadline: null } },
+      { before: { assignee: '李四', deadline: null }, after: { assignee: '李四', deadline: later } },
+    ]);
+    expect((await db.pool.query(`SELECT before, after FROM edit_log WHERE entity = 'finding' AND entity_id = $1 AND action = 'assign'`, [String(finding)])).rows)
+      .toEqual([{ before: { assignee: null, deadline: null }, after: { assignee: '张三', deadline: later } }]);
     const weekly = await api(`/dispatch?today=${today}&format=xlsx`);
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(Buffer.from(await weekly.arrayBuffer()) as unknown as ArrayBuffer);

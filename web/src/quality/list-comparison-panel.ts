@@ -2,7 +2,9 @@
  * 名录比对 (list comparison): import another department's list (CSV or XLSX), see it matched
  * against the directory (matched / to confirm / to verify), and work a unit through phone and
  * field check to a decision (纳入 / 不纳入 / 已关闭) with a note. Every step goes through
- * `POST /api/lists/{id}/units/{line}/decision`, which writes the edit log.
+ * `POST /api/lists/{id}/units/{line}/decision`, which writes the edit log. A unit to verify (or
+ * every unit shown) gets an assignee and a deadline through `POST /api/dispatch/assign`, so the
+ * dispatch view can follow it to its decision.
  */
 import { API, type Answer, type BodyInput } from '../../../geodata/model/api/index.ts';
 import { ApiError, http } from '../http.ts';
@@ -14,6 +16,7 @@ type Outcome = 'matched' | 'ambiguous' | 'unmatched';
 type ListSummary = Answer<typeof API.quality.lists>['lists'][number];
 type Unit = Answer<typeof API.quality.decide>;
 type UnitDecision = BodyInput<typeof API.quality.decide>;
+type Assignment = Pick<BodyInput<typeof API.quality.assign>, 'assignee' | 'deadline'>;
 
 const OUTCOMES: Outcome[] = ['matched', 'ambiguous', 'unmatched'];
 const PHONE = ['confirmed_operating', 'confirmed_closed', 'unreachable', 'not_ours'] as const;
@@ -57,10 +60,10 @@ export default function createListComparisonPanel(): Screen {
           b.onclick = () => { kind = k; unit = null; void loadPage(); };
           return b;
         }));
-        const table = el('table', { id: 'lc-table' }, el('thead', {}, row(['lc.line', 'lc.unitName', 'lc.creditCode', 'lc.censusId', 'lc.matchKind', 'lc.score', 'lc.decision'].map((k) => tq(k as never)), 'th')));
+        const table = el('table', { id: 'lc-table' }, el('thead', {}, row(['lc.line', 'lc.unitName', 'lc.creditCode', 'lc.censusId', 'lc.matchKind', 'lc.score', 'lc.decision', 'lc.assignee', 'lc.deadline'].map((k) => tq(k as never)), 'th')));
         const body = el('tbody');
         for (const u of page?.items ?? []) {
-          const tr = row([u.line, u.name, u.creditCode ?? '—', u.censusId ?? '—', codeLabel('kind', u.matchKind), u.score === null ? '—' : fmt(u.score, 2), codeLabel('decision', u.decision)]);
+          const tr = row([u.line, u.name, u.creditCode ?? '—', u.censusId ?? '—', codeLabel('kind', u.matchKind), u.score === null ? '—' : fmt(u.score, 2), codeLabel('decision', u.decision), u.assignee ?? '—', u.deadline?.slice(0, 10) ?? '—']);
           tr.dataset.line = String(u.line);
           if (unit?.line === u.line) tr.className = 'selected';
           tr.onclick = () => { unit = u; message = () => ''; draw(); };
@@ -71,7 +74,21 @@ export default function createListComparisonPanel(): Screen {
         root.replaceChildren(el('h3', { textContent: tq('lc.title') }), form,
           el('p', { id: 'lc-message', textContent: message() }),
           ...(lists.length ? [el('label', {}, tq('lc.lists'), ' ', select), tabs,
-            el('p', {}, page ? tq('lc.shown', { n: fmt(page.items.length, 0), total: fmt(page.total, 0) }) : '', ' ', xlsx), table, unitForm()] : [el('p', { textContent: tq('lc.noList') })]));
+            el('p', {}, page ? tq('lc.shown', { n: fmt(page.items.length, 0), total: fmt(page.total, 0) }) : '', ' ', xlsx), table,
+            assignForm('lc-all', null, () => (page?.items ?? []).map((u) => u.line), 'lc.assignShown'), unitForm()] : [el('p', { textContent: tq('lc.noList') })]));
+      };
+
+      /** Assignee and deadline for the lines `lines()` gives; `current` fills the inputs from one unit. */
+      const assignForm = (id: string, current: Unit | null, lines: () => number[], label: 'lc.assign' | 'lc.assignShown'): HTMLElement => {
+        const who = el('input', { id: `${id}-assignee`, name: 'assignee', value: current?.assignee ?? '', size: 12 });
+        const until = el('input', { id: `${id}-deadline`, name: 'deadline', type: 'date', value: current?.deadline?.slice(0, 10) ?? '' });
+        const go = el('button', { type: 'button', id: `${id}-assign`, textContent: tq(label) });
+        go.onclick = () => {
+          const a = who.value.trim(), d = until.value;
+          void assign(lines(), { ...(a && { assignee: a }), ...(d && { deadline: d }) });
+        };
+        return el('div', { className: 'ql-assign', id }, el('label', {}, tq('lc.assignee'), ' ', who), ' ',
+          el('label', {}, tq('lc.deadline'), ' ', until), ' ', go);
       };
 
       const unitForm = (): HTMLElement => {
@@ -111,7 +128,8 @@ export default function createListComparisonPanel(): Screen {
           void decide({ ...(p && { phone: p }), ...(f && { field: f }), ...(d && { decision: d }), ...(n && { note: n }) });
         };
         box.append(el('div', {}, el('label', {}, tq('lc.phone'), ' ', phone), ' ', el('label', {}, tq('lc.field'), ' ', field), ' ',
-          el('label', {}, tq('lc.decision'), ' ', decision), ' ', el('label', {}, tq('lc.note'), ' ', note), ' ', save));
+          el('label', {}, tq('lc.decision'), ' ', decision), ' ', el('label', {}, tq('lc.note'), ' ', note), ' ', save),
+          assignForm('lc-unit', u, () => [u.line], 'lc.assign'));
         return box;
       };
 
@@ -121,6 +139,20 @@ export default function createListComparisonPanel(): Screen {
           unit = await http.call(API.quality.decide, { params: { id: listId, line: unit.line }, body });
           { const line = unit.line; message = () => `${tq('lc.saved')} · ${tq('lc.line')} ${line}`; }
           await loadLists();
+          await loadPage(false);
+          window.dispatchEvent(new Event('yzt:quality-changed'));
+        } catch (e) {
+          { const text = e instanceof ApiError ? e.message : String(e); message = () => text; }
+          draw();
+        }
+      };
+      // The server checks the assignment (an assignee or a deadline, a date, the caller's scope)
+      // and writes one edit-log entry per unit; its refusal is shown as it says it.
+      const assign = async (lines: number[], body: Assignment) => {
+        if (!listId || lines.length === 0) return;
+        try {
+          const r = await http.call(API.quality.assign, { body: { units: lines.map((l) => `${listId}:${l}`), ...body } });
+          message = () => tq('lc.assigned', { n: fmt(r.units, 0) });
           await loadPage(false);
           window.dispatchEvent(new Event('yzt:quality-changed'));
         } catch (e) {

@@ -86,11 +86,33 @@ export default function createSamplingPanel(): Screen {
           parts.push(el('label', {}, tq('sp.plans'), ' ', select),
             el('p', { id: 'sp-plan', dataset: { seed: plan.seed } }, tq('sp.planInfo', { seed: plan.seed, items: fmt(plan.items, 0), by: plan.createdBy, at: new Date(plan.createdAt).toLocaleString(locale()) }),
               ' ', el('a', { id: 'sp-xlsx', href: http.url(`/samples/${plan.id}`, { format: 'xlsx' }), textContent: tq('xlsx') })),
-            rateTable, el('p', { className: 'hint', textContent: tq('sp.indicatorsHint') }), table);
+            rateTable, omissionForm(), el('p', { className: 'hint', textContent: tq('sp.indicatorsHint') }), table);
         }
         root.replaceChildren(...parts);
       };
 
+      // A unit found in the field that the census does not hold: it counts in its city's omission rate.
+      const omissionForm = (): HTMLElement => {
+        const division = el('input', { id: 'sp-om-division', name: 'divisionCode', size: 9, placeholder: '440305' });
+        const unitName = el('input', { id: 'sp-om-name', name: 'name', size: 24 });
+        const note = el('input', { id: 'sp-om-note', name: 'note', size: 24 });
+        const form = el('form', { id: 'sp-omission' }, el('strong', { textContent: tq('sp.omissionTitle') }), ' ',
+          el('label', {}, tq('sp.omissionDivision'), ' ', division), ' ', el('label', {}, tq('sp.omissionName'), ' ', unitName), ' ',
+          el('label', {}, tq('sp.omissionNote'), ' ', note), ' ', el('button', { type: 'submit', textContent: tq('sp.omissionSave') }));
+        form.onsubmit = (e) => {
+          e.preventDefault();
+          const n = note.value.trim();
+          void recordOmission({ divisionCode: division.value.trim(), name: unitName.value.trim(), ...(n && { note: n }) });
+        };
+        return form;
+      };
+      const recordOmission = async (body: BodyInput<typeof API.quality.omission>) => {
+        try {
+          await http.call(API.quality.omission, { params: { id: planId! }, body });
+          message = () => tq('sp.omissionSaved', { name: body.name });
+          await loadPlan();
+        } catch (e) { fail(e); }
+      };
       const fail = (e: unknown) => { const text = e instanceof ApiError ? e.message : String(e); message = () => text; draw(); };
       const drawSample = async (body: BodyInput<typeof API.quality.drawSample>) => {
         try {
