@@ -406,11 +406,9 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
     say('');
     renderDetail();
     list.redraw();
-    await drawMap();
-    if (!current()) return;
-    await renderHistory();
-    if (!current()) return;
-    await renderComments();
+    // The map, the edit history and the comments side by side: each checks on its own that the
+    // item is still the open one before it draws (bench:workbench times this path).
+    await Promise.all([drawMap(), renderHistory(), renderComments()]);
     if (!current()) return;
     container.dataset.shown = String(id);
   }
