@@ -8,7 +8,7 @@ import {
 import { loadStatements } from '../db/sql-statements.ts';
 
 // The fixed statements of this file, by name, in run-checks.sql beside it.
-const FIXED_SQL = loadStatements(new URL('./run-checks.sql', import.meta.url), ['start_review_run_select_source', 'start_review_run_insert_review_run', 'select_review_run', 'recheck_source_insert_review_run', 'recheck_source_select_source', 'recheck_source_update_review_run', 'update_review_run', 'update_review_run_2', 'unit_update_review_run', 'resolve_region_select_division']);
+const FIXED_SQL = loadStatements(new URL('./run-checks.sql', import.meta.url), ['analyze_run_inputs', 'start_review_run_select_source', 'start_review_run_insert_review_run', 'select_review_run', 'recheck_source_insert_review_run', 'recheck_source_select_source', 'recheck_source_update_review_run', 'update_review_run', 'update_review_run_2', 'unit_update_review_run', 'resolve_region_select_division']);
 
 const RANK_CANDIDATES_SQL = readFileSync(new URL('./rank-candidates.sql', import.meta.url), 'utf8');
 
@@ -146,6 +146,7 @@ async function executeFullRun(
   onProgress?: (run: RunSummary) => void,
 ): Promise<RunSummary> {
   try {
+    await pool.query(FIXED_SQL.analyze_run_inputs);
     const region = await resolveRegion(pool, options.region);
     await unit(pool, runId, onProgress, async (c) => {
       const params = [runId, options.stackMinNames ?? 4];
