@@ -25,7 +25,7 @@ describe('the sources around a finding', () => {
       const [x, y] = [(113.981234 + dx).toFixed(6), (22.521234 + dy).toFixed(6)];
       return {
         census_id: id, name: `邻近${id}`, source_type: 'industrial', industry_code: '3360', zone_code: 'ZB', division_code: division,
-        geom: { type: 'Point', coordinates: [Number(x), Number(y)] }, entered_x: x, entered_y: y, entered_crs: 'wgs84', status, cod: 1, vocs: 0.1,
+        geom: { type: 'Point' as const, coordinates: [Number(x), Number(y)] }, entered_x: x, entered_y: y, entered_crs: 'wgs84', status, cod: 1, vocs: 0.1,
       };
     };
     const client = await db.pool.connect();
