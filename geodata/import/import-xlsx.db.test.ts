@@ -1,4 +1,6 @@
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
@@ -131,6 +133,23 @@ describe('.xlsx import', () => {
     await expect(importFile(db.pool, { kind: 'census_zone', files: [path], actor: 'test' })).rejects.toThrow(/cannot come from an \.xlsx table/);
     const notZip = files.file('fake.xlsx', 'census_id,name\n');
     await expect(importFile(db.pool, { kind: 'source', files: [notZip], actor: 'test' })).rejects.toThrow(/fake\.xlsx is not a zip archive/);
+  });
+
+  it('finds a sheet by its tab name when workbook.xml.rels does not link the sheet file', async () => {
+    // ExcelJS names such a sheet "Sheet1"; the user gives the name on Excel's tab.
+    const path = await writeXlsx(join(files.dir, 'unlinked.xlsx'), {
+      污染源: [['普查编号', '单位名称', '污染源类型', '行业代码', '经度', '纬度'], ['U001', '某厂', '工业源', '0511', 114.05, 22.54]],
+    });
+    const zip = await JSZip.loadAsync(readFileSync(path));
+    const rels = await zip.file('xl/_rels/workbook.xml.rels')!.async('string');
+    const unlinked = rels.replace(/<Relationship [^>]*Target="worksheets\/sheet1\.xml"[^>]*\/>/, '');
+    expect(unlinked).not.toBe(rels);
+    zip.file('xl/_rels/workbook.xml.rels', unlinked);
+    writeFileSync(path, await zip.generateAsync({ type: 'nodebuffer' }));
+    const report = await importFile(db.pool, { kind: 'source', files: [path], sheet: '污染源', actor: 'test' });
+    expect(report.errors).toEqual([]);
+    expect(report).toMatchObject({ rowsStored: 1, sheet: '污染源' });
+    await expect(importFile(db.pool, { kind: 'source', files: [path], sheet: 'Sheet1', actor: 'test' })).rejects.toThrow(/its sheets are 1 "污染源"/);
   });
 
   it.skipIf(!hasOgr2ogr())('imports a workbook written by GDAL (ogr2ogr -f XLSX)', async () => {

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { basename } from 'node:path';
 import { assertLooksLike } from './detect-format.ts';
+import { XlsxWorkbookReader } from './xlsx-workbook-reader.ts';
 import { excelSerialDate } from './header-unit.ts';
 import { ImportFileError, type FieldProblem, type OpenedReader, type ReadCounter, type SourceRecord } from './types.ts';
 
@@ -30,7 +31,7 @@ const EMPTY: Cell = { text: '', numeric: false };
 export async function openXlsx(path: string, sheet: string | number | undefined, counter: ReadCounter): Promise<OpenedReader> {
   assertLooksLike(path, 'zip');
   const name = basename(path);
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+  const workbook = new XlsxWorkbookReader(path, {
     sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'ignore',
   });
   const sheets = workbook[Symbol.asyncIterator]() as AsyncIterator<ExcelJS.stream.xlsx.WorksheetReader>;
@@ -49,8 +50,8 @@ export async function openXlsx(path: string, sheet: string | number | undefined,
         chosen = { name: sheetName, rows: rowsOf(reader, counter) };
         break;
       }
-      // A sheet before the wanted one is read through: the zip is one stream.
-      for await (const _row of reader) void _row;
+      // A sheet before the wanted one has its own stream of the file: closed unread.
+      (reader as unknown as { iterator?: { destroy?: () => void } }).iterator?.destroy?.();
     }
   } catch (err) {
     if (err instanceof ImportFileError) throw err;
@@ -103,9 +104,17 @@ interface WorkbookModel {
   model?: { sheets?: { name: string; id: number }[] };
 }
 
+/**
+ * A sheet's name from workbook.xml. ExcelJS names a sheet through workbook.xml.rels; when that
+ * link is missing (a writer that leaves it out, or a rels entry read as empty) it falls back to
+ * "Sheet<n>", a name the user never saw. Then the tab list at the sheet's position names it, so
+ * the sheet option given as the name in Excel's tab still matches (GDAL's workbooks failed so in CI).
+ */
 function sheetNameOf(workbook: unknown, reader: ExcelJS.stream.xlsx.WorksheetReader, position: number): string {
   const named = (reader as unknown as { name?: unknown }).name;
-  return typeof named === 'string' && named !== '' ? named : (sheetList(workbook, []).at(position - 1) ?? `Sheet${position}`);
+  const listed = sheetList(workbook, []);
+  if (typeof named === 'string' && named !== '' && (listed.length === 0 || listed.includes(named))) return named;
+  return listed.at(position - 1) ?? (typeof named === 'string' && named !== '' ? named : `Sheet${position}`);
 }
 
 /** The sheets workbook.xml lists, in tab order; else the names seen while streaming. */
