@@ -1,7 +1,7 @@
-import ExcelJS from 'exceljs';
 import { basename, extname } from 'node:path';
 import { openCsv } from '../import/read-csv.ts';
 import { ImportFileError } from '../import/types.ts';
+import { XlsxWorkbookReader } from '../import/xlsx-workbook-reader.ts';
 
 /** One unit of another department's list, as the file has it. `line` counts the header as 1. */
 export interface ListUnit {
@@ -119,11 +119,11 @@ async function csvRows(path: string, encoding?: string): Promise<RawRow[]> {
   return rows;
 }
 
-/** The first sheet, streamed; codes stay text (a cell typed as a number keeps its digits). */
+/** The first tab, streamed (through the central directory: see XlsxWorkbookReader); codes stay text (a cell typed as a number keeps its digits). */
 async function xlsxRows(path: string, fileName: string): Promise<RawRow[]> {
   const rows: RawRow[] = [];
   try {
-    const workbook = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit' });
+    const workbook = new XlsxWorkbookReader(path, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit' });
     for await (const sheet of workbook) {
       for await (const row of sheet) {
         const values = row.values as unknown[];
