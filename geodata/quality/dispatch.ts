@@ -56,11 +56,6 @@ export async function dispatchWeeks(pool: pg.Pool, today: string, weeks: number,
 export { AssignBody };
 export type AssignInput = z.infer<typeof AssignBody>;
 
-/**
- * Assigns findings and units to a person and/or a deadline, each with its edit-log entry.
- * Returns how many of each were changed: ones outside the caller's scope are not visible and
- * so not changed.
- */
 /** One assigned row as the UPDATE answers it: its key and its assignee and deadline before and after. */
 interface Assigned {
   readonly key: string;
@@ -68,6 +63,11 @@ interface Assigned {
   readonly after: { assignee: string | null; deadline: string | null };
 }
 
+/**
+ * Assigns findings and units to a person and/or a deadline, each with its edit-log entry.
+ * Returns how many of each were changed: ones outside the caller's scope are not visible and
+ * so not changed.
+ */
 export async function assignItems(pool: pg.Pool, actor: string, input: AssignInput): Promise<{ findings: number; units: number }> {
   return inTransaction(pool, async (client) => {
     const f = input.findings.length === 0 ? [] :

@@ -133,6 +133,8 @@ export default function createListComparisonPanel(): Screen {
         return box;
       };
 
+      // A refusal is shown as the server words it (ApiError), as in the sampling panel.
+      const fail = (e: unknown) => { const text = e instanceof ApiError ? e.message : String(e); message = () => text; draw(); };
       const decide = async (body: UnitDecision) => {
         if (!unit || !listId) return;
         try {
@@ -141,10 +143,7 @@ export default function createListComparisonPanel(): Screen {
           await loadLists();
           await loadPage(false);
           window.dispatchEvent(new Event('yzt:quality-changed'));
-        } catch (e) {
-          { const text = e instanceof ApiError ? e.message : String(e); message = () => text; }
-          draw();
-        }
+        } catch (e) { fail(e); }
       };
       // The server checks the assignment (an assignee or a deadline, a date, the caller's scope)
       // and writes one edit-log entry per unit; its refusal is shown as it says it.
@@ -155,10 +154,7 @@ export default function createListComparisonPanel(): Screen {
           message = () => tq('lc.assigned', { n: fmt(r.units, 0) });
           await loadPage(false);
           window.dispatchEvent(new Event('yzt:quality-changed'));
-        } catch (e) {
-          { const text = e instanceof ApiError ? e.message : String(e); message = () => text; }
-          draw();
-        }
+        } catch (e) { fail(e); }
       };
       const upload = async (form: HTMLFormElement) => {
         try {
@@ -170,10 +166,7 @@ export default function createListComparisonPanel(): Screen {
           await loadLists();
           await loadPage();
           window.dispatchEvent(new Event('yzt:quality-changed'));
-        } catch (e) {
-          { const text = e instanceof ApiError ? e.message : String(e); message = () => text; }
-          draw();
-        }
+        } catch (e) { fail(e); }
       };
       const loadLists = async () => {
         lists = (await http.call(API.quality.lists, { cache: 'no-store' })).lists;
