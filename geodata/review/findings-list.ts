@@ -41,15 +41,17 @@ function params(f: ItemsFilter): unknown[] {
 }
 
 export interface ItemsPage {
-  readonly total: number;
+  /** Absent when the filter asks for no counts (counts=false), as is byDistrict. */
+  readonly total?: number;
   readonly items: FindingItem[];
   /** Per district (6-digit code): findings in the filter, and how many are still open. */
-  readonly byDistrict: { code: string | null; name: string | null; findings: number; open: number }[];
+  readonly byDistrict?: { code: string | null; name: string | null; findings: number; open: number }[];
 }
 
+/** A page of the list; the total and per-district counts only when the filter asks for them. */
 export async function listFindings(pool: pg.Pool | pg.ClientBase, filter: ItemsFilter): Promise<ItemsPage> {
   const p = params(filter);
-  const [rows, total, districts] = await Promise.all([
+  const [rows, counts] = await Promise.all([
     pool.query(`
       SELECT f.id, f.subject_kind, f.subject_key, f.source_id, s.census_id, s.name, f.check_code, f.severity,
              s.zone_code, s.division_code, s.industry_code, f.distance_m,
@@ -58,6 +60,13 @@ export async function listFindings(pool: pg.Pool | pg.ClientBase, filter: ItemsF
       ${FROM}
       ORDER BY ${SORTS[filter.sort]}
       LIMIT $9 OFFSET $10`, [...p, filter.limit, filter.offset]),
+    filter.counts ? countFindings(pool, p) : null,
+  ]);
+  return { ...counts, items: rows.rows.map(toItem) };
+}
+
+async function countFindings(pool: pg.Pool | pg.ClientBase, p: unknown[]): Promise<Required<Omit<ItemsPage, 'items'>>> {
+  const [total, districts] = await Promise.all([
     pool.query<{ n: string }>(`SELECT count(*) AS n ${FROM}`, p),
     pool.query<{ code: string | null; name: string | null; findings: string; open: string }>(`
       SELECT c.code, d.name, c.findings, c.open FROM (
@@ -67,7 +76,6 @@ export async function listFindings(pool: pg.Pool | pg.ClientBase, filter: ItemsF
   ]);
   return {
     total: Number(total.rows[0]!.n),
-    items: rows.rows.map(toItem),
     byDistrict: districts.rows.map((r) => ({ code: r.code, name: r.name, findings: Number(r.findings), open: Number(r.open) })),
   };
 }

@@ -73,6 +73,8 @@ export function reviewRouter(ctx: AppContext): Router {
     if (format !== 'json') {
       query.limit ??= String(EXPORT_LIMIT);
       query.offset ??= '0';
+      // A file holds the rows only.
+      query.counts = 'false';
     }
     // "My queue": assignee=me is the caller.
     if (query.assignee === 'me') query.assignee = principal(req).name;

@@ -62,6 +62,18 @@ describe('review API: run, suspected-error list, exports, actions, history, qual
     expect(page.byDistrict).toEqual([{ code: '440305', name: '南山区', findings: 6, open: 6 }]);
   });
 
+  it('answers a page without the counts when asked with counts=false: the same rows, no total, no districts', async () => {
+    const counted = await (await api('/items?sort=census_id&limit=3&offset=2')).json();
+    expect(counted).toMatchObject({ total: 6, byDistrict: [{ code: '440305', findings: 6 }] });
+    const page = await (await api('/items?sort=census_id&limit=3&offset=2&counts=false')).json();
+    expect(page).not.toHaveProperty('total');
+    expect(page).not.toHaveProperty('byDistrict');
+    expect(page.items).toEqual(counted.items);
+    const bad = await api('/items?counts=maybe');
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toMatch(/counts/);
+  });
+
   it('filters by check, severity, division, industry and status, and rejects unknown values by name', async () => {
     expect((await items('&check=coord_zero')).items.map((i) => i.censusId)).toEqual(['S-zero']);
     expect((await items('&check=outside_declared_zone,coord_zero')).total).toBe(4);

@@ -23,8 +23,9 @@ const R = API.review;
 
 export const reviewApi = {
   checks: () => http.call(R.checks).then((r) => r.checks),
-  page: (query: Record<string, string>, offset: number, limit: number, signal?: AbortSignal) =>
-    http.call(R.items, { query: { ...query, offset, limit }, signal: signal ?? null }),
+  /** A page of the list; `count` asks for the total and per-district counts too (they cost a full read). */
+  page: (query: Record<string, string>, offset: number, limit: number, count: boolean, signal?: AbortSignal) =>
+    http.call(R.items, { query: { ...query, offset, limit, counts: count ? 'true' : 'false' }, signal: signal ?? null }),
   item: (id: number) => http.call(R.item, { params: { id } }),
   /** The declared zone and division, sent as geobuf. */
   outlines: async (id: number): Promise<FeatureCollection> =>

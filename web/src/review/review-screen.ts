@@ -148,9 +148,9 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
   const list = new VirtualList<Item>(q('#items'), {
     rowHeight: ROW,
     pageSize: PAGE,
-    load: async (offset, limit) => {
-      const p = await reviewApi.page(listQuery(store.get()), offset, limit, listAbort?.signal);
-      if (offset === 0 || !page) page = p;
+    load: async (offset, limit, count) => {
+      const p = await reviewApi.page(listQuery(store.get()), offset, limit, count, listAbort?.signal);
+      if (p.byDistrict) page = p;
       return { total: p.total, rows: p.items };
     },
     render: (item, index) => renderRow(item, index),

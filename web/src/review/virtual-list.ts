@@ -6,6 +6,8 @@
 export class VirtualList<T> {
   private pages = new Map<number, T[] | Promise<T[]>>();
   private total = 0;
+  /** Whether a page since the last reset brought the total: only one read a reset counts. */
+  private counted = false;
   private readonly spacer: HTMLDivElement;
   private frame = 0;
 
@@ -14,7 +16,8 @@ export class VirtualList<T> {
     private readonly options: {
       rowHeight: number;
       pageSize: number;
-      load(offset: number, limit: number): Promise<{ total: number; rows: T[] }>;
+      /** `count`: the total is wanted with this page (the first read after a reset). */
+      load(offset: number, limit: number, count: boolean): Promise<{ total?: number | undefined; rows: T[] }>;
       render(row: T, index: number): HTMLElement;
       placeholder(index: number): HTMLElement;
     },
@@ -29,6 +32,7 @@ export class VirtualList<T> {
   /** Forgets every page and reads the first again (a filter changed, an item was saved). */
   async reset(keepScroll = false): Promise<number> {
     this.pages.clear();
+    this.counted = false;
     if (!keepScroll) this.host.scrollTop = 0;
     await this.page(Math.floor(this.host.scrollTop / this.options.rowHeight / this.options.pageSize));
     this.draw();
@@ -74,12 +78,15 @@ export class VirtualList<T> {
   private page(n: number): Promise<T[]> {
     const have = this.pages.get(n);
     if (have) return Promise.resolve(have);
-    const p = this.options.load(n * this.options.pageSize, this.options.pageSize).then((r) => {
-      this.total = r.total;
+    const count = !this.counted;
+    this.counted = true;
+    const p = this.options.load(n * this.options.pageSize, this.options.pageSize, count).then((r) => {
+      if (r.total !== undefined) this.total = r.total;
       this.pages.set(n, r.rows);
       return r.rows;
     }, (err) => {
       this.pages.delete(n);
+      if (count) this.counted = false;
       throw err;
     });
     this.pages.set(n, p);
