@@ -3,7 +3,8 @@ import { runImport } from './run-import.ts';
 import type { ImportOptions, ImportReport } from './types.ts';
 
 export { ImportFileError, MAX_REPORTED_ERRORS } from './types.ts';
-export type { ImportFormat, ImportOptions, ImportReport, RepairedGeometry, RowError, TextEncoding } from './types.ts';
+export type { ImportFormat, ImportOptions, ImportProgress, ImportReport, RepairedGeometry, RowError, TextEncoding } from './types.ts';
+export { inspectFile, type Inspection, type KindProposal } from './inspect.ts';
 export { parseDms } from './dms.ts';
 export { mappingTargets } from './map-fields.ts';
 

@@ -170,7 +170,7 @@ class ImportRun {
     for await (const record of reader.records) {
       this.notePeak();
       this.crs ??= this.resolveCrs(reader, record, fileName);
-      if (record.line > 0) this.rowsRead++;
+      if (record.line > 0 && ++this.rowsRead % 1000 === 0) this.options.onProgress?.({ rowsRead: this.rowsRead, rowsStored: this.rowsStored });
       const fields = headerFields ?? this.fieldMapFor(Object.keys(record.fields));
       const result = coerceRow(this.plan, fields, record, this.crs.proj === null);
       if ('problems' in result) {
@@ -394,7 +394,7 @@ class ImportRun {
   }
 }
 
-async function openReader(format: ImportFormat, options: ImportOptions, counter: ReadCounter): Promise<OpenedReader> {
+export async function openReader(format: ImportFormat, options: ImportOptions, counter: ReadCounter): Promise<OpenedReader> {
   if (format === 'shapefile') return openShapefile(options.files, options.encoding, counter);
   if (options.files.length !== 1) throw new ImportFileError(`a ${format} import takes one file; got ${options.files.length}`);
   const file = options.files[0]!;

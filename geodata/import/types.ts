@@ -51,6 +51,13 @@ export interface ImportOptions {
    * station's code. A row with no station within reach, or with two, is an error naming them.
    */
   readonly matchStationsWithinM?: number | undefined;
+  /** Told the rows read and stored so far, every thousand rows read: an import job's progress bar. */
+  readonly onProgress?: ((progress: ImportProgress) => void) | undefined;
+}
+
+export interface ImportProgress {
+  readonly rowsRead: number;
+  readonly rowsStored: number;
 }
 
 /** A reading joined to a station by its position (matchStationsWithinM). */

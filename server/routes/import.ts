@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { API } from '../../geodata/model/api/index.ts';
-import { CensusFormFields, ImportOptions } from '../../geodata/model/api/import.ts';
+import { CensusFormFields, ImportOptions, InspectFields } from '../../geodata/model/api/import.ts';
 import { sendJson } from '../send-json.ts';
-import { importFile } from '../../geodata/import/index.ts';
+import { importFile, inspectFile } from '../../geodata/import/index.ts';
+import { ImportJobs } from '../import-jobs.ts';
 import { isLayerKind } from '../../geodata/model/layers.ts';
 import { importCensusForm } from '../../geodata/review/census-form.ts';
 import { refreshAfterImport, refreshForCaller } from '../../geodata/network/index.ts';
@@ -26,6 +27,7 @@ const SAFE_NAME = /^[^/\\\0]{1,200}$/;
  */
 export function importRouter(ctx: AppContext): Router {
   const router = Router();
+  const jobs = new ImportJobs();
   // Imports write as the admin's scope: row-level security refuses rows outside its region.
   // The network refresh after it is system work on every row, so it runs on the owner pool.
   router.use('/import', requireRole('admin'));
@@ -46,6 +48,52 @@ export function importRouter(ctx: AppContext): Router {
       const status = report.errors.length > 0 && report.rowsStored === 0 ? 422 : 200;
       sendJson(res.status(status), API.import.censusForm, network ? { ...report, network } : report);
     });
+  });
+
+  // The import page reads a file's head first: the kind, mapping, encoding and CRS it proposes.
+  router.post('/import/inspect', async (req, res) => {
+    await withUpload(req, ctx.config.maxUploadBytes, async ({ files, fields }) => {
+      const options = parseInput(InspectFields, fields, 'field');
+      sendJson(res, API.import.inspect, await inspectFile(files, options));
+    });
+  });
+
+  // The same import as POST /import/{kind}, run as a job: 202 with its id at once, then
+  // GET /import/jobs/{id} for rows read and stored, rows per second, and the report.
+  router.post('/import/jobs', async (req, res) => {
+    const { upload, dir } = await receiveToTemp(req, ctx.config.maxUploadBytes);
+    let started = false;
+    try {
+      if (upload.files.length === 0) throw new HttpError(400, 'no file in the upload (send it as multipart field "file")');
+      const { kind: kindField, ...rest } = upload.fields;
+      if (!kindField || !isLayerKind(kindField)) throw invalidInput([{ field: 'field.kind', reason: `must be a layer kind (got ${kindField ? `"${kindField}"` : 'none'})` }]);
+      const kind = kindField;
+      const options = parseOptions(rest);
+      const actor = principal(req).name;
+      const db = dbFor(req, ctx.db.pool);
+      const whole = principal(req).scope === '*';
+      const fileName = upload.files.map((f) => basename(f)).join(', ');
+      const job = jobs.start({ kind, fileName, actor }, async (onProgress) => {
+        try {
+          const report = await importFile(db, { kind, files: upload.files, ...options, actor, fileName, onProgress });
+          const network = await refreshForCaller(report.rowsStored > 0 ? await refreshAfterImport(ctx.db.pool, kind) : null, db, whole);
+          return network ? { ...report, network } : report;
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
+      });
+      started = true;
+      sendJson(res.status(202).location(`/api/import/jobs/${job.id}`), API.import.startJob, { id: job.id, status: 'running' });
+    } finally {
+      if (!started) await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  router.get('/import/jobs/:id', (req, res) => {
+    const job = jobs.get(String(req.params.id));
+    if (!job) throw new HttpError(404, `no import job ${req.params.id} (jobs are kept an hour after they end)`);
+    res.set('Cache-Control', 'no-store');
+    sendJson(res, API.import.job, job);
   });
 
   router.post('/import/:kind', async (req, res) => {
@@ -70,13 +118,23 @@ export function importRouter(ctx: AppContext): Router {
 
 /** Streams the upload into a temporary folder, runs `use`, and removes the folder. */
 export async function withUpload(req: Request, maxBytes: number, use: (upload: Upload) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'yzt-upload-'));
+  const { upload, dir } = await receiveToTemp(req, maxBytes);
   try {
-    const upload = await receiveUpload(req, dir, maxBytes);
     if (upload.files.length === 0) throw new HttpError(400, 'no file in the upload (send it as multipart field "file")');
     await use(upload);
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Streams the upload into a new temporary folder, which the caller removes (a job: when it ends). */
+async function receiveToTemp(req: Request, maxBytes: number): Promise<{ upload: Upload; dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'yzt-upload-'));
+  try {
+    return { upload: await receiveUpload(req, dir, maxBytes), dir };
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
   }
 }
 

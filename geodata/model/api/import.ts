@@ -79,7 +79,45 @@ export const CensusFormReport = z.object({
   network: NetworkRefresh.optional(),
 });
 
+/** The head of an uploaded file and what the import page proposes for it (geodata/import/inspect.ts). */
+export const InspectFields = z.object({
+  format: z.enum(['csv', 'xlsx', 'geojson', 'shapefile']).optional(),
+  sheet: z.string().min(1).max(100).optional(),
+  encoding: z.string().regex(/^[a-z0-9-]{2,20}$/i, 'an encoding name such as utf8 or gbk').optional(),
+}).strict();
+export const Inspection = z.object({
+  fileName: z.string(),
+  format: z.string(),
+  encoding: z.string().nullable(),
+  sheet: z.string().nullable(),
+  fields: z.array(z.string()),
+  sample: z.array(z.record(z.string(), z.string())),
+  crs: z.object({ label: z.string(), epsg: z.number().nullable(), assumed: z.boolean(), problem: z.string().nullable() }).nullable(),
+  proposals: z.array(z.object({ kind: z.string(), mapping: z.record(z.string(), z.string()), missing: z.array(z.string()), targets: z.array(z.string()) })),
+});
+
+/** An import job's fields: the import's own options and the layer it goes into. */
+export const JobFields = ImportOptions.extend({ kind: z.string().regex(/^[a-z_]{2,40}$/, 'a layer kind such as source or census_zone') });
+export const JobStarted = z.object({ id: z.string(), status: z.literal('running') });
+/** A job as it runs and ends: counts so far, then the report (done) or the refusal (failed). */
+export const ImportJob = z.object({
+  id: z.string(),
+  kind: z.string(),
+  fileName: z.string(),
+  actor: z.string(),
+  status: z.enum(['running', 'done', 'failed']),
+  rowsRead: z.number(),
+  rowsStored: z.number(),
+  rowsPerSecond: z.number(),
+  elapsedMs: z.number(),
+  report: ImportReport.nullable(),
+  error: z.string().nullable(),
+});
+
 export const IMPORT_ROUTES = {
+  inspect: route({ method: 'POST', path: '/api/import/inspect', body: InspectFields, response: Inspection, note: 'multipart: the file(s) and these fields' }),
+  startJob: route({ method: 'POST', path: '/api/import/jobs', body: JobFields, response: JobStarted, note: '202; multipart: the file(s), kind and the import options' }),
+  job: route({ method: 'GET', path: '/api/import/jobs/:id', response: ImportJob }),
   censusForm: route({ method: 'POST', path: '/api/import/census_form', body: CensusFormFields, response: CensusFormReport }),
   file: route({ method: 'POST', path: '/api/import/:kind', body: ImportOptions, response: ImportReport }),
 };
