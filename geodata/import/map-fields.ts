@@ -40,7 +40,8 @@ export function mappingTargets(layer: LayerSpec): string[] {
 export function checkMapping(layer: LayerSpec, mapping: Readonly<Record<string, string>> | undefined): void {
   const targets = new Set(mappingTargets(layer));
   for (const [field, target] of Object.entries(mapping ?? {})) {
-    if (!targets.has(target)) {
+    // "" drops the field: it feeds nothing, though its name would match a column.
+    if (target !== '' && !targets.has(target)) {
       throw new ImportFileError(
         `mapping "${field}" → "${target}": layer ${layer.kind} has no column "${target}" (columns: ${[...targets].join(', ')})`,
       );
@@ -51,7 +52,8 @@ export function checkMapping(layer: LayerSpec, mapping: Readonly<Record<string, 
 /**
  * Matches input fields to targets: an explicit mapping first, then a field named like the
  * column, then the column's aliases; names compare case-insensitively after trimming. A field
- * feeds at most one target, and an explicitly mapped field feeds only its mapped target.
+ * feeds at most one target, and an explicitly mapped field feeds only its mapped target; one
+ * mapped to "" feeds nothing (dropped: DataV's `parent` object, a column meant for another layer).
  */
 export function mapFields(
   layer: LayerSpec,
@@ -80,7 +82,7 @@ export function mapFields(
   };
   for (const field of inputFields) {
     const target = explicit.get(norm(field));
-    if (target !== undefined && !byTarget.has(target)) {
+    if (target !== undefined && target !== '' && !byTarget.has(target)) {
       byTarget.set(target, field);
       used.add(field);
       noteUnit(target, field);
@@ -108,7 +110,8 @@ export function mapFields(
     used.add(field);
     noteUnit(target, field);
   }
-  return { byTarget, ignored: inputFields.filter((f) => !used.has(f)), ...(units.size > 0 && { units }) };
+  const dropped = (f: string) => explicit.get(norm(f)) === '';
+  return { byTarget, ignored: inputFields.filter((f) => !used.has(f) || dropped(f)), ...(units.size > 0 && { units }) };
 }
 
 /** The emission columns of a source, stored in t/a (POLLUTANT_SPECS): the ones a header may give a unit for. */

@@ -75,6 +75,13 @@ describe('field mapping', () => {
     const csv = mapFields(LAYERS.source, [' 普查编号 ', 'NAME', '经度', 'Lat', '类型']);
     expect(Object.fromEntries(csv.byTarget)).toEqual({ census_id: ' 普查编号 ', name: 'NAME', lon: '经度', lat: 'Lat', source_type: '类型' });
   });
+
+  it('drops a field mapped to "", though its name matches a column, and lists it as ignored', () => {
+    expect(Object.fromEntries(mapFields(LAYERS.division, ['adcode', 'name', 'level', 'parent']).byTarget)).toMatchObject({ level: 'level', parent_code: 'parent' });
+    const map = mapFields(LAYERS.division, ['adcode', 'name', 'level', 'parent'], { parent: '', level: '' });
+    expect(Object.fromEntries(map.byTarget)).toEqual({ code: 'adcode', name: 'name' });
+    expect(map.ignored).toEqual(['level', 'parent']);
+  });
 });
 
 describe('import command line', () => {
