@@ -40,10 +40,18 @@ describe.skipIf(!HAS_CHROMIUM)('the review workbench in a browser', () => {
   const shown = () => page.locator('#screen').getAttribute('data-shown');
   const openRow = async (census: string, check: string) => {
     const row = page.locator(`.rv-row[data-census="${census}"][data-check="${check}"]`);
-    const id = await row.getAttribute('data-id');
-    await row.click();
-    await page.waitForFunction((id) => document.getElementById('screen')?.dataset.shown === id, id);
-    return Number(id);
+    // A list reload (the check run's last refresh) can redraw the rows between reading a row's
+    // id and the click landing, which then opens its neighbour: read, click and wait again.
+    for (let attempt = 1; ; attempt++) {
+      const id = await row.getAttribute('data-id');
+      await row.click();
+      try {
+        await page.waitForFunction((id) => document.getElementById('screen')?.dataset.shown === id, id, { timeout: attempt < 3 ? 20_000 : 120_000 });
+        return Number(id);
+      } catch (err) {
+        if (attempt >= 3) throw err;
+      }
+    }
   };
   const saved = (text = '已保存') => page.waitForFunction((t) => document.getElementById('d-message')!.textContent!.startsWith(t), text);
 

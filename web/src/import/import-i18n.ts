@@ -1,0 +1,58 @@
+/**
+ * The import page's words, zh first and en. Layer names come from the vocabulary
+ * (MAP_LAYER_SPECS), so only the readings, which have no map layer, are named here.
+ */
+import { mapLayerOf, MAP_LAYER_SPECS } from '../../../geodata/model/vocabulary.ts';
+import { lang } from '../i18n.ts';
+
+const WORDS = {
+  'im.title': ['数据导入', 'Import data'],
+  'im.files': ['文件（CSV、XLSX、GeoJSON、Shapefile 全套或 ZIP）', 'File (CSV, XLSX, GeoJSON, a shapefile set or ZIP)'],
+  'im.inspect': ['读取文件', 'Read the file'],
+  'im.reading': ['正在读取文件头…', 'Reading the file head…'],
+  'im.format': ['格式', 'Format'],
+  'im.encoding': ['编码', 'Encoding'],
+  'im.sheet': ['工作表', 'Sheet'],
+  'im.crs': ['坐标系', 'Coordinate system'],
+  'im.crsAssumed': ['（未声明，按经纬度读取）', '(not declared, read as longitude/latitude)'],
+  'im.kind': ['导入为', 'Import as'],
+  'im.missing': ['缺少：{fields}', 'missing: {fields}'],
+  'im.field': ['文件字段', 'File field'],
+  'im.sample': ['示例值', 'Sample value'],
+  'im.target': ['导入到', 'Imports into'],
+  'im.drop': ['（不导入）', '(not imported)'],
+  'im.lon': ['经度', 'Longitude'],
+  'im.lat': ['纬度', 'Latitude'],
+  'im.repair': ['修复无效多边形', 'Repair invalid polygons'],
+  'im.srid': ['EPSG 代码（文件未声明时）', 'EPSG code (when the file declares none)'],
+  'im.start': ['开始导入', 'Start the import'],
+  'im.progress': ['已读 {read} 行，已入库 {stored} 行，{rate} 行/秒', '{read} rows read, {stored} stored, {rate} rows/s'],
+  'im.done': ['导入完成：入库 {stored} 行，用时 {seconds} 秒', 'Imported: {stored} rows stored in {seconds} s'],
+  'im.rejected': ['未入库：{n} 行有错误，整个文件未写入。请按下表修改后重新导入。', 'Not stored: {n} rows have errors, so nothing of the file was written. Fix them as listed and import again.'],
+  'im.failed': ['文件未能导入：{error}', 'The file could not be imported: {error}'],
+  'im.errors': ['错误清单', 'Errors'],
+  'im.line': ['位置', 'Where'],
+  'im.reason': ['原因', 'Reason'],
+  'im.errorsCsv': ['下载错误行（CSV）', 'Download the rejected rows (CSV)'],
+  'im.repaired': ['已修复的几何：{n} 个', 'Geometries repaired: {n}'],
+  'im.review': ['坐标待审核：{n} 行（见审核页）', 'Coordinates to review: {n} rows (see the review page)'],
+  'im.units': ['单位换算：{list}', 'Units converted: {list}'],
+  'im.adminOnly': ['只有管理员可以导入数据，请以管理员身份登录。', 'Only administrators import data: sign in as one.'],
+  'kind.section_reading': ['断面监测数据', 'Section readings'],
+  'kind.air_reading': ['空气站监测数据', 'Air station readings'],
+} as const satisfies Record<string, readonly [zh: string, en: string]>;
+
+export type ImportKey = keyof typeof WORDS;
+
+export function ti(key: ImportKey, vars: Record<string, string | number> = {}): string {
+  const text: string = WORDS[key][lang() === 'zh' ? 0 : 1];
+  return text.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+}
+
+/** A layer kind's name: the map layer's (vocabulary), or the readings' own. */
+export function kindLabel(kind: string): string {
+  const zh = lang() === 'zh';
+  if (kind === 'section_reading' || kind === 'air_reading') return ti(`kind.${kind}`);
+  const spec = MAP_LAYER_SPECS.find((l) => l.record === kind) ? mapLayerOf(kind as Parameters<typeof mapLayerOf>[0]) : null;
+  return spec ? (zh ? spec.zh : spec.en) : kind;
+}
