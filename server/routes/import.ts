@@ -91,7 +91,9 @@ export function importRouter(ctx: AppContext): Router {
 
   router.get('/import/jobs/:id', (req, res) => {
     const job = jobs.get(String(req.params.id));
-    if (!job) throw new HttpError(404, `no import job ${req.params.id} (jobs are kept an hour after they end)`);
+    // A job is its admin's: another district's admin does not read its report (rows, errors).
+    const caller = principal(req);
+    if (!job || (job.actor !== caller.name && caller.scope !== '*')) throw new HttpError(404, `no import job ${req.params.id} (jobs are kept an hour after they end)`);
     res.set('Cache-Control', 'no-store');
     sendJson(res, API.import.job, job);
   });

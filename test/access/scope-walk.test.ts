@@ -30,6 +30,7 @@ describe('scope walk: every route as a district user', () => {
   let nanshanAdmin: TestUser;
   let national: TestUser;
   let nationalAdmin: TestUser;
+  let jobOfNanshan: string | null = null;
   const live = () => sources.filter((s) => s.status === 'active' || s.status === 'closed');
   const inNanshan = (s: FixtureSource) => s.division_code.startsWith(NANSHAN);
   const luohuCensusIds = () => new Set(sources.filter((s) => !inNanshan(s)).map((s) => s.census_id));
@@ -218,6 +219,32 @@ describe('scope walk: every route as a district user', () => {
       expect(reading.status).toBe(200);
       // A national admin writes anywhere.
       expect((await call('POST', '/api/import/outfall', nationalAdmin, csv('n.csv', '排污口编码,排污口名称,经度,纬度\nOL2,罗湖口,114.1,22.6\n'))).status).toBe(200);
+    },
+    'POST /api/import/inspect': async () => {
+      // It reads the uploaded file only: nothing stored comes back, whoever asks.
+      const res = await call('POST', '/api/import/inspect', nanshanAdmin, csv('head.csv', '排污口编码,排污口名称,经度,纬度\nOL9,罗湖口,114.1,22.6\n'));
+      expect(res.status).toBe(200);
+      expect(res.json.proposals[0].kind).toBe('outfall');
+      expectNoLuohu('inspection', JSON.stringify({ ...res.json, sample: [] }));
+    },
+    'POST /api/import/jobs': async () => {
+      const started = await call('POST', '/api/import/jobs', nanshanAdmin, (() => { const f = csv('job.csv', '排污口编码,排污口名称,经度,纬度\nOL3,罗湖作业口,114.1,22.6\n'); f.append('kind', 'outfall'); return f; })());
+      expect(started.status).toBe(202);
+      let job = (await get(`/api/import/jobs/${started.json.id}`, nanshanAdmin)).json;
+      for (let i = 0; i < 200 && job.status === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        job = (await get(`/api/import/jobs/${started.json.id}`, nanshanAdmin)).json;
+      }
+      expect(job.report.errors[0].reason).toMatch(/outside your region/);
+      expect((await db.pool.query(`SELECT 1 FROM outfall WHERE code = 'OL3'`)).rowCount).toBe(0);
+      jobOfNanshan = started.json.id;
+    },
+    'GET /api/import/jobs/:id': async () => {
+      // Another district's admin cannot read it; the national admin can.
+      const other = await testUser(db.pool, 'admin', LUOHU, '罗湖管理员');
+      if (!jobOfNanshan) await WALK['POST /api/import/jobs']!();
+      expect((await get(`/api/import/jobs/${jobOfNanshan}`, other)).status).toBe(404);
+      expect((await get(`/api/import/jobs/${jobOfNanshan}`, nationalAdmin)).status).toBe(200);
     },
     'POST /api/import/census_form': async () => {
       // Finding 4: a census id taken in Luohu came back with the constraint name; finding 2: the network field.
