@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { LAYERS, type LayerKind, type LayerSpec } from '../model/layers.ts';
 import { formatOf } from './detect-format.ts';
-import { mapFields, mappingTargets } from './map-fields.ts';
+import { mapFields, mappingTargets, requiredTargets } from './map-fields.ts';
 import { extentOf, openReader } from './run-import.ts';
 import { resolveCrs } from './source-crs.ts';
 import type { Geometry } from 'geojson';
@@ -44,6 +44,7 @@ const SAMPLE_ROWS = 5;
  */
 export async function inspectFile(files: readonly string[], options: { format?: ImportFormat; encoding?: string; sheet?: string } = {}): Promise<Inspection> {
   const format = formatOf(files, options.format);
+  const fileName = files.map((f) => basename(f)).join(', ');
   const reader = await openReader(format, { kind: 'source', files, actor: 'inspect', ...options }, { parsed: 0 });
   try {
     const sample: Record<string, string>[] = [];
@@ -51,7 +52,7 @@ export async function inspectFile(files: readonly string[], options: { format?: 
     let crs: Inspection['crs'] = null;
     let hasGeometry = false;
     for await (const record of reader.records) {
-      if (sample.length === 0 && reader.declaredCrs) crs = crsOf(reader, record.geometry, files);
+      if (sample.length === 0 && reader.declaredCrs) crs = crsOf(reader, record.geometry, fileName);
       if (record.geometry) hasGeometry = true;
       for (const k of Object.keys(record.fields)) seen.add(k);
       sample.push(Object.fromEntries(Object.entries(record.fields).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)])));
@@ -64,7 +65,7 @@ export async function inspectFile(files: readonly string[], options: { format?: 
       .map((layer) => propose(layer, fields))
       .sort((a, b) => a.missing.length - b.missing.length || Object.keys(b.mapping).length - Object.keys(a.mapping).length);
     return {
-      fileName: files.map((f) => basename(f)).join(', '), format, encoding: reader.encoding, sheet: reader.sheet ?? null,
+      fileName, format, encoding: reader.encoding, sheet: reader.sheet ?? null,
       fields, sample, crs, proposals,
     };
   } finally {
@@ -72,10 +73,10 @@ export async function inspectFile(files: readonly string[], options: { format?: 
   }
 }
 
-function crsOf(reader: OpenedReader, first: Geometry | null | undefined, files: readonly string[]): Inspection['crs'] {
+function crsOf(reader: OpenedReader, first: Geometry | null | undefined, fileName: string): Inspection['crs'] {
   const extent = reader.extent !== undefined ? reader.extent : extentOf(first);
   try {
-    const crs = resolveCrs({}, reader.declaredCrs?.() ?? null, extent, files.map((f) => basename(f)).join(', '), reader.missingCrs ?? 'no coordinate system');
+    const crs = resolveCrs({}, reader.declaredCrs?.() ?? null, extent, fileName, reader.missingCrs ?? 'no coordinate system');
     return { label: crs.label, epsg: crs.epsg, assumed: crs.assumed, problem: null };
   } catch (err) {
     return { label: 'unknown', epsg: null, assumed: false, problem: (err as Error).message };
@@ -92,9 +93,5 @@ function propose(layer: LayerSpec, fields: readonly string[]): KindProposal {
     byTarget = new Map();
   }
   const mapping = Object.fromEntries([...byTarget].map(([target, field]) => [field, target]));
-  const required = targets.filter((t) => {
-    const column = layer.columns.find((c) => c.name === t);
-    return column ? column.required === true : layer.columns.some((c) => c.type === 'point' && c.required);
-  });
-  return { kind: layer.kind, mapping, missing: required.filter((t) => !byTarget.has(t)), targets };
+  return { kind: layer.kind, mapping, missing: requiredTargets(layer).filter((t) => !byTarget.has(t)), targets };
 }

@@ -36,6 +36,14 @@ export function mappingTargets(layer: LayerSpec): string[] {
   return targets;
 }
 
+/** The targets a row cannot do without: required columns, and lon/lat when the point is required. */
+export function requiredTargets(layer: LayerSpec): string[] {
+  return mappingTargets(layer).filter((target) => {
+    const column = layer.columns.find((c) => c.name === target);
+    return column ? column.required === true : layer.columns.some((c) => c.type === 'point' && c.required);
+  });
+}
+
 /** Throws when a mapping names a target the layer does not have. */
 export function checkMapping(layer: LayerSpec, mapping: Readonly<Record<string, string>> | undefined): void {
   const targets = new Set(mappingTargets(layer));

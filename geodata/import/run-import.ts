@@ -8,7 +8,7 @@ import { isLayerKind, LAYERS, type LayerSpec, type Row } from '../model/layers.t
 import { coerceRow, makeRowPlan, placeable, type RowPlan } from './coerce-row.ts';
 import { CreditCodeReview } from './credit-code-review.ts';
 import { formatOf } from './detect-format.ts';
-import { checkMapping, mapFields, mappingTargets, type FieldMap } from './map-fields.ts';
+import { checkMapping, mapFields, requiredTargets, type FieldMap } from './map-fields.ts';
 import { openCsv } from './read-csv.ts';
 import { openGeoJson } from './read-geojson.ts';
 import { openShapefile } from './read-shapefile.ts';
@@ -405,10 +405,8 @@ export async function openReader(format: ImportFormat, options: ImportOptions, c
 /** A CSV header without a column for a required field fails the file once, not every row. */
 function checkHeaderCovers(layer: LayerSpec, plan: RowPlan, fields: FieldMap, fileName: string): void {
   const missing: string[] = [];
-  for (const target of mappingTargets(layer)) {
-    const column = layer.columns.find((c) => c.name === target);
-    const required = column ? column.required : layer.columns.some((c) => c.type === 'point' && c.required);
-    if (!required || fields.byTarget.has(target) || plan.defaults.has(target) || plan.rowNumberAs?.column === target) continue;
+  for (const target of requiredTargets(layer)) {
+    if (fields.byTarget.has(target) || plan.defaults.has(target) || plan.rowNumberAs?.column === target) continue;
     missing.push(target);
   }
   if (missing.length > 0) {

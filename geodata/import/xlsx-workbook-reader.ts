@@ -62,8 +62,9 @@ export class XlsxWorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
 /** The sheet files' numbers: those workbook.xml lists, in its tab order, then any other. */
 function sheetFilesInTabOrder(steps: ReaderSteps, paths: readonly string[]): string[] {
   const files = paths.flatMap((p) => WORKSHEET.exec(p)?.[1] ?? []).sort((a, b) => Number(a) - Number(b));
-  const target = new Map((steps.workbookRels ?? []).map((r) => [r.Id, r.Target.replace(/^\/?(xl\/)?/, '')]));
-  const listed = (steps.model?.sheets ?? []).flatMap((s) => /^worksheets\/sheet(\d+)\.xml$/.exec(target.get(s.rId) ?? '')?.[1] ?? []);
+  // A relation's target is relative to xl/ ("worksheets/sheet1.xml") or absolute ("/xl/worksheets/sheet1.xml").
+  const target = new Map((steps.workbookRels ?? []).map((r) => [r.Id, `xl/${r.Target.replace(/^\/?(xl\/)?/, '')}`]));
+  const listed = (steps.model?.sheets ?? []).flatMap((s) => WORKSHEET.exec(target.get(s.rId) ?? '')?.[1] ?? []);
   const inTabs = listed.filter((n) => files.includes(n));
   return [...inTabs, ...files.filter((n) => !inTabs.includes(n))];
 }

@@ -64,7 +64,6 @@ export function importRouter(ctx: AppContext): Router {
     const { upload, dir } = await receiveToTemp(req, ctx.config.maxUploadBytes);
     let started = false;
     try {
-      if (upload.files.length === 0) throw new HttpError(400, 'no file in the upload (send it as multipart field "file")');
       const { kind: kindField, ...rest } = upload.fields;
       if (!kindField || !isLayerKind(kindField)) throw invalidInput([{ field: 'field.kind', reason: `must be a layer kind (got ${kindField ? `"${kindField}"` : 'none'})` }]);
       const kind = kindField;
@@ -122,18 +121,22 @@ export function importRouter(ctx: AppContext): Router {
 export async function withUpload(req: Request, maxBytes: number, use: (upload: Upload) => Promise<void>): Promise<void> {
   const { upload, dir } = await receiveToTemp(req, maxBytes);
   try {
-    if (upload.files.length === 0) throw new HttpError(400, 'no file in the upload (send it as multipart field "file")');
     await use(upload);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-/** Streams the upload into a new temporary folder, which the caller removes (a job: when it ends). */
+/**
+ * Streams the upload into a new temporary folder, which the caller removes (a job: when it
+ * ends); an upload without a file is refused here, its folder gone.
+ */
 async function receiveToTemp(req: Request, maxBytes: number): Promise<{ upload: Upload; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'yzt-upload-'));
   try {
-    return { upload: await receiveUpload(req, dir, maxBytes), dir };
+    const upload = await receiveUpload(req, dir, maxBytes);
+    if (upload.files.length === 0) throw new HttpError(400, 'no file in the upload (send it as multipart field "file")');
+    return { upload, dir };
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;

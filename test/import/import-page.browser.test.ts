@@ -6,7 +6,7 @@ import type { RunningServer } from '../../server/start-server.ts';
 import { testUser, type TestUser } from '../support/auth.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { startTestServer } from '../support/test-server.ts';
-import { ARTIFACTS, HAS_CHROMIUM, launchBrowser, openPage, waitIdle } from '../web/browser.ts';
+import { ARTIFACTS, HAS_CHROMIUM, launchBrowser, openPage, signInFromMap, waitIdle } from '../web/browser.ts';
 
 vi.setConfig({ testTimeout: 240_000 });
 
@@ -58,11 +58,7 @@ describe.skipIf(!HAS_CHROMIUM)('the import page in a browser', () => {
   it('signs in and reaches the import page through the navigation', async () => {
     await page.goto(`${server.url}/`);
     await waitIdle(page, 90_000, false);
-    await page.click('#sign-in');
-    await page.fill('.yzt-signin input[name=username]', admin.username);
-    await page.fill('.yzt-signin input[name=password]', admin.password);
-    await Promise.all([page.waitForEvent('load'), page.click('.yzt-signin button[type=submit]')]);
-    await page.waitForSelector('#account-name');
+    await signInFromMap(page, admin);
     await page.click('#nav a[data-nav=import]');
     await page.waitForSelector('#import-screen #im-file');
     expect(new URL(page.url()).pathname).toBe('/import');

@@ -9,7 +9,7 @@ import type { RunningServer } from '../../server/start-server.ts';
 import { testUser, type TestUser } from '../support/auth.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { startTestServer } from '../support/test-server.ts';
-import { ARTIFACTS, HAS_CHROMIUM, launchBrowser, openPage, waitIdle } from '../web/browser.ts';
+import { ARTIFACTS, HAS_CHROMIUM, launchBrowser, openPage, signInFromMap, waitIdle } from '../web/browser.ts';
 import { csv, DIVISIONS, externalList, type ListLine } from './external-list.ts';
 import { labelledCensus } from './labelled-census.ts';
 
@@ -77,11 +77,7 @@ describe.skipIf(!HAS_CHROMIUM)('the census quality loop in a browser', () => {
   it('signs in on the map and reaches the quality screen through the navigation, the figures table still there', async () => {
     await page.goto(`${server.url}/`);
     await waitIdle(page, 90_000, false);
-    await page.click('#sign-in');
-    await page.fill('.yzt-signin input[name=username]', reviewer.username);
-    await page.fill('.yzt-signin input[name=password]', reviewer.password);
-    await Promise.all([page.waitForEvent('load'), page.click('.yzt-signin button[type=submit]')]);
-    await page.waitForSelector('#account-name');
+    await signInFromMap(page, reviewer);
     await page.click('#nav a[data-nav=quality]');
     await page.waitForSelector('#screen[data-screen=quality][data-ready=true][data-loop-ready=true]');
     expect(new URL(page.url()).pathname).toBe('/quality');

@@ -8,7 +8,7 @@ import { SCREEN_PATHS } from '../../server/web-app.ts';
 import { testUser, type TestUser } from '../support/auth.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { startTestServer } from '../support/test-server.ts';
-import { ARTIFACTS, colourShareOf, HAS_CHROMIUM, launchBrowser, openPage, waitIdle } from '../web/browser.ts';
+import { ARTIFACTS, colourShareOf, HAS_CHROMIUM, launchBrowser, openPage, signInFromMap, waitIdle } from '../web/browser.ts';
 import { AMBIGUOUS_TRUTH, loadAmbiguousSource, loadGcj02Batch, loadSmallFixture } from './small-fixture.ts';
 
 // Each step waits on the real server and browser; on a loaded machine (eight suites at once on
@@ -79,11 +79,7 @@ describe.skipIf(!HAS_CHROMIUM)('the review workbench in a browser', () => {
     await page.goto(`${server.url}/`);
     expect(new URL(page.url()).pathname).toBe('/map');
     await waitIdle(page, 90_000, false);
-    await page.click('#sign-in');
-    await page.fill('.yzt-signin input[name=username]', reviewer.username);
-    await page.fill('.yzt-signin input[name=password]', reviewer.password);
-    await Promise.all([page.waitForEvent('load'), page.click('.yzt-signin button[type=submit]')]);
-    await page.waitForSelector('#account-name');
+    await signInFromMap(page, reviewer);
     await page.click('#nav a[data-nav=review]');
     await ready();
     expect(new URL(page.url()).pathname).toBe('/review');

@@ -43,6 +43,18 @@ export async function waitIdle(page: Page, timeoutMs = 90_000, withStatistics = 
   return Date.now() - started;
 }
 
+/**
+ * Signs in from the map's header as a real user does: the sign-in button, the form, the page
+ * reloading as that user. Leaves the page on the map with the account shown.
+ */
+export async function signInFromMap(page: Page, user: { username: string; password: string }): Promise<void> {
+  await page.click('#sign-in');
+  await page.fill('.yzt-signin input[name=username]', user.username);
+  await page.fill('.yzt-signin input[name=password]', user.password);
+  await Promise.all([page.waitForEvent('load'), page.click('.yzt-signin button[type=submit]')]);
+  await page.waitForSelector('#account-name');
+}
+
 /** Share of pixels within `tolerance` (sum of channel differences) of a colour, decoded by the browser. */
 export async function colourShareOf(page: Page, png: Buffer, rgb: [number, number, number], tolerance = 30): Promise<number> {
   return page.evaluate(async ({ b64, rgb, tolerance }) => {

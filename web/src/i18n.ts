@@ -177,9 +177,21 @@ export function onLangChange(fn: () => void): () => void {
   return () => listeners.delete(fn);
 }
 
-export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
-  const text: string = current === 'zh' ? ZH[key] : EN[key];
+/** A message with its `{name}` placeholders filled. */
+function fill(text: string, vars: Record<string, string | number>): string {
   return text.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+}
+
+export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
+  return fill(current === 'zh' ? ZH[key] : EN[key], vars);
+}
+
+/**
+ * A screen's own words, kept beside it as key → [zh, en]: the translator of those keys, in the
+ * current language, with `{name}` placeholders as in {@link t}.
+ */
+export function phrasebook<K extends string>(words: Readonly<Record<K, readonly [zh: string, en: string]>>): (key: K, vars?: Record<string, string | number>) => string {
+  return (key, vars = {}) => fill(words[key][current === 'zh' ? 0 : 1], vars);
 }
 
 export function locale(): string {

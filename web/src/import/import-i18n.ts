@@ -3,7 +3,7 @@
  * (MAP_LAYER_SPECS), so only the readings, which have no map layer, are named here.
  */
 import { mapLayerOf, MAP_LAYER_SPECS } from '../../../geodata/model/vocabulary.ts';
-import { lang } from '../i18n.ts';
+import { lang, phrasebook } from '../i18n.ts';
 
 const WORDS = {
   'im.title': ['数据导入', 'Import data'],
@@ -44,10 +44,7 @@ const WORDS = {
 
 export type ImportKey = keyof typeof WORDS;
 
-export function ti(key: ImportKey, vars: Record<string, string | number> = {}): string {
-  const text: string = WORDS[key][lang() === 'zh' ? 0 : 1];
-  return text.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
-}
+export const ti = phrasebook<ImportKey>(WORDS);
 
 /** A layer kind's name: the map layer's (vocabulary), or the readings' own. */
 export function kindLabel(kind: string): string {

@@ -6,7 +6,7 @@
  * and offers the rejected rows as a CSV with BOM that Excel opens in Chinese.
  */
 import { API, type Answer } from '../../../geodata/model/api/index.ts';
-import { el, row } from '../quality/quality-loop-i18n.ts';
+import { el, row } from '../dom.ts';
 import { ApiError, http } from '../http.ts';
 import { attribute, fmt, onLangChange } from '../i18n.ts';
 import type { Screen } from '../shell/screen.ts';

@@ -7,7 +7,8 @@ import { API, type Answer } from '../../../geodata/model/api/index.ts';
 import { http } from '../http.ts';
 import { fmt, onLangChange } from '../i18n.ts';
 import type { Screen } from '../shell/screen.ts';
-import { el, row, tq, type LoopKey } from './quality-loop-i18n.ts';
+import { el, row } from '../dom.ts';
+import { tq, type LoopKey } from './quality-loop-i18n.ts';
 
 
 const COUNTS = ['opened', 'closed', 'open', 'overdue', 'unassigned', 'findings', 'units'] as const;

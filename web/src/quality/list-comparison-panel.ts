@@ -10,7 +10,8 @@ import { API, type Answer, type BodyInput } from '../../../geodata/model/api/ind
 import { ApiError, http } from '../http.ts';
 import { fmt, locale, onLangChange } from '../i18n.ts';
 import type { Screen } from '../shell/screen.ts';
-import { codeLabel, el, row, tq } from './quality-loop-i18n.ts';
+import { el, row } from '../dom.ts';
+import { codeLabel, tq } from './quality-loop-i18n.ts';
 
 type Outcome = 'matched' | 'ambiguous' | 'unmatched';
 type ListSummary = Answer<typeof API.quality.lists>['lists'][number];

@@ -4,7 +4,7 @@
  * (match kinds, phone and field results, decisions) have their labels in one place. Values
  * the server sends as codes are always shown through {@link codeLabel}, never raw.
  */
-import { lang } from '../i18n.ts';
+import { phrasebook } from '../i18n.ts';
 
 const WORDS = {
   'lc.title': ['名录比对', 'List comparison'],
@@ -113,28 +113,11 @@ const WORDS = {
 
 export type LoopKey = keyof typeof WORDS;
 
-export function tq(key: LoopKey, vars: Record<string, string | number> = {}): string {
-  const text: string = WORDS[key][lang() === 'zh' ? 0 : 1];
-  return text.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
-}
+export const tq = phrasebook<LoopKey>(WORDS);
 
 /** The label of a code the server sends (`decision.include`, `kind.org_code`…); — when absent. */
 export function codeLabel(group: 'outcome' | 'kind' | 'phone' | 'field' | 'decision', code: string | null | undefined): string {
   if (!code) return '—';
   const key = `${group}.${code}`;
   return key in WORDS ? tq(key as LoopKey) : code;
-}
-
-/** A small DOM helper the panels share: an element with text and attributes. */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> & { dataset?: Record<string, string> } = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const { dataset, ...rest } = props;
-  const e = Object.assign(document.createElement(tag), rest);
-  if (dataset) Object.assign(e.dataset, dataset);
-  e.append(...children);
-  return e;
-}
-
-/** A table row of plain text cells. */
-export function row(cells: readonly (string | number)[], tag: 'td' | 'th' = 'td'): HTMLTableRowElement {
-  return el('tr', {}, ...cells.map((c) => el(tag, { textContent: String(c) })));
 }

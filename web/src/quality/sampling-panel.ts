@@ -8,7 +8,8 @@ import { API, type Answer, type BodyInput } from '../../../geodata/model/api/ind
 import { ApiError, http } from '../http.ts';
 import { fmt, lang, locale, onLangChange, t, type MessageKey } from '../i18n.ts';
 import type { Screen } from '../shell/screen.ts';
-import { el, row, tq } from './quality-loop-i18n.ts';
+import { el, row } from '../dom.ts';
+import { tq } from './quality-loop-i18n.ts';
 
 type Plan = Answer<typeof API.quality.samples>['plans'][number];
 type Item = Answer<typeof API.quality.sample>['items'][number];
