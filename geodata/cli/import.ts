@@ -1,11 +1,13 @@
 import { migrate } from '../db/migrate.ts';
 import { IMPORT_USAGE, parseImportArgs, type ImportCommand } from '../import/cli-args.ts';
-import { ImportFileError, importFile } from '../import/index.ts';
+import { ImportFileError } from '../import/index.ts';
+import { importThenRefresh } from '../network/index.ts';
 import { openCliDatabase } from './open-cli-database.ts';
 
 // npm run import -- <kind> <file...>: imports one file (or one shapefile set) in one
-// transaction and prints the JSON report. Exit 0: stored; 1: rejected or unreadable; 2: the
-// embedded database is held by a running server (import through its HTTP route instead).
+// transaction, refreshes the river-network index as the HTTP import does, and prints the JSON
+// report. Exit 0: stored; 1: rejected or unreadable; 2: the embedded database is held by a
+// running server (import through its HTTP route instead).
 let command: ImportCommand;
 try {
   command = parseImportArgs(process.argv.slice(2));
@@ -21,7 +23,7 @@ const db = await openCliDatabase(
 let exitCode = 0;
 try {
   await migrate(db.pool);
-  const report = await importFile(db.pool, command.options);
+  const report = await importThenRefresh({ scoped: db.pool, owner: db.pool, national: true }, command.options);
   console.log(JSON.stringify(report, null, 2));
   if (report.rejected > 0 || report.errorCount > 0) {
     console.error(`rejected: ${report.errorCount} error(s) in ${report.rejected} row(s); nothing was stored`);

@@ -6,7 +6,7 @@ import { insertRows } from '../db/bulk-insert.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { CREDIT_CODE_CHARS, creditCodeCheckChar, creditCodeProblem } from '../model/credit-code.ts';
 import { LAYERS } from '../model/layers.ts';
-import { importCensusForm } from '../review/census-form.ts';
+import { importCensusForm } from './census-form.ts';
 import { ItemsQuery, listFindings, runReview } from '../review/index.ts';
 import { importFile } from './index.ts';
 import { countRows, featureCollection, fixtureDir } from './test-support/fixtures.ts';

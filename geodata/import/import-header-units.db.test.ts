@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
-import { importCensusForm } from '../review/census-form.ts';
+import { importCensusForm } from './census-form.ts';
 import { importFile } from './index.ts';
 import { clearTables, countRows, fixtureDir } from './test-support/fixtures.ts';
 

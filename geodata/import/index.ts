@@ -7,6 +7,7 @@ export type { ImportFormat, ImportOptions, ImportProgress, ImportReport, Repaire
 export { inspectFile, type Inspection, type KindProposal } from './inspect.ts';
 export { parseDms } from './dms.ts';
 export { mappingTargets } from './map-fields.ts';
+export { importCensusForm, type CensusFormOptions, type CensusFormReport } from './census-form.ts';
 
 /**
  * Imports a CSV, GeoJSON or shapefile into one layer in one transaction and reports what was

@@ -13,6 +13,7 @@ export {
 export { AIR_POLLUTANTS, airContributors, type AirContributor, type AirOptions, type AirPollutant, type AirStationContributors } from './air-contributors.ts';
 export { battleBasins, battleView, type BattleSection, type BattleView } from './battle-map.ts';
 export { NETWORK_KINDS, refreshAfterImport, type ImportRefresh } from './refresh-after-import.ts';
+export { importCensusFormThenRefresh, importThenRefresh, type ImportCaller, type WithNetwork } from './import-then-refresh.ts';
 export { nameReaches, resolveSource, resolveTraceStart, type NamedReach, type StartKind, type TraceStart } from './identifiers.ts';
 export { type TraceValidity } from './trace-validity.ts';
 export { orientAutomatically, type ArcRole, type AutoResult } from './auto-direction.ts';

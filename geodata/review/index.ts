@@ -6,7 +6,6 @@ export {
   type HistoryEntry, type ReviewAction, type ReviewResult,
 } from './review-actions.ts';
 export { ERROR_RATE_TARGET, qualityFigures, type QualityRow } from './quality.ts';
-export { importCensusForm, type CensusFormOptions, type CensusFormReport } from './census-form.ts';
 export { decodeOutlines, findingForMap, findingOutlines, type NearbySource } from './finding-map.ts';
 export { applyBatchAction, BatchActionBody, undoReviewAction, type BatchAction, type BatchResult } from './batch-actions.ts';
 export { addFindingComment, assignDistrict, AssignDistrictBody, CommentBody, findingComments, type FindingComment } from './review-flow.ts';

@@ -8,11 +8,10 @@ import { pipeline } from 'node:stream/promises';
 import { API } from '../../geodata/model/api/index.ts';
 import { CensusFormFields, ImportOptions, InspectFields } from '../../geodata/model/api/import.ts';
 import { sendJson } from '../send-json.ts';
-import { importFile, inspectFile } from '../../geodata/import/index.ts';
+import { inspectFile } from '../../geodata/import/index.ts';
 import { ImportJobs } from '../import-jobs.ts';
 import { isLayerKind } from '../../geodata/model/layers.ts';
-import { importCensusForm } from '../../geodata/review/census-form.ts';
-import { refreshAfterImport, refreshForCaller } from '../../geodata/network/index.ts';
+import { importCensusFormThenRefresh, importThenRefresh, type ImportCaller } from '../../geodata/network/index.ts';
 import type { AppContext } from '../app.ts';
 import { dbFor, principal, requireRole } from '../auth.ts';
 import { HttpError, invalidInput, parseInput } from '../http-errors.ts';
@@ -38,15 +37,14 @@ export function importRouter(ctx: AppContext): Router {
     await withUpload(req, ctx.config.maxUploadBytes, async ({ files, fields }) => {
       if (files.length !== 1) throw new HttpError(400, 'send exactly one CSV file as multipart field "file"');
       const options = parseInput(CensusFormFields, fields, 'field');
-      const report = await importCensusForm(dbFor(req, ctx.db.pool), {
+      const report = await importCensusFormThenRefresh(importCaller(req, ctx), {
         file: files[0]!,
         crs: options.crs,
         keepValidRows: options.keepValidRows === 'true',
         actor: principal(req).name,
       });
-      const network = await refreshForCaller(report.rowsStored > 0 ? await refreshAfterImport(ctx.db.pool, 'source') : null, dbFor(req, ctx.db.pool), principal(req).scope === '*');
       const status = report.errors.length > 0 && report.rowsStored === 0 ? 422 : 200;
-      sendJson(res.status(status), API.import.censusForm, network ? { ...report, network } : report);
+      sendJson(res.status(status), API.import.censusForm, report);
     });
   });
 
@@ -69,14 +67,11 @@ export function importRouter(ctx: AppContext): Router {
       const kind = kindField;
       const options = parseOptions(rest);
       const actor = principal(req).name;
-      const db = dbFor(req, ctx.db.pool);
-      const whole = principal(req).scope === '*';
+      const caller = importCaller(req, ctx);
       const fileName = upload.files.map((f) => basename(f)).join(', ');
       const job = jobs.start({ kind, fileName, actor }, async (onProgress) => {
         try {
-          const report = await importFile(db, { kind, files: upload.files, ...options, actor, fileName, onProgress });
-          const network = await refreshForCaller(report.rowsStored > 0 ? await refreshAfterImport(ctx.db.pool, kind) : null, db, whole);
-          return network ? { ...report, network } : report;
+          return await importThenRefresh(caller, { kind, files: upload.files, ...options, actor, fileName, onProgress });
         } finally {
           await rm(dir, { recursive: true, force: true });
         }
@@ -102,19 +97,23 @@ export function importRouter(ctx: AppContext): Router {
     if (!isLayerKind(kind)) throw new HttpError(404, `unknown import kind "${kind}"`);
     await withUpload(req, ctx.config.maxUploadBytes, async (upload) => {
       const options = parseOptions(upload.fields);
-      const report = await importFile(dbFor(req, ctx.db.pool), {
+      // River lines, outfalls, sections and sources move the network index: it is refreshed too.
+      const report = await importThenRefresh(importCaller(req, ctx), {
         kind,
         files: upload.files,
         ...options,
         actor: principal(req).name,
         fileName: upload.files.map((f) => basename(f)).join(', '),
       });
-      // River lines, outfalls, sections and sources move the network index: refresh it now.
-      const network = await refreshForCaller(report.rowsStored > 0 ? await refreshAfterImport(ctx.db.pool, kind) : null, dbFor(req, ctx.db.pool), principal(req).scope === '*');
-      sendJson(res.status(report.rejected > 0 ? 422 : 200), API.import.file, network ? { ...report, network } : report);
+      sendJson(res.status(report.rejected > 0 ? 422 : 200), API.import.file, report);
     });
   });
   return router;
+}
+
+/** The request's admin as an importer: rows written in its scope, the network refreshed as the owner. */
+function importCaller(req: Request, ctx: AppContext): ImportCaller {
+  return { scoped: dbFor(req, ctx.db.pool), owner: ctx.db.pool, national: principal(req).scope === '*' };
 }
 
 /** Streams the upload into a temporary folder, runs `use`, and removes the folder. */

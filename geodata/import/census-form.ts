@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type pg from 'pg';
-import { importFile, type ImportReport, type RowError } from '../import/index.ts';
-import type { CreditCodeToReview, UnitConversion } from '../import/types.ts';
-import { decodeBytes, isValidUtf8File } from '../import/decode-text.ts';
+import { runImport } from './run-import.ts';
+import type { CreditCodeToReview, ImportReport, RowError, UnitConversion } from './types.ts';
+import { decodeBytes, isValidUtf8File } from './decode-text.ts';
 import { exportToBuffer } from '../export/index.ts';
 
 /**
@@ -55,7 +55,7 @@ export async function importCensusForm(pool: pg.Pool, options: CensusFormOptions
     const run = (lines: number[]) => {
       const path = join(dir, basename(options.file));
       writeFileSync(path, toCsv([header, ...lines.map((l) => rows[l - 2]!)]));
-      return importFile(pool, { kind: 'source', files: [path], actor: options.actor, defaults: { entered_crs: options.crs }, fileName: basename(options.file) });
+      return runImport(pool, { kind: 'source', files: [path], actor: options.actor, defaults: { entered_crs: options.crs }, fileName: basename(options.file) });
     };
     let kept = rows.map((_, i) => i + 2);
     if (!options.keepValidRows) {

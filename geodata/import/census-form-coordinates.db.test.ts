@@ -1,10 +1,10 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
-import { importFile } from '../import/index.ts';
-import { countRows, fixtureDir, seedNanshanZone } from '../import/test-support/fixtures.ts';
+import { importFile } from './index.ts';
+import { countRows, fixtureDir, seedNanshanZone } from './test-support/fixtures.ts';
 import { importCensusForm } from './census-form.ts';
-import { ItemsQuery, listFindings, runReview } from './index.ts';
+import { ItemsQuery, listFindings, runReview } from '../review/index.ts';
 
 /**
  * Issue 14, item 6, through the census-form import (POST /api/import/census_form): swapped,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { creditCodeCheckChar } from '../../geodata/model/credit-code.ts';
-import { importCensusForm } from '../../geodata/review/census-form.ts';
+import { importCensusForm } from '../../geodata/import/census-form.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const body = '91440300MA5D' + 'ABCDE';
