@@ -103,7 +103,7 @@ export async function runSearch(pool: pg.Pool, sql: string, text: string, limit:
   const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const { rows } = await pool.query<SearchRow>(sql, [q, pattern, limit]);
   return rows
-    .sort((a, b) => a.rank - b.rank || LAYER_ORDER.indexOf(a.layer) - LAYER_ORDER.indexOf(b.layer))
+    .sort((a, b) => a.rank - b.rank || LAYER_RANK[a.layer] - LAYER_RANK[b.layer])
     .slice(0, limit)
     .map((r) => ({
       layer: r.layer,
@@ -116,7 +116,10 @@ export async function runSearch(pool: pg.Pool, sql: string, text: string, limit:
     }));
 }
 
-const LAYER_ORDER: FeatureLayer[] = ['source', 'section', 'air_station', 'outfall', 'census_zone', 'division', 'basin', 'river_reach'];
+/** Among equally good hits, what a census user most often looks for comes first. Keyed by every kind, so a new one must be ranked. */
+const LAYER_RANK: Readonly<Record<FeatureLayer, number>> = {
+  source: 0, section: 1, air_station: 2, outfall: 3, census_zone: 4, division: 5, basin: 6, river_reach: 7,
+};
 
 interface SearchRow {
   layer: FeatureLayer;

@@ -5,7 +5,7 @@ import { CHECK_CODES } from '../review/check-catalog.ts';
 import { TILE_LAYERS } from '../../tiles/tile-layers.ts';
 import { GBT4754 } from './industry-classes.ts';
 import {
-  AIR_POLLUTANTS, DIVISION_LEVELS, MAP_LAYER_IDS, MAP_LAYER_SPECS, POLLUTANTS, REVIEW_STATUSES, SOURCE_STATUSES, SOURCE_TYPES,
+  AIR_POLLUTANTS, DIVISION_LEVELS, MAP_LAYER_IDS, MAP_LAYER_SPECS, POLLUTANTS, RECORD_KINDS, REVIEW_STATUSES, SOURCE_STATUSES, SOURCE_TYPES,
   WATER_POLLUTANTS,
 } from './vocabulary.ts';
 
@@ -20,6 +20,7 @@ const LISTS: readonly { name: string; codes: readonly string[]; home: string }[]
   { name: 'review statuses', codes: REVIEW_STATUSES, home: 'geodata/model/vocabulary.ts' },
   { name: 'division levels', codes: DIVISION_LEVELS, home: 'geodata/model/vocabulary.ts' },
   { name: 'map layer ids', codes: MAP_LAYER_IDS, home: 'geodata/model/vocabulary.ts' },
+  { name: 'record kinds', codes: RECORD_KINDS, home: 'geodata/model/vocabulary.ts' },
   // The checks' catalogue is pure data too; it stays beside the checks that use it.
   { name: 'check codes', codes: CHECK_CODES, home: 'geodata/review/check-catalog.ts' },
 ];

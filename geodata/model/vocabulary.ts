@@ -152,6 +152,25 @@ export const DIVISION_LEVELS: Codes<DivisionLevel> = codesOf(DIVISION_LEVEL_SPEC
 /** A stored record kind: the table and the feature-detail / import kind (`/api/explore/feature/river_reach/7`). */
 export type RecordKind = 'source' | 'census_zone' | 'division' | 'basin' | 'river_reach' | 'outfall' | 'section' | 'air_station';
 
+export interface RecordKindSpec extends Named<RecordKind> {
+  /** Whether storing such records moves the river network or what sits on it (a refresh follows the import). */
+  readonly onNetwork: boolean;
+}
+
+/** One feature's kind by name (a search hit, a popup's title): singular, where a map layer's name is plural. */
+export const RECORD_KIND_SPECS: readonly RecordKindSpec[] = [
+  { code: 'source', zh: '污染源', en: 'Source', onNetwork: true },
+  { code: 'census_zone', zh: '普查小区', en: 'Census zone', onNetwork: false },
+  { code: 'division', zh: '行政区划', en: 'Division', onNetwork: false },
+  { code: 'outfall', zh: '入河排污口', en: 'Outfall', onNetwork: true },
+  { code: 'river_reach', zh: '河段', en: 'River reach', onNetwork: true },
+  { code: 'basin', zh: '流域', en: 'Basin', onNetwork: false },
+  { code: 'section', zh: '水质断面', en: 'Water section', onNetwork: true },
+  { code: 'air_station', zh: '空气站', en: 'Air station', onNetwork: false },
+];
+
+export const RECORD_KINDS: Codes<RecordKind> = codesOf(RECORD_KIND_SPECS);
+
 export type MapLayerId = 'sources' | 'census_zones' | 'divisions' | 'outfalls' | 'river_reaches' | 'basins' | 'sections' | 'air_stations';
 
 export interface MapLayerSpec extends Named<MapLayerId> {

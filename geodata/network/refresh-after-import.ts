@@ -2,12 +2,13 @@ import type pg from 'pg';
 import { buildRiverNetwork, type NetworkReport } from './build-network.ts';
 import { linkNetwork, type LinkReport } from './link-network.ts';
 import { loadStatements } from '../db/sql-statements.ts';
+import { RECORD_KIND_SPECS } from '../model/vocabulary.ts';
 
 // The fixed statements of this file, by name, in refresh-after-import.sql beside it.
 const FIXED_SQL = loadStatements(new URL('./refresh-after-import.sql', import.meta.url), ['select_river_reach', 'select_network_reach']);
 
 /** Layers whose import changes the network or what sits on it. */
-export const NETWORK_KINDS: ReadonlySet<string> = new Set(['river_reach', 'outfall', 'section', 'source']);
+export const NETWORK_KINDS: ReadonlySet<string> = new Set(RECORD_KIND_SPECS.filter((r) => r.onNetwork).map((r) => r.code));
 
 export interface ImportRefresh {
   build: NetworkReport | null;

@@ -1,7 +1,7 @@
 /** The two UI languages: 简体中文 (default) and English. Map labels stay the data's own names. */
 import {
-  DIVISION_LEVEL_SPECS, MAP_LAYER_SPECS, POLLUTANT_SPECS, SOURCE_STATUS_SPECS, SOURCE_TYPE_SPECS,
-  type MapLayerId, type Pollutant, type SourceType,
+  DIVISION_LEVEL_SPECS, MAP_LAYER_SPECS, POLLUTANT_SPECS, RECORD_KIND_SPECS, SOURCE_STATUS_SPECS, SOURCE_TYPE_SPECS,
+  type MapLayerId, type Pollutant, type RecordKind, type SourceType,
 } from '../../geodata/model/vocabulary.ts';
 
 export type Lang = 'zh' | 'en';
@@ -23,9 +23,7 @@ const ZH_OWN = {
   listTruncated: '仅列出前 {n} 个', distance: '距离', radius: '半径', details: '详细信息',
   settings: '设置', basemapUrl: '在线底图 XYZ 地址（如天地图，需填写密钥）', save: '保存', noResults: '无结果',
   name: '名称', code: '代码', value: '数值', area: '面积',
-  'layerName.source': '污染源', 'layerName.source_id': '污染源', 'layerName.census_zone': '普查小区', 'layerName.division': '行政区划',
-  'layerName.outfall': '入河排污口', 'layerName.river_reach': '河段', 'layerName.basin': '流域', 'layerName.section': '水质断面',
-  'layerName.air_station': '空气站',
+  'layerName.source_id': '污染源',
   'nav.map': '地图', 'nav.review': '审核', 'nav.quality': '质量', 'nav.import': '导入', 'nav.battle': '挂图作战', 'nav.admin': '用户',
   'shell.loadFailed': '页面加载失败：{error}',
   'status.open': '待审核', 'status.accepted': '已接受', 'status.fixed': '已修正', 'status.field_check': '现场核实',
@@ -58,13 +56,14 @@ const ZH_OWN = {
   'png.export': '导出图片', 'png.title': '标题', 'png.width': '宽', 'png.height': '高', 'png.northArrow': '北', 'png.ownData': '底图与数据：本系统数据库',
 } as const;
 
-type VocabularyKey = `layer.${MapLayerId}` | `type.${SourceType}` | `pol.${Pollutant}`;
+type VocabularyKey = `layer.${MapLayerId}` | `layerName.${RecordKind}` | `type.${SourceType}` | `pol.${Pollutant}`;
 export type MessageKey = keyof typeof ZH_OWN | VocabularyKey;
 
 /** Names of layers, source types and pollutants, from the shared vocabulary. */
 function vocabulary(lang: Lang): Record<VocabularyKey, string> {
   return Object.fromEntries([
     ...MAP_LAYER_SPECS.map((l) => [`layer.${l.code}`, l[lang]]),
+    ...RECORD_KIND_SPECS.map((r) => [`layerName.${r.code}`, r[lang]]),
     ...SOURCE_TYPE_SPECS.map((s) => [`type.${s.code}`, s[lang]]),
     ...POLLUTANT_SPECS.map((p) => [`pol.${p.code}`, p[lang]]),
   ]) as Record<VocabularyKey, string>;
@@ -90,9 +89,7 @@ const EN: Record<MessageKey, string> = {
   listTruncated: 'First {n} listed', distance: 'Distance', radius: 'Radius', details: 'Details',
   settings: 'Settings', basemapUrl: 'Online base map XYZ URL (e.g. Tianditu with your key)', save: 'Save', noResults: 'No results',
   name: 'Name', code: 'Code', value: 'Value', area: 'Area',
-  'layerName.source': 'Source', 'layerName.source_id': 'Source', 'layerName.census_zone': 'Census zone', 'layerName.division': 'Division',
-  'layerName.outfall': 'Outfall', 'layerName.river_reach': 'River reach', 'layerName.basin': 'Basin', 'layerName.section': 'Water section',
-  'layerName.air_station': 'Air station',
+  'layerName.source_id': 'Source',
   'nav.map': 'Map', 'nav.review': 'Review', 'nav.quality': 'Quality', 'nav.import': 'Import', 'nav.battle': 'Battle map', 'nav.admin': 'Users',
   'shell.loadFailed': 'The page failed to load: {error}',
   'status.open': 'Open', 'status.accepted': 'Accepted', 'status.fixed': 'Fixed', 'status.field_check': 'Field check',

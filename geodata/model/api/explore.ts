@@ -1,14 +1,13 @@
 import { z } from 'zod';
-import { POLLUTANTS, type RecordKind } from '../vocabulary.ts';
+import { POLLUTANTS, RECORD_KINDS, type RecordKind } from '../vocabulary.ts';
 import { Bbox, route } from './contract.ts';
 import { EXPORT_FORMATS, SHAPEFILE_ENCODINGS } from '../export-formats.ts';
 
 /** /api/explore: search, statistics, drawn-area queries, feature details and exports (server/routes/explore.ts). */
 
-const RECORD_KINDS = ['source', 'census_zone', 'division', 'outfall', 'river_reach', 'basin', 'section', 'air_station'] as const satisfies readonly RecordKind[];
 /** `source_id` finds a source by its internal id, which is the feature id in the tiles. */
-export const FEATURE_LAYERS = ['source', 'source_id', 'census_zone', 'division', 'outfall', 'river_reach', 'basin', 'section', 'air_station'] as const satisfies readonly (RecordKind | 'source_id')[];
-export type DetailLayer = (typeof FEATURE_LAYERS)[number];
+export type DetailLayer = RecordKind | 'source_id';
+export const FEATURE_LAYERS: readonly [DetailLayer, ...DetailLayer[]] = [...RECORD_KINDS, 'source_id'];
 
 // ---------- requests ----------
 
