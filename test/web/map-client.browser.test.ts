@@ -199,6 +199,12 @@ describe.skipIf(!HAS_CHROMIUM)('the map client in a browser, on the demo region'
     expect(shown).toBe(expected.statistics.count);
     expect(shown).toBeGreaterThan(0);
     expect(await page.locator('table[data-table=area-sources] tr').count()).toBe(Math.min(100, shown));
+    // The panel's area (turf, on the sphere) against PostGIS on the WGS-84 ellipsoid: within 0.5 %.
+    const km2 = Number(await page.locator('[data-testid=area-total]').getAttribute('data-area-km2'));
+    const { rows: [postgis] } = await server.db.pool.query<{ km2: number }>(
+      `SELECT ST_Area(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)::geography) / 1e6 AS km2`, [JSON.stringify({ type: 'Polygon', coordinates: [ring] })]);
+    expect(Math.abs(km2 / postgis!.km2 - 1)).toBeLessThan(0.005);
+    expect(await page.locator('[data-testid=area-total]').textContent()).toContain('km²');
     const download = page.waitForEvent('download');
     await page.locator('button[data-action=export-csv]').click();
     const file = await (await download).path();

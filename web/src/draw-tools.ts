@@ -1,3 +1,4 @@
+import turfArea from '@turf/area';
 import turfCircle from '@turf/circle';
 import turfDistance from '@turf/distance';
 import turfLength from '@turf/length';
@@ -127,6 +128,11 @@ export function distance(a: [number, number], b: [number, number]): number {
 export function pathLength(points: [number, number][]): number {
   if (points.length < 2) return 0;
   return turfLength({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: points } }, { units: 'meters' });
+}
+
+/** The drawn area's size in square metres, as drawn (a circle as its 64-sided polygon), on the sphere (turf). */
+export function areaSquareMetres(area: Area): number {
+  return turfArea(areaFeature(area));
 }
 
 function areaFeature(area: Area): GeoJSON.Feature {

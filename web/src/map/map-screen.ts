@@ -8,7 +8,7 @@ import { baseStyle, LABEL_FONT, MAPLIBRE_LAYERS, OPACITY_PROPS } from '../basema
 import { exportCredit, loadBasemap, mapCredit, tiandituOf } from '../basemap-tianditu.ts';
 import { askedSize, exportMapPng, legendFromPanel, saveBlob } from '../map-export.ts';
 import { buildDataLayers, pickedFeature, type Highlight, type SectionStatus, type StationStatus } from '../data-layers.ts';
-import { DrawTools } from '../draw-tools.ts';
+import { areaSquareMetres, DrawTools } from '../draw-tools.ts';
 import { attribute, attributeOrder, fmt, fmtTonnes, lang, onLangChange, setLang, t, type MessageKey } from '../i18n.ts';
 import { renderFilterPanel, renderLayerPanel, renderLegend } from '../panels.ts';
 import { API } from '../../../geodata/model/api/index.ts';
@@ -505,6 +505,9 @@ async function mountMap(disposed: () => boolean): Promise<() => void> {
     total.dataset.testid = 'area-total';
     total.dataset.count = String(result.statistics.count);
     if (area.kind === 'circle') total.append(el('small', ` · ${t('radius')} ${fmt(area.radius / 1000, 2)} km`));
+    const km2 = areaSquareMetres(area) / 1e6;
+    total.dataset.areaKm2 = String(km2);
+    total.append(el('small', ` · ${t('areaSize')} ${fmt(km2, km2 < 10 ? 2 : 1)} km²`));
     const em = el('table');
     em.className = 'numbers';
     for (const [p, v] of Object.entries(result.statistics.emissions)) {
