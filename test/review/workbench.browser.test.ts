@@ -289,7 +289,9 @@ describe.skipIf(!HAS_CHROMIUM)('the review workbench in a browser', () => {
     const raw = [...CHECK_CODES, 'field_check', 'open', 'accepted'].filter((c) => new RegExp(`(^|[^\\w-])${c}([^\\w-]|$)`).test(text));
     expect(raw).toEqual([]);
     expect(text).toContain('Outside the declared census zone');
-    expect(text).not.toMatch(/待审核|已修正|现场核实|接受现状|全部检查项|检查完成|误作/);
+    expect(text).not.toMatch(/待审核|已修正|现场核实|接受现状|全部检查项|检查完成|误作|已分派/);
+    // A message shown before the switch follows it too (the district assignment's count).
+    expect(await page.locator('#assign-message').textContent()).toMatch(/^\d+ assigned$/);
     await page.click('#lang-switch');
   });
 

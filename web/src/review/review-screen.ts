@@ -355,17 +355,27 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
     }
   }
 
+  // The last assignment's count, so its message follows a language switch.
+  let assigned: number | null = null;
+  function sayAssigned(): void {
+    if (assigned === null) return;
+    const msg = q('#assign-message');
+    msg.textContent = t('review.assigned', { n: fmt(assigned, 0) });
+    msg.className = 'ok';
+  }
+
   async function assign(): Promise<void> {
     const division = q<HTMLInputElement>('#assign-division').value.trim();
     const to = q<HTMLInputElement>('#assign-to').value.trim();
     const msg = q('#assign-message');
     try {
       const r = await reviewApi.assignDistrict(division, to);
-      msg.textContent = t('review.assigned', { n: fmt(r.assigned, 0) });
-      msg.className = 'ok';
+      assigned = r.assigned;
+      sayAssigned();
       store.dispatch(listChanged);
       await loadList(true);
     } catch (err) {
+      assigned = null;
       msg.textContent = (err as Error).message;
       msg.className = 'bad';
     }
@@ -539,7 +549,7 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
     if (s.item !== prev.item && s.item !== null) track(open(s.item));
     if (s.selection !== prev.selection) { renderCounts(); list.redraw(); }
   });
-  const offLang = onLangChange(() => { renderChrome(); void drawMap(); void renderHistory(); history.replaceState(null, '', `${location.pathname}${encodeReview(store.get(), lang())}`); });
+  const offLang = onLangChange(() => { renderChrome(); sayAssigned(); void drawMap(); void renderHistory(); history.replaceState(null, '', `${location.pathname}${encodeReview(store.get(), lang())}`); });
 
   for (const el of container.querySelectorAll<HTMLSelectElement | HTMLInputElement>('[data-filter]')) {
     el.addEventListener('change', () => store.dispatch(setFilter, el.dataset.filter as keyof ReviewFilters, el.value.trim()));
