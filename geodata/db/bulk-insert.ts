@@ -25,6 +25,56 @@ export async function insertRows(
   return result.rowCount ?? 0;
 }
 
+/**
+ * Writes rows over the stored rows with the same key (an import's onExisting 'replace'): every
+ * layer column takes the file's value and import_batch the new batch; the row keeps its id, so
+ * what refers to it (findings, the edit log) stays attached. Same unnest statement as insertRows.
+ */
+export async function replaceRows(
+  client: ClientBase,
+  layer: LayerSpec,
+  keys: readonly string[],
+  rows: readonly Row[],
+  importBatch: number,
+  fromProj: string | null = null,
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const { sql, params } = buildReplace(layer, keys, rows, importBatch, fromProj);
+  const result = await client.query(sql, params);
+  return result.rowCount ?? 0;
+}
+
+export function buildReplace(layer: LayerSpec, keys: readonly string[], rows: readonly Row[], importBatch: number, fromProj: string | null = null) {
+  const { params, unnestArgs, selects } = columnSelects(layer, rows, fromProj);
+  const names = layer.columns.map((c) => escapeIdentifier(c.name));
+  const aliases = unnestArgs.map((_, i) => `c${i + 1}`);
+  const sets = names.map((n) => `${n} = v.${n}`);
+  sets.push(`import_batch = ${Math.trunc(importBatch)}`);
+  const on = keys.map((k) => `t.${escapeIdentifier(k)} = v.${escapeIdentifier(k)}`).join(' AND ');
+  const sql =
+    `UPDATE ${escapeIdentifier(layer.table)} AS t SET ${sets.join(', ')} ` +
+    `FROM (SELECT ${selects.map((s, i) => `${s} AS ${names[i]}`).join(', ')} FROM unnest(${unnestArgs.join(', ')}) AS u(${aliases.join(', ')})) AS v ` +
+    `WHERE ${on}`;
+  return { sql, params };
+}
+
+function columnSelects(layer: LayerSpec, rows: readonly Row[], fromProj: string | null) {
+  const params: unknown[] = [];
+  if (fromProj !== null) params.push(fromProj);
+  const transform = (g: string) => (fromProj === null ? `ST_SetSRID(${g}, 4326)` : `ST_Transform(${g}, $1::text, 4326)`);
+  const unnestArgs: string[] = [];
+  const selects: string[] = [];
+  for (const column of layer.columns) {
+    const p = columnParam(column, rows, unnestArgs.length, transform);
+    for (let i = 0; i < p.arrays.length; i++) {
+      params.push(p.arrays[i]!);
+      unnestArgs.push(`$${params.length}::${p.casts[i]}[]`);
+    }
+    selects.push(p.select);
+  }
+  return { params, unnestArgs, selects };
+}
+
 interface Param {
   arrays: unknown[][];
   casts: string[];
@@ -32,22 +82,9 @@ interface Param {
 }
 
 export function buildInsert(layer: LayerSpec, rows: readonly Row[], importBatch: number | null, fromProj: string | null = null) {
-  const params: unknown[] = [];
   // The definition travels as the first parameter; a transformed geometry is SRID 4326.
-  if (fromProj !== null) params.push(fromProj);
-  const transform = (g: string) => (fromProj === null ? `ST_SetSRID(${g}, 4326)` : `ST_Transform(${g}, $1::text, 4326)`);
-  const unnestArgs: string[] = [];
-  const selects: string[] = [];
-  const targets: string[] = [];
-  for (const column of layer.columns) {
-    const p = columnParam(column, rows, unnestArgs.length, transform);
-    for (let i = 0; i < p.arrays.length; i++) {
-      params.push(p.arrays[i]!);
-      unnestArgs.push(`$${params.length}::${p.casts[i]}[]`);
-    }
-    targets.push(escapeIdentifier(column.name));
-    selects.push(p.select);
-  }
+  const { params, unnestArgs, selects } = columnSelects(layer, rows, fromProj);
+  const targets = layer.columns.map((c) => escapeIdentifier(c.name));
   targets.push('import_batch');
   selects.push(importBatch === null ? 'NULL::bigint' : String(Math.trunc(importBatch)));
   const aliases = unnestArgs.map((_, i) => `c${i + 1}`);

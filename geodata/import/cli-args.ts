@@ -1,5 +1,5 @@
 import { isLayerKind } from '../model/layers.ts';
-import type { ImportFormat, ImportOptions } from './types.ts';
+import { ON_EXISTING, type ImportFormat, type ImportOptions, type OnExisting } from './types.ts';
 
 export interface ImportCommand {
   readonly options: ImportOptions;
@@ -19,6 +19,8 @@ export const IMPORT_USAGE = `usage: npm run import -- <kind> <file...> [options]
   --srid 4547                      the coordinate system (EPSG code) when the file has no .prj / crs
   --towgs84 dx,dy,dz,rx,ry,rz,ds   7-parameter transformation for a Xian 80 / Beijing 54 file
   --match-stations-within 500      readings: join each to the stored station within 500 m of its lon/lat
+  --on-existing refuse|skip|replace  a row whose key is stored: an error (default), left, or written over
+  --keep-valid-rows                store the valid rows of a file with errors (default: nothing)
   --actor name                     recorded in import_batch (default: $USER)
   --batch-size n                   rows per INSERT
   --schema name                    database schema (default: $YZT_DB_SCHEMA or yzt)`;
@@ -31,6 +33,7 @@ export function parseImportArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
   let format: ImportFormat | undefined, encoding: string | undefined, schema: string | undefined;
   let sheet: string | undefined;
   let srid: string | undefined, towgs84: string | undefined, matchStationsWithinM: number | undefined;
+  let onExisting: OnExisting | undefined, keepValidRows = false;
   let rowNumberAs: ImportOptions['rowNumberAs'], repairGeometry: boolean | undefined, actor: string | undefined, batchSize: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -73,6 +76,13 @@ export function parseImportArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
         rowNumberAs = eq === -1 ? { column: v } : { column: v.slice(0, eq), prefix: v.slice(eq + 1) };
         break;
       }
+      case '--on-existing': {
+        const v = value();
+        if (!(ON_EXISTING as readonly string[]).includes(v)) throw new Error(`--on-existing must be ${ON_EXISTING.join(', ')}, not ${v}`);
+        onExisting = v as OnExisting;
+        break;
+      }
+      case '--keep-valid-rows': keepValidRows = true; break;
       case '--batch-size': {
         batchSize = Number(value());
         if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('--batch-size must be a positive whole number');
@@ -94,6 +104,8 @@ export function parseImportArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
       ...(srid !== undefined && { srid }),
       ...(towgs84 !== undefined && { towgs84 }),
       ...(matchStationsWithinM !== undefined && { matchStationsWithinM }),
+      ...(onExisting !== undefined && { onExisting }),
+      ...(keepValidRows && { keepValidRows }),
       actor: actor ?? `cli:${env.USER ?? env.USERNAME ?? 'unknown'}`,
     },
   };

@@ -165,7 +165,7 @@ describe('import rejections: nothing of a bad file is stored', () => {
     const first = await importFile(db.pool, { kind: 'source', files: [files.file('first.csv', csv(['S1,a,industrial,113,23', 'S2,b,industrial,113,23']))], actor: 'test' });
     expect(first.rowsStored).toBe(2);
     const second = await importFile(db.pool, { kind: 'source', files: [files.file('second.csv', csv(['S3,c,industrial,113,23', 'S2,d,industrial,113,23']))], actor: 'test' });
-    expect(second.errors).toEqual([expect.objectContaining({ line: 3, field: 'census_id', reason: 'census_id S2 is already stored' })]);
+    expect(second.errors).toEqual([expect.objectContaining({ line: 3, field: 'census_id', reason: 'census_id S2 is already stored; import with onExisting=replace to write over it or onExisting=skip to leave it' })]);
     expect((await db.pool.query(`SELECT census_id, name FROM source ORDER BY census_id`)).rows).toEqual([
       { census_id: 'S1', name: 'a' },
       { census_id: 'S2', name: 'b' },

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { escapeIdentifier } from 'pg';
 import type pg from 'pg';
 import { refusalOf } from '../db/database-refusal.ts';
-import { insertRows } from '../db/bulk-insert.ts';
+import { insertRows, replaceRows } from '../db/bulk-insert.ts';
 import { isLayerKind, LAYERS, type LayerSpec, type Row } from '../model/layers.ts';
 import { coerceRow, makeRowPlan, placeable, type RowPlan } from './coerce-row.ts';
 import { CreditCodeReview } from './credit-code-review.ts';
@@ -16,6 +16,7 @@ import { openXlsx } from './read-xlsx.ts';
 import { joinByPosition, unknownStationCodes } from './reading-stations.ts';
 import { LONLAT, resolveCrs, type SourceCrs } from './source-crs.ts';
 import {
+  deleteBatchRows,
   emptyGeometries,
   invalidGeometries,
   keyColumns,
@@ -35,6 +36,8 @@ import {
   type ImportOptions,
   type ImportReport,
   type LineUnit,
+  type OnExisting,
+  ON_EXISTING,
   type OpenedReader,
   type ReadCounter,
   type RepairedGeometry,
@@ -114,6 +117,12 @@ class ImportRun {
   private rejectedRows = 0;
   private rowsRead = 0;
   private rowsStored = 0;
+  private rowsReplaced = 0;
+  private rowsSkipped = 0;
+  /** Keys written over stored rows: their old rows are gone, so a bad one cannot just be deleted. */
+  private readonly replacedKeys = new Set<string>();
+  private readonly onExisting: OnExisting;
+  private readonly keepValid: boolean;
   private toReview = 0;
   /** Source imports only: credit codes stored for review. */
   private readonly credit: CreditCodeReview | null;
@@ -141,6 +150,12 @@ class ImportRun {
     private readonly counter: ReadCounter,
   ) {
     this.keys = keyColumns(layer);
+    const onExisting = options.onExisting ?? 'refuse';
+    if (!ON_EXISTING.includes(onExisting)) {
+      throw new ImportFileError(`onExisting must be one of ${ON_EXISTING.join(', ')}; got "${String(onExisting)}"`);
+    }
+    this.onExisting = onExisting;
+    this.keepValid = options.keepValidRows === true;
     this.batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
     this.credit = layer.columns.some((c) => c.name === 'credit_code') ? new CreditCodeReview() : null;
     const tolerance = options.matchStationsWithinM;
@@ -229,6 +244,7 @@ class ImportRun {
   /** Validity check, then COMMIT with rows_stored or ROLLBACK; the batch id when committed. */
   async finish(): Promise<number | null> {
     if (!this.failed && this.layer.geometry && this.rowsStored > 0) await this.checkGeometries();
+    if (this.keepValid && this.replacedBadly) this.failed = true;
     if (this.failed) {
       await this.client.query('ROLLBACK');
       this.rowsStored = 0;
@@ -248,15 +264,37 @@ class ImportRun {
       this.repaired = repaired
         .map((r) => ({ line: lineOf(r.key), at: this.at(lineOf(r.key)), key: keyText(this.keys, r.row), reason: r.reason }))
         .sort((a, b) => a.line - b.line);
-      for (const key of await emptyGeometries(this.client, this.layer, this.keys, this.batchId)) {
+      const empty = await emptyGeometries(this.client, this.layer, this.keys, this.batchId);
+      for (const key of empty) {
         this.reject(lineOf(key), [{ field: column.name, reason: `the invalid polygon has no area left after repair (${this.keys[0]} ${key})` }]);
       }
+      await this.dropBadRows(empty);
     }
-    const invalid = await invalidGeometries(this.client, this.layer, this.keys, this.batchId, MAX_REPORTED_ERRORS);
+    // With keepValidRows every bad geometry must be found and dropped, not only the first ones.
+    const invalid = await invalidGeometries(this.client, this.layer, this.keys, this.batchId, this.keepValid ? Number.MAX_SAFE_INTEGER : MAX_REPORTED_ERRORS);
     for (const bad of invalid.sort((a, b) => lineOf(a.key) - lineOf(b.key))) {
       const hint = column.type === 'polygon' && this.options.repairGeometry === false ? '; leave out repairGeometry=false to have it repaired (ST_MakeValid)' : '';
       this.reject(lineOf(bad.key), [{ field: column.name, reason: `invalid ${column.type}: ${bad.reason} (${keyText(this.keys, bad.row)})${hint}` }]);
     }
+    await this.dropBadRows(invalid.map((b) => b.key));
+  }
+
+  private replacedBadly = false;
+
+  /**
+   * keepValidRows: rows whose geometry proved bad after writing leave the batch. A row that was
+   * written over a stored one cannot leave without losing the stored row, so then the whole
+   * import is rolled back instead (finish), with the reason in the report.
+   */
+  private async dropBadRows(keys: readonly string[]): Promise<void> {
+    if (!this.keepValid || keys.length === 0) return;
+    const replaced = keys.filter((k) => this.replacedKeys.has(k));
+    if (replaced.length > 0) {
+      this.replacedBadly = true;
+      this.reject(this.keyLines.get(replaced[0]!) ?? 0, [{ field: this.layer.geometry ?? '(row)', reason: `would replace the stored row with a bad geometry, so nothing was stored (keepValidRows keeps only rows it can leave out); fix the geometry or import with onExisting=skip` }]);
+      return;
+    }
+    this.rowsStored -= await deleteBatchRows(this.client, this.layer, this.keys, this.batchId, keys);
   }
 
   report(about: Pick<ImportReport, 'format' | 'fileName' | 'encoding' | 'sheet' | 'batchId' | 'elapsedMs'>): ImportReport {
@@ -265,6 +303,8 @@ class ImportRun {
       ...about,
       rowsRead: this.rowsRead,
       rowsStored: this.rowsStored,
+      rowsReplaced: this.failed ? 0 : this.rowsReplaced,
+      rowsSkipped: this.rowsSkipped,
       coordinatesToReview: this.failed ? 0 : this.toReview,
       ...(this.credit && { creditCodesToReview: this.credit.summary(this.failed) }),
       rejected: this.rejectedRows,
@@ -291,22 +331,39 @@ class ImportRun {
     // the transaction usable so the rows at fault can be named.
     await this.client.query('SAVEPOINT import_batch_rows');
     try {
-      const clashes = this.tableWasEmpty ? new Set<string>() : await storedKeys(this.client, this.layer, this.keys, batch.map((p) => p.row));
-      if (clashes.size > 0) {
-        for (const p of batch) {
-          if (clashes.has(keyOf(this.keys, p.row))) {
-            this.reject(p.line, [{ field: this.keys.join('+'), reason: `${keyText(this.keys, p.row)} is already stored` }]);
-          }
+      const { fresh, stored } = await this.splitStored(batch);
+      if (stored.length > 0 && this.onExisting === 'refuse') {
+        for (const p of stored) {
+          this.reject(p.line, [{ field: this.keys.join('+'), reason: `${keyText(this.keys, p.row)} is already stored; import with onExisting=replace to write over it or onExisting=skip to leave it` }]);
         }
-      } else {
-        this.rowsStored += await insertRows(this.client, this.layer, batch.map((p) => p.row), this.batchId, this.crs?.proj ?? null);
       }
+      if (!this.failed) await this.write(fresh, this.onExisting === 'replace' ? stored : []);
       await this.client.query('RELEASE SAVEPOINT import_batch_rows');
     } catch (err) {
       await this.client.query('ROLLBACK TO SAVEPOINT import_batch_rows');
       await this.locateFailure(batch, err);
     }
     this.settled += batch.length;
+  }
+
+  /** The batch's rows whose key is not stored yet, and those whose key is (skipped ones counted). */
+  private async splitStored(batch: readonly PendingRow[]): Promise<{ fresh: PendingRow[]; stored: PendingRow[] }> {
+    if (this.tableWasEmpty) return { fresh: [...batch], stored: [] };
+    const clashes = await storedKeys(this.client, this.layer, this.keys, batch.map((p) => p.row));
+    const fresh: PendingRow[] = [], stored: PendingRow[] = [];
+    for (const p of batch) (clashes.has(keyOf(this.keys, p.row)) ? stored : fresh).push(p);
+    if (this.onExisting === 'skip') this.rowsSkipped += stored.length;
+    return { fresh, stored };
+  }
+
+  private async write(fresh: readonly PendingRow[], replace: readonly PendingRow[]): Promise<void> {
+    const proj = this.crs?.proj ?? null;
+    this.rowsStored += await insertRows(this.client, this.layer, fresh.map((p) => p.row), this.batchId, proj);
+    if (replace.length === 0) return;
+    const replaced = await replaceRows(this.client, this.layer, this.keys, replace.map((p) => p.row), this.batchId, proj);
+    for (const p of replace) this.replacedKeys.add(keyOf(this.keys, p.row));
+    this.rowsReplaced += replaced;
+    this.rowsStored += replaced;
   }
 
   /**
@@ -345,23 +402,35 @@ class ImportRun {
 
   /** A batch the database refused: insert its rows one by one to name the lines at fault. */
   private async locateFailure(batch: readonly PendingRow[], batchError: unknown): Promise<void> {
+    // The batch's writes were rolled back; its rows go one by one (stored keys split again,
+    // since a row is written or replaced as the batch would have). With keepValidRows every
+    // good row is kept; otherwise the first ten bad ones are named and nothing is kept anyway.
+    const { stored } = await this.splitStored(batch);
+    if (this.onExisting === 'skip') this.rowsSkipped -= stored.length;
+    const before = this.rowsStored;
     let found = 0;
     for (const p of batch) {
+      const isStored = stored.includes(p);
+      if (isStored && this.onExisting !== 'replace') {
+        if (this.onExisting === 'skip') this.rowsSkipped++;
+        continue;
+      }
       await this.client.query('SAVEPOINT import_one_row');
       try {
-        await insertRows(this.client, this.layer, [p.row], this.batchId, this.crs?.proj ?? null);
+        await this.write(isStored ? [] : [p], isStored ? [p] : []);
         await this.client.query('RELEASE SAVEPOINT import_one_row');
       } catch (err) {
         await this.client.query('ROLLBACK TO SAVEPOINT import_one_row');
         this.reject(p.line, [databaseProblem(this.layer, err)]);
-        if (++found >= 10) break;
+        if (++found >= 10 && !this.keepValid) break;
       }
     }
-    if (found === 0) this.reject(batch[0]!.line, [databaseProblem(this.layer, batchError)]);
+    if (!this.keepValid) this.rowsStored = before;
+    if (found === 0 && !this.keepValid) this.reject(batch[0]!.line, [databaseProblem(this.layer, batchError)]);
   }
 
   private reject(line: number, problems: readonly FieldProblem[]): void {
-    this.failed = true;
+    if (!this.keepValid) this.failed = true;
     if (line > 0) this.rejectedRows++;
     for (const p of problems) {
       this.errorCount++;

@@ -117,3 +117,14 @@ export async function emptyGeometries(client: ClientBase, layer: LayerSpec, keys
   );
   return rows.map((r) => r.k0);
 }
+
+/** Deletes rows of this batch by key (single-key layers: those with geometry); how many went. */
+export async function deleteBatchRows(client: ClientBase, layer: LayerSpec, keys: KeyColumns, batchId: number, keyValues: readonly string[]): Promise<number> {
+  if (keyValues.length === 0) return 0;
+  const key = escapeIdentifier(keys[0]!);
+  const result = await client.query(
+    `DELETE FROM ${escapeIdentifier(layer.table)} WHERE import_batch = $1 AND ${textOf(layer, keys[0]!, key)} = ANY($2::text[])`,
+    [batchId, keyValues],
+  );
+  return result.rowCount ?? 0;
+}

@@ -1,6 +1,9 @@
 import type { Geometry } from 'geojson';
 import type { LayerKind } from '../model/layers.ts';
 import type { DeclaredCrs } from './source-crs.ts';
+import { ON_EXISTING, type OnExisting } from '../model/api/import.ts';
+
+export { ON_EXISTING, type OnExisting };
 
 export type ImportFormat = 'csv' | 'xlsx' | 'geojson' | 'shapefile';
 
@@ -51,6 +54,17 @@ export interface ImportOptions {
    * station's code. A row with no station within reach, or with two, is an error naming them.
    */
   readonly matchStationsWithinM?: number | undefined;
+  /**
+   * A row whose key is already stored: 'refuse' (the default) makes it an error; 'skip' leaves
+   * the stored row as it is; 'replace' writes the file's row over it (same id, so findings and
+   * the edit log stay attached), so a corrected boundary file is one import.
+   */
+  readonly onExisting?: OnExisting | undefined;
+  /**
+   * Store the valid rows of a file that has errors, and report the rest (default: a file with
+   * errors stores nothing). Every kind; the census form has its own, with the same meaning.
+   */
+  readonly keepValidRows?: boolean | undefined;
   /** Told the rows read and stored so far, every thousand rows read: an import job's progress bar. */
   readonly onProgress?: ((progress: ImportProgress) => void) | undefined;
 }
@@ -89,8 +103,15 @@ export interface ImportReport {
   /** The worksheet an .xlsx import read. */
   readonly sheet?: string | undefined;
   readonly rowsRead: number;
-  /** Rows committed; 0 whenever anything was rejected, since a file is stored whole or not at all. */
+  /**
+   * Rows committed (inserted or replaced); 0 whenever anything was rejected, since a file is
+   * stored whole or not at all, unless keepValidRows asked for the valid rows.
+   */
   readonly rowsStored: number;
+  /** onExisting 'replace': stored rows the file's rows were written over (counted in rowsStored). */
+  readonly rowsReplaced: number;
+  /** onExisting 'skip': rows left out because their key was already stored. */
+  readonly rowsSkipped: number;
   /**
    * Sources stored with empty, unreadable, zero or out-of-range coordinates (0 for other
    * layers): not refused, since a wrong coordinate is the census's to correct; the review run

@@ -9,6 +9,10 @@ import { route } from './contract.ts';
 
 // ---------- requests ----------
 
+/** What an import does with a row whose key is already stored (geodata/import/run-import.ts). */
+export const ON_EXISTING = ['refuse', 'skip', 'replace'] as const;
+export type OnExisting = (typeof ON_EXISTING)[number];
+
 /** The text fields of an upload besides the file(s); mapping, defaults and rowNumberAs arrive as JSON text. */
 export const ImportOptions = z.object({
   format: z.enum(['csv', 'xlsx', 'geojson', 'shapefile']).optional(),
@@ -27,6 +31,10 @@ export const ImportOptions = z.object({
   towgs84: z.string().max(200).optional(),
   /** Readings under another code scheme: join each to the stored station within this many metres of its lon/lat. */
   matchStationsWithinM: z.coerce.number().positive().max(50_000).optional(),
+  /** A row whose key is stored: 'refuse' (default) it, 'skip' it, or 'replace' the stored row. */
+  onExisting: z.enum(ON_EXISTING).optional(),
+  /** 'true': store the valid rows of a file with errors (default: nothing of it). */
+  keepValidRows: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 }).strict();
 
 /** A census-form CSV: the CRS its coordinates are in; keepValidRows 'true' stores the valid rows. */
@@ -54,6 +62,8 @@ export const ImportReport = z.looseObject({
   encoding: z.string().nullable(),
   rowsRead: z.number(),
   rowsStored: z.number(),
+  rowsReplaced: z.number(),
+  rowsSkipped: z.number(),
   coordinatesToReview: z.number(),
   creditCodesToReview: CreditCodesToReview.optional(),
   rejected: z.number(),
