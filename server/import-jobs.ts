@@ -28,7 +28,7 @@ export class ImportJobs {
     };
     this.jobs.set(id, entry);
     const progress = (p: ImportProgress) => {
-      entry.job = { ...entry.job, rowsRead: p.rowsRead, rowsStored: p.rowsStored };
+      entry.job = { ...entry.job, rowsRead: p.rowsRead, rowsStored: p.rowsStored, ...(p.rowsMoved !== undefined && { rowsMoved: p.rowsMoved }) };
     };
     run(progress).then(
       (report) => {

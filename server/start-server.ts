@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { openDatabase, type Database } from '../geodata/db/database.ts';
 import { ensureFirstAdmin } from '../geodata/access/index.ts';
 import { migrate } from '../geodata/db/migrate.ts';
+import { takeBackAbandonedImports } from '../geodata/import/index.ts';
 import { refreshAfterImport } from '../geodata/network/index.ts';
 import { databaseStatus, isEmpty } from '../geodata/status/database-status.ts';
 import { createTileService, tileOptionsFromEnv, type TileService } from '../tiles/tile-service.ts';
@@ -40,6 +41,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       `database ready: ${db.engine === 'embedded' ? 'embedded PGlite' : 'PostgreSQL'} ${status.postgresVersion}, ` +
         `PostGIS ${status.postgisVersion}, data in ${db.location}`,
     );
+    // An importer that died while its rows were moving into a layer left a 'loading' batch.
+    for (const taken of await takeBackAbandonedImports(db.pool)) {
+      logger.warn(taken, `import batch ${taken.batchId} (${taken.kind}) was left half-moved by an importer that stopped; removed its ${taken.rowsRemoved} row(s)`);
+    }
     const admin = await ensureFirstAdmin(db.pool, config.auth.adminPassword);
     if (admin?.generated) {
       // Shown once, here: the hash is all the database keeps.

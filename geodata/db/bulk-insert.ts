@@ -26,36 +26,33 @@ export async function insertRows(
 }
 
 /**
- * Writes rows over the stored rows with the same key (an import's onExisting 'replace'): every
- * layer column takes the file's value and import_batch the new batch; the row keeps its id, so
- * what refers to it (findings, the edit log) stays attached. Same unnest statement as insertRows.
+ * Writes rows into an import's stage table (geodata/import/import-stage.ts): the layer's
+ * columns and import batch as insertRows writes them, plus each row's line in the file and
+ * whether it is to replace a stored row. One statement, so a refused batch leaves no row of it.
  */
-export async function replaceRows(
+export async function insertStagedRows(
   client: ClientBase,
   layer: LayerSpec,
-  keys: readonly string[],
+  stage: string,
   rows: readonly Row[],
+  lines: readonly number[],
+  replace: readonly boolean[],
   importBatch: number,
   fromProj: string | null = null,
 ): Promise<number> {
   if (rows.length === 0) return 0;
-  const { sql, params } = buildReplace(layer, keys, rows, importBatch, fromProj);
+  const { params, unnestArgs, selects } = columnSelects(layer, rows, fromProj);
+  params.push(lines, replace);
+  unnestArgs.push(`$${params.length - 1}::int[]`, `$${params.length}::boolean[]`);
+  const targets = layer.columns.map((c) => escapeIdentifier(c.name));
+  targets.push('import_batch', 'import_line', 'import_replace');
+  selects.push(String(Math.trunc(importBatch)), `u.c${unnestArgs.length - 1}`, `u.c${unnestArgs.length}`);
+  const aliases = unnestArgs.map((_, i) => `c${i + 1}`);
+  const sql =
+    `INSERT INTO ${escapeIdentifier(stage)} (${targets.join(', ')}) ` +
+    `SELECT ${selects.join(', ')} FROM unnest(${unnestArgs.join(', ')}) AS u(${aliases.join(', ')})`;
   const result = await client.query(sql, params);
   return result.rowCount ?? 0;
-}
-
-export function buildReplace(layer: LayerSpec, keys: readonly string[], rows: readonly Row[], importBatch: number, fromProj: string | null = null) {
-  const { params, unnestArgs, selects } = columnSelects(layer, rows, fromProj);
-  const names = layer.columns.map((c) => escapeIdentifier(c.name));
-  const aliases = unnestArgs.map((_, i) => `c${i + 1}`);
-  const sets = names.map((n) => `${n} = v.${n}`);
-  sets.push(`import_batch = ${Math.trunc(importBatch)}`);
-  const on = keys.map((k) => `t.${escapeIdentifier(k)} = v.${escapeIdentifier(k)}`).join(' AND ');
-  const sql =
-    `UPDATE ${escapeIdentifier(layer.table)} AS t SET ${sets.join(', ')} ` +
-    `FROM (SELECT ${selects.map((s, i) => `${s} AS ${names[i]}`).join(', ')} FROM unnest(${unnestArgs.join(', ')}) AS u(${aliases.join(', ')})) AS v ` +
-    `WHERE ${on}`;
-  return { sql, params };
 }
 
 function columnSelects(layer: LayerSpec, rows: readonly Row[], fromProj: string | null) {

@@ -8,10 +8,11 @@ export { inspectFile, type Inspection, type KindProposal } from './inspect.ts';
 export { parseDms } from './dms.ts';
 export { mappingTargets } from './map-fields.ts';
 export { importCensusForm, type CensusFormOptions, type CensusFormReport } from './census-form.ts';
+export { takeBackAbandonedImports, type AbandonedImport } from './abandoned-imports.ts';
 
 /**
- * Imports a CSV, GeoJSON or shapefile into one layer in one transaction and reports what was
- * stored or rejected. Throws ImportFileError when the file as a whole cannot be imported.
+ * Imports a CSV, .xlsx, GeoJSON or shapefile into one layer, all or nothing (run-import.ts), and
+ * reports what was stored or rejected. Throws ImportFileError when the file as a whole cannot be imported.
  */
 export function importFile(pool: pg.Pool, options: ImportOptions): Promise<ImportReport> {
   return runImport(pool, options);

@@ -3,7 +3,8 @@ import { basename } from 'node:path';
 import { escapeIdentifier } from 'pg';
 import type pg from 'pg';
 import { refusalOf } from '../db/database-refusal.ts';
-import { insertRows, replaceRows } from '../db/bulk-insert.ts';
+import { insertStagedRows } from '../db/bulk-insert.ts';
+import { ImportStage } from './import-stage.ts';
 import { isLayerKind, LAYERS, type LayerSpec, type Row } from '../model/layers.ts';
 import { coerceRow, makeRowPlan, placeable, type RowPlan } from './coerce-row.ts';
 import { CreditCodeReview } from './credit-code-review.ts';
@@ -45,18 +46,19 @@ import {
   type StationMatch,
   type UnitConversion,
 } from './types.ts';
-import { loadStatements } from '../db/sql-statements.ts';
-
-// The fixed statements of this file, by name, in run-import.sql beside it.
-const FIXED_SQL = loadStatements(new URL('./run-import.sql', import.meta.url), ['begin_insert_import_batch', 'update_import_batch']);
 
 const DEFAULT_BATCH = 2000;
 
 /**
- * Imports one file (or one shapefile set) into a layer, all or nothing: one transaction, an
- * import_batch row, rows written in batches while the file streams; the first bad row stops
- * the writing but reading and checking go on, so the report lists the file's errors (up to
- * MAX_REPORTED_ERRORS) and then everything is rolled back. Whole-file problems (wrong format,
+ * Imports one file (or one shapefile set) into a layer, all or nothing. Rows are checked and
+ * written to a stage table in batches while the file streams (import-stage.ts); the first bad
+ * row stops the writing but reading and checking go on, so the report lists the file's errors
+ * (up to MAX_REPORTED_ERRORS) and then the stage is dropped. A file that passed has its
+ * geometries checked in the stage, then its rows move into the layer in short transactions,
+ * under an import_batch row marked 'loading', and its replacements and the batch's end commit
+ * together; a row refused on the way (another region's, a key taken meanwhile) takes back what
+ * moved. No transaction spans the file, so on the embedded engine, whose one session serves
+ * every connection, the map answers between batches. Whole-file problems (wrong format,
  * missing columns, bad options) throw ImportFileError before anything is written.
  */
 export async function runImport(pool: pg.Pool, options: ImportOptions): Promise<ImportReport> {
@@ -79,16 +81,18 @@ export async function runImport(pool: pg.Pool, options: ImportOptions): Promise<
     let broken: Error | undefined;
     try {
       const run = new ImportRun(client, layer, plan, reader.unit, options, counter);
-      await client.query('BEGIN');
+      await run.begin();
       try {
-        await run.begin(format, fileName, options.actor);
         await run.consume(reader, headerFields, fileName);
-        const batchId = await run.finish();
+        const batchId = await run.finish(format, fileName, options.actor);
         return run.report({ format, fileName, encoding: reader.encoding, ...(reader.sheet !== undefined && { sheet: reader.sheet }), batchId, elapsedMs: Date.now() - started });
       } catch (err) {
-        // A connection that cannot even roll back is discarded rather than returned to the pool.
-        await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+        // A connection that cannot even take back what moved is discarded rather than returned
+        // to the pool; its batch stays 'loading' for abandoned-imports.ts.
+        await run.abandon().catch((undoError: Error) => (broken = undoError));
         throw err;
+      } finally {
+        if (!broken) await run.close().catch((closeError: Error) => (broken = closeError));
       }
     } finally {
       client.release(broken);
@@ -105,9 +109,15 @@ interface PendingRow {
   readonly position?: readonly [number, number];
 }
 
-/** The state of one import inside its transaction. */
+/** Rows moved from the stage into the layer per transaction. */
+const DEFAULT_MOVE = 2000;
+
+/** The state of one import, from its stage to the layer. */
 class ImportRun {
   private batchId = 0;
+  private stage: ImportStage | null = null;
+  /** Rows have started to move into the layer: a failure from here on must take them back. */
+  private moving = false;
   private readonly pending: PendingRow[] = [];
   /** Key → line of every valid row so far: duplicates in the file, and DB results back to lines. */
   private readonly keyLines = new Map<string, number>();
@@ -119,8 +129,6 @@ class ImportRun {
   private rowsStored = 0;
   private rowsReplaced = 0;
   private rowsSkipped = 0;
-  /** Keys written over stored rows: their old rows are gone, so a bad one cannot just be deleted. */
-  private readonly replacedKeys = new Set<string>();
   private readonly onExisting: OnExisting;
   private readonly keepValid: boolean;
   private toReview = 0;
@@ -167,12 +175,9 @@ class ImportRun {
     }
   }
 
-  async begin(format: ImportFormat, fileName: string, actor: string): Promise<void> {
-    const { rows } = await this.client.query<{ id: string }>(
-      FIXED_SQL.begin_insert_import_batch,
-      [this.layer.kind, fileName, format, actor],
-    );
-    this.batchId = Number(rows[0]!.id);
+  async begin(): Promise<void> {
+    this.stage = await ImportStage.open(this.client, this.layer, this.keys);
+    this.batchId = this.stage.batchId;
     // Into an empty table only the file itself can repeat a key, and keyLines catches that;
     // skipping the per-batch lookup saves a fifth of a big first import.
     const any = await this.client.query(`SELECT 1 FROM ${escapeIdentifier(this.layer.table)} LIMIT 1`);
@@ -241,60 +246,135 @@ class ImportRun {
     return resolveCrs(this.options, reader.declaredCrs?.() ?? null, extent, fileName, reader.missingCrs ?? 'no coordinate system');
   }
 
-  /** Validity check, then COMMIT with rows_stored or ROLLBACK; the batch id when committed. */
-  async finish(): Promise<number | null> {
+  /** Validity check in the stage, then the move into the layer; the batch id when stored. */
+  async finish(format: ImportFormat, fileName: string, actor: string): Promise<number | null> {
     if (!this.failed && this.layer.geometry && this.rowsStored > 0) await this.checkGeometries();
-    if (this.keepValid && this.replacedBadly) this.failed = true;
+    if (!this.failed) await this.move(format, fileName, actor);
     if (this.failed) {
-      await this.client.query('ROLLBACK');
+      if (this.moving) await this.stage!.undoMove();
+      this.moving = false;
       this.rowsStored = 0;
       return null;
     }
-    await this.client.query(FIXED_SQL.update_import_batch, [this.rowsStored, this.batchId]);
-    await this.client.query('COMMIT');
     return this.batchId;
+  }
+
+  /** After an error thrown on the way: what moved is taken back. */
+  async abandon(): Promise<void> {
+    if (this.moving) await this.stage!.undoMove();
+    this.moving = false;
+  }
+
+  async close(): Promise<void> {
+    await this.stage?.close();
+  }
+
+  /**
+   * The stage's new rows into the layer, a range per statement (each its own transaction), then
+   * the replacements and the batch's end in one transaction, so a stored row is never left
+   * half-replaced. A range the database refuses goes row by row to name the lines at fault.
+   */
+  private async move(format: ImportFormat, fileName: string, actor: string): Promise<void> {
+    const stage = this.stage!;
+    await stage.beginMove(this.layer.kind, fileName, format, actor);
+    this.moving = true;
+    const last = await stage.lastSeq();
+    const chunk = Math.max(1, this.options.batchSize ?? DEFAULT_MOVE);
+    let moved = 0;
+    for (let after = 0; after < last; after += chunk) {
+      const upTo = Math.min(after + chunk, last);
+      try {
+        moved += await stage.moveNew(after, upTo);
+      } catch (err) {
+        moved += await this.locateMoveFailure(after, upTo, false, err);
+        if (this.failed) return;
+      }
+      this.options.onProgress?.({ rowsRead: this.rowsRead, rowsStored: this.rowsStored, rowsMoved: moved });
+    }
+    await this.client.query('BEGIN');
+    try {
+      await this.client.query('SAVEPOINT import_replacements');
+      let replaced: number;
+      try {
+        replaced = await stage.moveReplacements(0, last);
+        await this.client.query('RELEASE SAVEPOINT import_replacements');
+      } catch (err) {
+        await this.client.query('ROLLBACK TO SAVEPOINT import_replacements');
+        replaced = await this.locateMoveFailure(0, last, true, err);
+      }
+      if (this.failed) {
+        await this.client.query('ROLLBACK');
+        return;
+      }
+      this.rowsReplaced = replaced;
+      this.rowsStored = moved + replaced;
+      await stage.finishBatch(this.rowsStored);
+      await this.client.query('COMMIT');
+      this.moving = false;
+    } catch (err) {
+      await this.client.query('ROLLBACK').catch(() => {});
+      throw err;
+    }
+  }
+
+  /**
+   * A range of the stage the layer refused: its rows one by one, naming the lines at fault.
+   * Replacements run inside the final transaction, so each gets a savepoint; a new row is a
+   * statement of its own. Without keepValidRows the first ten bad rows are named and the
+   * import fails (finish takes back what moved).
+   */
+  private async locateMoveFailure(after: number, upTo: number, replace: boolean, rangeError: unknown): Promise<number> {
+    const stage = this.stage!;
+    const rows = await stage.rowsIn(after, upTo, replace);
+    let moved = 0, found = 0;
+    for (const { seq, line } of rows) {
+      if (replace) await this.client.query('SAVEPOINT import_one_row');
+      try {
+        moved += replace ? await stage.moveReplacements(seq - 1, seq) : await stage.moveNew(seq - 1, seq);
+        if (replace) await this.client.query('RELEASE SAVEPOINT import_one_row');
+      } catch (err) {
+        if (replace) await this.client.query('ROLLBACK TO SAVEPOINT import_one_row');
+        this.reject(line, [databaseProblem(this.layer, err)]);
+        if (++found >= 10 && !this.keepValid) break;
+      }
+    }
+    if (found === 0 && !this.keepValid) this.reject(rows[0]?.line ?? 0, [databaseProblem(this.layer, rangeError)]);
+    return moved;
   }
 
   private async checkGeometries(): Promise<void> {
     const column = this.layer.columns.find((c) => c.name === this.layer.geometry)!;
     if (column.type === 'point') return;
     const lineOf = (key: string) => this.keyLines.get(key) ?? 0;
+    // The checks read and repair the stage, which has the layer's columns under another name.
+    const staged: LayerSpec = { ...this.layer, table: this.stage!.table };
     if (column.type === 'polygon' && this.options.repairGeometry !== false) {
-      const repaired = await repairPolygons(this.client, this.layer, this.keys, this.batchId);
+      const repaired = await repairPolygons(this.client, staged, this.keys, this.batchId);
       this.repaired = repaired
         .map((r) => ({ line: lineOf(r.key), at: this.at(lineOf(r.key)), key: keyText(this.keys, r.row), reason: r.reason }))
         .sort((a, b) => a.line - b.line);
-      const empty = await emptyGeometries(this.client, this.layer, this.keys, this.batchId);
+      const empty = await emptyGeometries(this.client, staged, this.keys, this.batchId);
       for (const key of empty) {
         this.reject(lineOf(key), [{ field: column.name, reason: `the invalid polygon has no area left after repair (${this.keys[0]} ${key})` }]);
       }
-      await this.dropBadRows(empty);
+      await this.dropBadRows(staged, empty);
     }
     // With keepValidRows every bad geometry must be found and dropped, not only the first ones.
-    const invalid = await invalidGeometries(this.client, this.layer, this.keys, this.batchId, this.keepValid ? Number.MAX_SAFE_INTEGER : MAX_REPORTED_ERRORS);
+    const invalid = await invalidGeometries(this.client, staged, this.keys, this.batchId, this.keepValid ? Number.MAX_SAFE_INTEGER : MAX_REPORTED_ERRORS);
     for (const bad of invalid.sort((a, b) => lineOf(a.key) - lineOf(b.key))) {
       const hint = column.type === 'polygon' && this.options.repairGeometry === false ? '; leave out repairGeometry=false to have it repaired (ST_MakeValid)' : '';
       this.reject(lineOf(bad.key), [{ field: column.name, reason: `invalid ${column.type}: ${bad.reason} (${keyText(this.keys, bad.row)})${hint}` }]);
     }
-    await this.dropBadRows(invalid.map((b) => b.key));
+    await this.dropBadRows(staged, invalid.map((b) => b.key));
   }
 
-  private replacedBadly = false;
-
   /**
-   * keepValidRows: rows whose geometry proved bad after writing leave the batch. A row that was
-   * written over a stored one cannot leave without losing the stored row, so then the whole
-   * import is rolled back instead (finish), with the reason in the report.
+   * keepValidRows: rows whose geometry proved bad leave the stage. A replacement among them
+   * leaves too, and the stored row it was to replace stays as it was.
    */
-  private async dropBadRows(keys: readonly string[]): Promise<void> {
+  private async dropBadRows(staged: LayerSpec, keys: readonly string[]): Promise<void> {
     if (!this.keepValid || keys.length === 0) return;
-    const replaced = keys.filter((k) => this.replacedKeys.has(k));
-    if (replaced.length > 0) {
-      this.replacedBadly = true;
-      this.reject(this.keyLines.get(replaced[0]!) ?? 0, [{ field: this.layer.geometry ?? '(row)', reason: `would replace the stored row with a bad geometry, so nothing was stored (keepValidRows keeps only rows it can leave out); fix the geometry or import with onExisting=skip` }]);
-      return;
-    }
-    this.rowsStored -= await deleteBatchRows(this.client, this.layer, this.keys, this.batchId, keys);
+    this.rowsStored -= await deleteBatchRows(this.client, staged, this.keys, this.batchId, keys);
   }
 
   report(about: Pick<ImportReport, 'format' | 'fileName' | 'encoding' | 'sheet' | 'batchId' | 'elapsedMs'>): ImportReport {
@@ -327,21 +407,18 @@ class ImportRun {
       this.settled += batch.length;
       return;
     }
-    // Everything this batch sends may be refused (a value out of range); the savepoint keeps
-    // the transaction usable so the rows at fault can be named.
-    await this.client.query('SAVEPOINT import_batch_rows');
-    try {
-      const { fresh, stored } = await this.splitStored(batch);
-      if (stored.length > 0 && this.onExisting === 'refuse') {
-        for (const p of stored) {
-          this.reject(p.line, [{ field: this.keys.join('+'), reason: `${keyText(this.keys, p.row)} is already stored; import with onExisting=replace to write over it or onExisting=skip to leave it` }]);
-        }
+    // Everything this batch sends may be refused (a value out of range); the write is one
+    // statement, so a refused batch leaves nothing in the stage and its rows can be named.
+    const { fresh, stored } = await this.splitStored(batch);
+    if (stored.length > 0 && this.onExisting === 'refuse') {
+      for (const p of stored) {
+        this.reject(p.line, [{ field: this.keys.join('+'), reason: `${keyText(this.keys, p.row)} is already stored; import with onExisting=replace to write over it or onExisting=skip to leave it` }]);
       }
+    }
+    try {
       if (!this.failed) await this.write(fresh, this.onExisting === 'replace' ? stored : []);
-      await this.client.query('RELEASE SAVEPOINT import_batch_rows');
     } catch (err) {
-      await this.client.query('ROLLBACK TO SAVEPOINT import_batch_rows');
-      await this.locateFailure(batch, err);
+      await this.locateFailure(batch, stored, err);
     }
     this.settled += batch.length;
   }
@@ -356,14 +433,14 @@ class ImportRun {
     return { fresh, stored };
   }
 
+  /** New rows and replacements into the stage, in one statement. */
   private async write(fresh: readonly PendingRow[], replace: readonly PendingRow[]): Promise<void> {
-    const proj = this.crs?.proj ?? null;
-    this.rowsStored += await insertRows(this.client, this.layer, fresh.map((p) => p.row), this.batchId, proj);
-    if (replace.length === 0) return;
-    const replaced = await replaceRows(this.client, this.layer, this.keys, replace.map((p) => p.row), this.batchId, proj);
-    for (const p of replace) this.replacedKeys.add(keyOf(this.keys, p.row));
-    this.rowsReplaced += replaced;
-    this.rowsStored += replaced;
+    const rows = [...fresh, ...replace];
+    this.rowsStored += await insertStagedRows(
+      this.client, this.layer, this.stage!.table,
+      rows.map((p) => p.row), rows.map((p) => p.line), rows.map((_, i) => i >= fresh.length),
+      this.batchId, this.crs?.proj ?? null,
+    );
   }
 
   /**
@@ -400,32 +477,23 @@ class ImportRun {
     }
   }
 
-  /** A batch the database refused: insert its rows one by one to name the lines at fault. */
-  private async locateFailure(batch: readonly PendingRow[], batchError: unknown): Promise<void> {
-    // The batch's writes were rolled back; its rows go one by one (stored keys split again,
-    // since a row is written or replaced as the batch would have). With keepValidRows every
-    // good row is kept; otherwise the first ten bad ones are named and nothing is kept anyway.
-    const { stored } = await this.splitStored(batch);
-    if (this.onExisting === 'skip') this.rowsSkipped -= stored.length;
-    const before = this.rowsStored;
+  /**
+   * A batch the stage refused (nothing of it was written): its rows one by one, each a
+   * statement of its own, to name the lines at fault. With keepValidRows every good row is
+   * kept; otherwise the first ten bad ones are named and the stage is dropped anyway.
+   */
+  private async locateFailure(batch: readonly PendingRow[], stored: readonly PendingRow[], batchError: unknown): Promise<void> {
     let found = 0;
     for (const p of batch) {
       const isStored = stored.includes(p);
-      if (isStored && this.onExisting !== 'replace') {
-        if (this.onExisting === 'skip') this.rowsSkipped++;
-        continue;
-      }
-      await this.client.query('SAVEPOINT import_one_row');
+      if (isStored && this.onExisting !== 'replace') continue;
       try {
         await this.write(isStored ? [] : [p], isStored ? [p] : []);
-        await this.client.query('RELEASE SAVEPOINT import_one_row');
       } catch (err) {
-        await this.client.query('ROLLBACK TO SAVEPOINT import_one_row');
         this.reject(p.line, [databaseProblem(this.layer, err)]);
         if (++found >= 10 && !this.keepValid) break;
       }
     }
-    if (!this.keepValid) this.rowsStored = before;
     if (found === 0 && !this.keepValid) this.reject(batch[0]!.line, [databaseProblem(this.layer, batchError)]);
   }
 

@@ -71,7 +71,10 @@ export interface ImportOptions {
 
 export interface ImportProgress {
   readonly rowsRead: number;
+  /** Rows checked and written to the import's stage so far. */
   readonly rowsStored: number;
+  /** Once the file is read: rows moved from the stage into the layer so far. */
+  readonly rowsMoved?: number;
 }
 
 /** A reading joined to a station by its position (matchStationsWithinM). */

@@ -22,7 +22,7 @@ const SAFE_NAME = /^[^/\\\0]{1,200}$/;
 /**
  * POST /api/import/{kind}: multipart/form-data with one file (CSV, GeoJSON, a zipped shapefile) or the
  * parts of a shapefile set, plus optional fields format, encoding, mapping (JSON), defaults (JSON).
- * The upload streams to a temporary folder; the import itself runs in one transaction.
+ * The upload streams to a temporary folder; the import is all or nothing (geodata/import/run-import.ts).
  */
 export function importRouter(ctx: AppContext): Router {
   const router = Router();

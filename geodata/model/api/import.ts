@@ -117,7 +117,10 @@ export const ImportJob = z.object({
   actor: z.string(),
   status: z.enum(['running', 'done', 'failed']),
   rowsRead: z.number(),
+  /** Rows checked and staged; the layer gets them once the file is read (rowsMoved). */
   rowsStored: z.number(),
+  /** Rows moved from the import's stage into the layer; present once the move has begun. */
+  rowsMoved: z.number().optional(),
   rowsPerSecond: z.number(),
   elapsedMs: z.number(),
   report: ImportReport.nullable(),

@@ -92,7 +92,9 @@ export default function createImportScreen(): Screen {
         } catch (e) { fail(e); return; }
         const j = job;
         if (j.status === 'running') {
-          say(() => ti('im.progress', { read: fmt(j.rowsRead, 0), stored: fmt(j.rowsStored, 0), rate: fmt(j.rowsPerSecond, 0) }));
+          say(() => j.rowsMoved === undefined
+            ? ti('im.progress', { read: fmt(j.rowsRead, 0), stored: fmt(j.rowsStored, 0), rate: fmt(j.rowsPerSecond, 0) })
+            : ti('im.moving', { moved: fmt(j.rowsMoved, 0), stored: fmt(j.rowsStored, 0) }));
           timer = setTimeout(() => void poll(id), POLL_MS);
         } else if (j.status === 'failed') {
           say(() => ti('im.failed', { error: j.error ?? '' }), true);
@@ -164,8 +166,10 @@ export default function createImportScreen(): Screen {
 
       const jobView = (j: Job): Node[] => {
         const nodes: Node[] = [];
-        const total = Math.max(j.rowsRead, 1);
-        nodes.push(el('progress', { id: 'im-progress', max: total, value: j.status === 'running' ? j.rowsStored : total }));
+        // Reading, then moving into the layer: the bar fills once per phase.
+        const total = Math.max(j.rowsMoved === undefined ? j.rowsRead : j.rowsStored, 1);
+        const value = j.status !== 'running' ? total : j.rowsMoved ?? j.rowsStored;
+        nodes.push(el('progress', { id: 'im-progress', max: total, value }));
         const r = j.report;
         if (!r) return nodes;
         const facts: string[] = [];
