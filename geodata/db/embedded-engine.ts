@@ -9,6 +9,12 @@ export interface EmbeddedEngine {
   /** A postgres:// URL on loopback that any pg client can use. */
   readonly url: string;
   readonly dataDir: string;
+  /**
+   * PGlite's own API, for what its socket's wire protocol cannot carry: COPY FROM STDIN
+   * (bench:import's plain COPY reads a blob through it). Queued with the socket's queries by
+   * PGlite's own lock; never use it inside another connection's transaction.
+   */
+  readonly pglite: PGlite;
   stop(): Promise<void>;
 }
 
@@ -50,6 +56,7 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     dataDir,
+    pglite: liveDb,
     stop() {
       stopped ??= (async () => {
         try {

@@ -23,6 +23,8 @@ export interface Inspection {
   readonly format: ImportFormat;
   readonly encoding: TextEncoding | null;
   readonly sheet: string | null;
+  /** An .xlsx workbook's worksheets, in tab order; empty for other formats. */
+  readonly sheets: readonly string[];
   readonly fields: string[];
   /** The first records, as text, for the mapping table. */
   readonly sample: Record<string, string>[];
@@ -65,7 +67,7 @@ export async function inspectFile(files: readonly string[], options: { format?: 
       .map((layer) => propose(layer, fields))
       .sort((a, b) => a.missing.length - b.missing.length || Object.keys(b.mapping).length - Object.keys(a.mapping).length);
     return {
-      fileName, format, encoding: reader.encoding, sheet: reader.sheet ?? null,
+      fileName, format, encoding: reader.encoding, sheet: reader.sheet ?? null, sheets: [...(reader.sheets ?? [])],
       fields, sample, crs, proposals,
     };
   } finally {

@@ -73,6 +73,7 @@ export async function openXlsx(path: string, sheet: string | number | undefined,
     encoding: null,
     header,
     sheet: chosen.name,
+    sheets: sheetList(workbook, seen),
     records: records(rows, header, name),
     async close() {
       await rows.return?.();

@@ -1,14 +1,13 @@
 import type { Geometry } from 'geojson';
 import type { LayerKind } from '../model/layers.ts';
 import type { DeclaredCrs } from './source-crs.ts';
-import { ON_EXISTING, type OnExisting } from '../model/api/import.ts';
+import { ON_EXISTING, type OnExisting, type TEXT_ENCODINGS } from '../model/api/import.ts';
 
 export { ON_EXISTING, type OnExisting };
+export type TextEncoding = (typeof TEXT_ENCODINGS)[number];
 
 export type ImportFormat = 'csv' | 'xlsx' | 'geojson' | 'shapefile';
 
-/** Canonical text encodings the importers read; other spellings are normalised to these. */
-export type TextEncoding = 'utf8' | 'gbk' | 'gb18030';
 
 export interface ImportOptions {
   readonly kind: LayerKind;
@@ -231,6 +230,8 @@ export interface OpenedReader {
   readonly encoding: TextEncoding | null;
   /** .xlsx: the worksheet being read. */
   readonly sheet?: string | undefined;
+  /** .xlsx: every worksheet of the workbook, in tab order (the import page offers them). */
+  readonly sheets?: readonly string[];
   /** Known up front for CSV and .xlsx: the header cells. */
   readonly header?: readonly string[];
   readonly records: AsyncIterable<SourceRecord>;

@@ -1,3 +1,5 @@
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -114,6 +116,67 @@ describe.skipIf(!HAS_CHROMIUM)('the import page in a browser', () => {
     expect(lines[1]).toMatch(/^IB-00009,简称9,工厂,.*污染源类型/);
     expect(lines[2]).toMatch(/^IB-00030,/);
     await page.screenshot({ path: `${ARTIFACTS}import-page-errors.png`, fullPage: true });
+  });
+
+  it('skips the rows already stored and stores the valid ones when asked, and says what it left out', async () => {
+    // Ten sources stored by the first import, twenty new ones of which one has a wrong type.
+    const mixed = `${ARTIFACTS}import-page-mixed.csv`;
+    writeFileSync(mixed, census(10, 'IP-') + census(20, 'IM-', new Set([5])).split('\n').slice(1).join('\n'));
+    await page.setInputFiles('#im-file', mixed);
+    await page.waitForSelector('#im-mapping tbody tr');
+    await page.locator('#im-mapping select[data-field="企业简称"]').selectOption('name');
+    await page.locator('#im-on-existing').selectOption('skip');
+    await page.check('#im-keep-valid');
+    // A change of the mapping redraws the form; the options stay as set.
+    await page.locator('#im-mapping select[data-field="备注"]').selectOption('address');
+    expect(await page.locator('#im-on-existing').inputValue()).toBe('skip');
+    expect(await page.isChecked('#im-keep-valid')).toBe(true);
+    await page.click('#im-start');
+    await expect.poll(() => page.locator('#im-message').textContent(), { timeout: 120_000 }).toBe('已入库 19 行；1 行有错误未入库，见下表。');
+    expect(await page.locator('#im-report').textContent()).toContain('跳过已入库：10 行');
+    const cells = await page.locator('#im-errors tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+    expect(cells.map((c) => [c[0], c[1]])).toEqual([['line 16', '污染源类型']]);
+    const { rows } = await db.pool.query(`SELECT count(*) FILTER (WHERE census_id LIKE 'IM-%')::int AS added, count(*) FILTER (WHERE census_id LIKE 'IP-%' AND address IS NOT NULL)::int AS touched FROM source`);
+    expect(rows[0]).toEqual({ added: 19, touched: 0 });
+  });
+
+  it('reads another worksheet of a workbook, and a text file in another encoding, when the user picks them', async () => {
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('说明').addRows([['说明'], ['本表为普查数据']]);
+    book.addWorksheet('污染源').addRows([['普查编号', '单位名称', '污染源类型', '行业代码', '经度', '纬度'], ['IX-1', '甲厂', '工业源', '0511', 113.91, 22.55], ['IX-2', '乙厂', '工业源', '1713', 113.92, 22.55]]);
+    const workbook = `${ARTIFACTS}import-page-two-sheets.xlsx`;
+    await book.xlsx.writeFile(workbook);
+    await page.setInputFiles('#im-file', workbook);
+    await page.waitForSelector('#im-sheet');
+    expect(await page.locator('#im-sheet-read').textContent()).toBe('说明');
+    expect(await page.locator('#im-mapping select').count()).toBe(1);
+    await page.locator('#im-sheet').selectOption('污染源');
+    await expect.poll(() => page.locator('#im-sheet-read').textContent()).toBe('污染源');
+    expect(await page.locator('#im-mapping select[data-field="普查编号"]').inputValue()).toBe('census_id');
+    await page.click('#im-start');
+    await expect.poll(() => page.locator('#im-message').textContent(), { timeout: 120_000 }).toMatch(/^导入完成：入库 2 行/);
+    const { rows } = await db.pool.query(`SELECT census_id, industry_code FROM source WHERE census_id LIKE 'IX-%' ORDER BY census_id`);
+    expect(rows).toEqual([{ census_id: 'IX-1', industry_code: '0511' }, { census_id: 'IX-2', industry_code: '1713' }]);
+
+    const gbk = `${ARTIFACTS}import-page-gbk.csv`;
+    writeFileSync(gbk, iconv.encode(census(3, 'IG-'), 'gbk'));
+    await page.setInputFiles('#im-file', gbk);
+    await expect.poll(() => page.locator('#im-encoding').textContent()).toBe('gbk');
+    expect(await page.locator('#im-mapping select[data-field="普查编号"]').count()).toBe(1);
+    // Read as UTF-8 on purpose: the server says why it cannot, and the page keeps the GBK reading.
+    await page.locator('#im-encoding-choice').selectOption('utf8');
+    await expect.poll(() => page.locator('#im-message').textContent(), { timeout: 30_000 }).toMatch(/not valid UTF-8.*it may be GBK/);
+    expect(await page.locator('#im-encoding').textContent()).toBe('gbk');
+    expect(await page.locator('#im-encoding-choice').inputValue()).toBe('');
+    expect(await page.locator('#im-mapping select[data-field="普查编号"]').count()).toBe(1);
+    // Asked for GB18030 (a superset of GBK), it reads the same header.
+    await page.locator('#im-encoding-choice').selectOption('gb18030');
+    await expect.poll(() => page.locator('#im-encoding').textContent(), { timeout: 30_000 }).toBe('gb18030');
+    expect(await page.locator('#im-encoding-choice').inputValue()).toBe('gb18030');
+    expect(await page.locator('#im-mapping select[data-field="普查编号"]').inputValue()).toBe('census_id');
+    // The one refused reading is the only console error.
+    expect(errors.filter((e) => !e.includes('422') && !e.includes('400'))).toEqual([]);
+    errors.length = 0;
   });
 
   it('shows the page in English, layer names included', async () => {

@@ -12,6 +12,8 @@ import { route } from './contract.ts';
 /** What an import does with a row whose key is already stored (geodata/import/run-import.ts). */
 export const ON_EXISTING = ['refuse', 'skip', 'replace'] as const;
 export type OnExisting = (typeof ON_EXISTING)[number];
+/** Canonical text encodings the importers read (other spellings are normalised to these). */
+export const TEXT_ENCODINGS = ['utf8', 'gbk', 'gb18030'] as const;
 
 /** The text fields of an upload besides the file(s); mapping, defaults and rowNumberAs arrive as JSON text. */
 export const ImportOptions = z.object({
@@ -100,6 +102,8 @@ export const Inspection = z.object({
   format: z.string(),
   encoding: z.string().nullable(),
   sheet: z.string().nullable(),
+  /** An .xlsx workbook's worksheets, in tab order; empty for other formats. */
+  sheets: z.array(z.string()),
   fields: z.array(z.string()),
   sample: z.array(z.record(z.string(), z.string())),
   crs: z.object({ label: z.string(), epsg: z.number().nullable(), assumed: z.boolean(), problem: z.string().nullable() }).nullable(),

@@ -6,6 +6,7 @@
  * and offers the rejected rows as a CSV with BOM that Excel opens in Chinese.
  */
 import { API, type Answer } from '../../../geodata/model/api/index.ts';
+import { ON_EXISTING, TEXT_ENCODINGS } from '../../../geodata/model/api/import.ts';
 import { el, row } from '../dom.ts';
 import { ApiError, http } from '../http.ts';
 import { attribute, fmt, onLangChange } from '../i18n.ts';
@@ -36,6 +37,11 @@ export default function createImportScreen(): Screen {
       /** File field → chosen target ('' = not imported), as the table shows it. */
       let mapping: Record<string, string> = {};
       let job: Job | null = null;
+      /** Overrides of what the head proposed: re-read with them ('' = as detected). */
+      let encoding = '';
+      let sheet = '';
+      /** The import's options as the user set them; kept across redraws. */
+      const opts = { repair: true, srid: '', onExisting: 'refuse' as (typeof ON_EXISTING)[number], keepValid: false };
       let message: () => string = () => '';
       let bad = false;
       const root = el('section', { className: 'im-screen', id: 'import-screen' });
@@ -55,16 +61,28 @@ export default function createImportScreen(): Screen {
 
       const inspect = async () => {
         if (files.length === 0) return;
+        // A head that cannot be read with the encoding or sheet the user picked leaves the last
+        // reading on the page, with the reason, rather than nothing to pick from again.
+        const before = inspection ? { inspection, kind, mapping, encoding: inspection.encoding ?? '', sheet: inspection.sheet ?? '' } : null;
         job = null;
         inspection = null;
         say(() => ti('im.reading'));
         try {
           const form = new FormData();
+          if (encoding) form.append('encoding', encoding);
+          if (sheet) form.append('sheet', sheet);
           for (const f of files) form.append('file', f, f.name);
           inspection = await http.call(API.import.inspect, { body: form });
           choose(inspection.proposals[0]?.kind ?? '');
           say(() => '');
-        } catch (e) { fail(e); }
+        } catch (e) {
+          if (before) {
+            ({ inspection, kind, mapping } = before);
+            encoding = encoding && before.encoding === encoding ? encoding : '';
+            sheet = sheet && before.sheet === sheet ? sheet : '';
+          }
+          fail(e);
+        }
       };
 
       const start = async () => {
@@ -73,10 +91,13 @@ export default function createImportScreen(): Screen {
         form.append('kind', kind);
         // Every field the table shows is sent: a chosen target, or "" for one not imported.
         form.append('mapping', JSON.stringify(mapping));
-        const repair = root.querySelector<HTMLInputElement>('#im-repair');
-        if (repair && !repair.checked) form.append('repairGeometry', 'false');
-        const srid = root.querySelector<HTMLInputElement>('#im-srid')?.value.trim();
-        if (srid) form.append('srid', srid);
+        const geometry = inspection.format !== 'csv' && inspection.format !== 'xlsx';
+        if (geometry && !opts.repair) form.append('repairGeometry', 'false');
+        if (geometry && opts.srid.trim()) form.append('srid', opts.srid.trim());
+        if (encoding) form.append('encoding', encoding);
+        if (sheet) form.append('sheet', sheet);
+        if (opts.onExisting !== 'refuse') form.append('onExisting', opts.onExisting);
+        if (opts.keepValid) form.append('keepValidRows', 'true');
         for (const f of files) form.append('file', f, f.name);
         try {
           const started = await http.call(API.import.startJob, { body: form });
@@ -98,6 +119,8 @@ export default function createImportScreen(): Screen {
           timer = setTimeout(() => void poll(id), POLL_MS);
         } else if (j.status === 'failed') {
           say(() => ti('im.failed', { error: j.error ?? '' }), true);
+        } else if (j.report && j.report.rejected > 0 && j.report.rowsStored > 0) {
+          say(() => ti('im.partly', { stored: fmt(j.rowsStored, 0), n: fmt(j.report!.rejected, 0) }), true);
         } else if (j.report && j.report.rejected > 0) {
           say(() => ti('im.rejected', { n: fmt(j.report!.errorCount, 0) }), true);
         } else {
@@ -107,15 +130,15 @@ export default function createImportScreen(): Screen {
 
       const draw = () => {
         const fileInput = el('input', { type: 'file', id: 'im-file', multiple: true, accept: '.csv,.txt,.xlsx,.xls,.geojson,.json,.zip,.shp,.shx,.dbf,.prj,.cpg' });
-        fileInput.onchange = () => { files = [...(fileInput.files ?? [])]; void inspect(); };
+        const chooseFiles = (chosen: File[]) => { files = chosen; encoding = ''; sheet = ''; void inspect(); };
+        fileInput.onchange = () => chooseFiles([...(fileInput.files ?? [])]);
         const drop = el('label', { className: 'im-drop', id: 'im-drop' }, ti('im.files'), ' ', fileInput);
         drop.ondragover = (e) => { e.preventDefault(); drop.classList.add('over'); };
         drop.ondragleave = () => drop.classList.remove('over');
         drop.ondrop = (e) => {
           e.preventDefault();
           drop.classList.remove('over');
-          files = [...(e.dataTransfer?.files ?? [])];
-          void inspect();
+          chooseFiles([...(e.dataTransfer?.files ?? [])]);
         };
         const parts: Node[] = [el('h2', { textContent: ti('im.title') }), drop];
         if (files.length) parts.push(el('p', { className: 'im-files', id: 'im-chosen', textContent: files.map((f) => `${f.name} (${fmt(f.size / 1024, 0)} KB)`).join(', ') }));
@@ -129,7 +152,9 @@ export default function createImportScreen(): Screen {
         const facts = el('dl', { className: 'im-facts', id: 'im-facts' },
           el('dt', { textContent: ti('im.format') }), el('dd', { id: 'im-format', textContent: i.format }),
           el('dt', { textContent: ti('im.encoding') }), el('dd', { id: 'im-encoding', textContent: i.encoding ?? '—' }),
-          ...(i.sheet ? [el('dt', { textContent: ti('im.sheet') }), el('dd', { textContent: i.sheet })] : []),
+          ...(i.encoding === null ? [] : [el('dd', {}, encodingChoice())]),
+          ...(i.sheet ? [el('dt', { textContent: ti('im.sheet') }), el('dd', { id: 'im-sheet-read', textContent: i.sheet })] : []),
+          ...(i.sheets.length > 1 ? [el('dd', {}, sheetChoice(i))] : []),
           ...(i.crs ? [el('dt', { textContent: ti('im.crs') }), el('dd', {
             id: 'im-crs', className: i.crs.problem ? 'bad' : '', textContent: i.crs.problem ?? `${i.crs.label}${i.crs.assumed ? ` ${ti('im.crsAssumed')}` : ''}`,
           })] : []));
@@ -150,11 +175,21 @@ export default function createImportScreen(): Screen {
             return el('tr', {}, el('td', { textContent: f }), el('td', { textContent: i.sample[0]?.[f] ?? '' }), el('td', {}, select));
           })));
         const geometry = i.format !== 'csv' && i.format !== 'xlsx';
+        const repair = el('input', { type: 'checkbox', id: 'im-repair', checked: opts.repair });
+        repair.onchange = () => (opts.repair = repair.checked);
+        const srid = el('input', { id: 'im-srid', size: 8, placeholder: '4547', value: opts.srid });
+        srid.oninput = () => (opts.srid = srid.value);
+        const onExisting = el('select', { id: 'im-on-existing' }, ...ON_EXISTING.map((v) => el('option', { value: v, selected: opts.onExisting === v, textContent: ti(`im.onExisting.${v}`) })));
+        onExisting.onchange = () => (opts.onExisting = onExisting.value as typeof opts.onExisting);
+        const keepValid = el('input', { type: 'checkbox', id: 'im-keep-valid', checked: opts.keepValid });
+        keepValid.onchange = () => (opts.keepValid = keepValid.checked);
         const options = el('div', { className: 'im-options' },
           ...(geometry ? [
-            el('label', {}, el('input', { type: 'checkbox', id: 'im-repair', checked: true }), ' ', ti('im.repair')), ' ',
-            el('label', {}, ti('im.srid'), ' ', el('input', { id: 'im-srid', size: 8, placeholder: '4547' })),
-          ] : []));
+            el('label', {}, repair, ' ', ti('im.repair')), ' ',
+            el('label', {}, ti('im.srid'), ' ', srid), el('br'),
+          ] : []),
+          el('label', {}, ti('im.onExisting'), ' ', onExisting), ' ',
+          el('label', {}, keepValid, ' ', ti('im.keepValid')));
         const startButton = el('button', { type: 'button', id: 'im-start', textContent: ti('im.start'), disabled: job?.status === 'running' });
         startButton.onclick = () => void start();
         // What the table, as the user has set it, still leaves without a column.
@@ -162,6 +197,22 @@ export default function createImportScreen(): Screen {
         const missing = (proposal?.missing ?? []).filter((t) => !chosen.has(t));
         const note = el('p', { id: 'im-missing', className: missing.length ? 'bad' : 'ok', textContent: missing.length ? ti('im.missing', { fields: missing.map(targetLabel).join(', ') }) : '' });
         return [facts, el('label', {}, ti('im.kind'), ' ', kinds), table, note, options, startButton];
+      };
+
+      /** The encoding as detected, or one the user picks: the head is read again with it. */
+      const encodingChoice = (): Node => {
+        const select = el('select', { id: 'im-encoding-choice', title: ti('im.encoding') },
+          el('option', { value: '', selected: encoding === '', textContent: ti('im.encodingDetected') }),
+          ...TEXT_ENCODINGS.map((e) => el('option', { value: e, selected: encoding === e, textContent: e })));
+        select.onchange = () => { encoding = select.value; void inspect(); };
+        return select;
+      };
+
+      /** Another of the workbook's worksheets: the head is read again from it. */
+      const sheetChoice = (i: Inspection): Node => {
+        const select = el('select', { id: 'im-sheet', title: ti('im.sheet') }, ...i.sheets.map((name) => el('option', { value: name, selected: name === i.sheet, textContent: name })));
+        select.onchange = () => { sheet = select.value; void inspect(); };
+        return select;
       };
 
       const jobView = (j: Job): Node[] => {
@@ -175,6 +226,8 @@ export default function createImportScreen(): Screen {
         const facts: string[] = [];
         if (r.repaired.length) facts.push(ti('im.repaired', { n: fmt(r.repaired.length, 0) }));
         if (r.coordinatesToReview) facts.push(ti('im.review', { n: fmt(r.coordinatesToReview, 0) }));
+        if (r.rowsSkipped) facts.push(ti('im.skipped', { n: fmt(r.rowsSkipped, 0) }));
+        if (r.rowsReplaced) facts.push(ti('im.replaced', { n: fmt(r.rowsReplaced, 0) }));
         if (r.unitsConverted?.length) facts.push(ti('im.units', { list: r.unitsConverted.map((u) => `${u.field} → ${u.column} ×${u.factor}`).join('；') }));
         nodes.push(el('ul', { id: 'im-report' }, ...facts.map((f) => el('li', { textContent: f }))));
         if (r.repaired.length) {
