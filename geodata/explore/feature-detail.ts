@@ -34,7 +34,8 @@ const DETAIL_SQL: Record<DetailLayer, string> = {
   division: `SELECT ${PROPS} AS props, ${COMMON}, round((ST_Area(t.geom::geography) / 1e6)::numeric, 2)::float8 AS area_km2
            FROM division t WHERE t.code = $1`,
   outfall: `SELECT ${PROPS} AS props, ${COMMON},
-             (SELECT count(*)::int FROM source s WHERE s.outfall_code = t.code AND s.status <> 'deleted') AS source_count
+             (SELECT count(*)::int FROM source s WHERE s.outfall_code = t.code AND s.status <> 'deleted') AS source_count,
+             (SELECT n.reach_id FROM network_outfall n WHERE n.outfall_code = t.code) AS linked_reach_id
            FROM outfall t WHERE t.code = $1`,
   river_reach: `SELECT ${PROPS} AS props, ${COMMON}, round((ST_Length(t.geom::geography) / 1000)::numeric, 2)::float8 AS length_km
            FROM river_reach t WHERE t.id::text = $1`,
@@ -42,7 +43,8 @@ const DETAIL_SQL: Record<DetailLayer, string> = {
            FROM basin t WHERE t.code = $1`,
   section: `SELECT ${PROPS} AS props, ${COMMON},
              (SELECT to_jsonb(r) - 'section_code' - 'import_batch' FROM section_reading r
-               WHERE r.section_code = t.code ORDER BY r.month DESC LIMIT 1) AS latest
+               WHERE r.section_code = t.code ORDER BY r.month DESC LIMIT 1) AS latest,
+             (SELECT n.reach_id FROM network_section n WHERE n.section_code = t.code) AS linked_reach_id
            FROM section t WHERE t.code = $1`,
   air_station: `SELECT ${PROPS} AS props, ${COMMON},
              (SELECT to_jsonb(r) - 'station_code' - 'import_batch' FROM air_reading r
@@ -57,6 +59,11 @@ export async function featureDetail(pool: pg.Pool, layer: DetailLayer, id: strin
   const properties: Record<string, unknown> = { ...(row.props as Record<string, unknown>) };
   for (const extra of ['division_name', 'source_count', 'area_km2', 'length_km']) {
     if (extra in row) properties[extra] = row[extra];
+  }
+  // The stored reach, else the one the network link placed it on (issue #15: the panel showed
+  // 河段编号 "—" for a section linked by nearness), as the tiles' reach_id attribute does.
+  if ((properties.reach_id ?? null) === null && row.linked_reach_id !== undefined && row.linked_reach_id !== null) {
+    properties.reach_id = Number(row.linked_reach_id);
   }
   if (row.latest) {
     for (const [k, v] of Object.entries(row.latest as Record<string, unknown>)) properties[`latest_${k}`] = v;

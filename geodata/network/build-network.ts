@@ -41,6 +41,8 @@ export interface Piece {
 
 export interface NetworkReport {
   direction: DirectionSource;
+  /** What the build was asked (direction, declared outlets, overrides, tolerances): a rebuild after an import repeats it. */
+  options: BuildOptions;
   toleranceM: number;
   reaches: number;
   nodes: number;
@@ -229,6 +231,7 @@ async function buildWith(client: pg.PoolClient, options: BuildOptions): Promise<
     ...gaps.flatMap((g) => [g.reachA, g.reachB]), ...(autoReport ? [...autoReport.outlets.map((o) => o.reach), ...autoReport.forks.flatMap((f) => [f.reach, f.kept ?? f.reach]), ...autoReport.banks.flatMap((b) => [...b.kept, ...b.dropped])] : [])]);
   return {
     direction: options.direction,
+    options,
     toleranceM,
     reaches: reaches.length,
     nodes: nodeCount,

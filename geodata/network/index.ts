@@ -18,4 +18,5 @@ export { nameReaches, resolveSource, resolveTraceStart, type NamedReach, type St
 export { type TraceValidity } from './trace-validity.ts';
 export { orientAutomatically, type ArcRole, type AutoResult } from './auto-direction.ts';
 export { networkReport, refreshForCaller, summarizeLinks, type StoredNetworkReport } from './network-report.ts';
+export { networkIssues, MAX_DRAWN, type NetworkIssue, type NetworkIssueKind, type NetworkIssues } from './network-issues.ts';
 export { reachPaths, DRAW_TOLERANCE_DEG, type NetworkTraceAnswer, type ReachPath } from './trace-paths.ts';

@@ -24,6 +24,8 @@ export interface UnlinkedItem {
 }
 
 export interface LinkReport {
+  /** The tolerances the link used (the stored link report): a relink after an import repeats them. */
+  options?: Required<LinkOptions>;
   outfalls: Record<string, number>;
   sections: Record<string, number>;
   sources: Record<string, number>;
@@ -49,7 +51,7 @@ const WATER_EMITTING = `s.status = 'active' AND coalesce(s.cod, 0) + coalesce(s.
 export async function linkNetwork(pool: pg.Pool, options: LinkOptions = {}): Promise<LinkReport> {
   const o = { ...DEFAULT_LINK_OPTIONS, ...options };
   return inTransaction(pool, async (client) => {
-    const report = await linkWith(client, o);
+    const report: LinkReport = { options: o, ...(await linkWith(client, o)) };
     await client.query(
       FIXED_SQL.link_network_insert_network_report, [JSON.stringify(report)]);
     return report;

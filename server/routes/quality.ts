@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import {
-  airContributors, allSectionLoads, battleBasins, battleView, buildRiverNetwork, linkNetwork, networkReport,
+  airContributors, allSectionLoads, battleBasins, battleView, buildRiverNetwork, linkNetwork, networkIssues, networkReport,
   problemList, reachPaths, resolveSource, resolveTraceStart, responseIndicator, sectionResponse, traceDownstreamFromOutfall,
   traceDownstreamFromSection, traceDownstreamFromSource, traceUpstream, type Loads, type NetworkTraceAnswer,
 } from '../../geodata/network/index.ts';
@@ -32,6 +32,12 @@ export function qualityRouter(ctx: AppContext): Router {
     const link = await linkNetwork(pool, body.link);
     // The stored link report names every region's sources: a scoped admin gets it counted in scope.
     sendJson(res, API.network.rebuild, principal(req).scope === '*' ? { build, link } : { build, link: (await networkReport(dbFor(req, owner), false)).link });
+  });
+
+  // Outlets and doubts of the last build, with their lines, for the map's network check. The
+  // reaches are shared by every region (as the build report is).
+  router.get('/network/issues', async (req, res) => {
+    sendJson(res.set('Cache-Control', 'no-store'), API.network.issues, await networkIssues(dbFor(req, owner), owner));
   });
 
   router.get('/network/report', async (req, res) => {

@@ -365,6 +365,8 @@ describe('scope walk: every route as a district user', () => {
       expect(mine.link.unlinked.filter((u: { kind: string; id: string }) => u.kind === 'source' && !nanshanIds().has(u.id))).toEqual([]);
       expect(mine.build).toEqual((await get('/api/network/report', national)).json.build);
     },
+    // Reaches are shared by every region: a district sees the national network check.
+    'GET /api/network/issues': sameAsNational('/api/network/issues'),
     'GET /api/sections/problems': async () => {
       type Problems = { problems: { code: string; contributors: { id: string; kind: string }[] }[] };
       const mine = ((await get('/api/sections/problems?top=50', nanshan)).json as Problems).problems;

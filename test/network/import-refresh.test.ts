@@ -55,5 +55,30 @@ describe('importing through the server refreshes the network index', () => {
     expect(build.auto.outlets).toEqual([expect.objectContaining({ reach: 2, how: 'free-end', name: '下游' })]);
     const { rows } = await db.pool.query(`SELECT id::int, downstream_id::int AS down FROM river_reach ORDER BY id`);
     expect(rows).toEqual([{ id: 1, down: 2 }, { id: 2, down: null }]);
+    // The map's network check lists the guessed outlet with its river name and its line.
+    const check = await (await fetch(`${server.url}/api/network/issues`, { headers: admin.headers })).json();
+    expect(check).toMatchObject({ direction: 'auto', options: { direction: 'auto' }, counts: { outlet: 1 }, truncated: false });
+    expect(check.issues).toEqual([{ kind: 'outlet', reach: 2, how: 'free-end', name: '下游', note: expect.stringContaining('confirm'), path: [[0.1, 0], [0.2, 0]] }]);
+  });
+
+  it('a river import after a rebuild repeats what the user asked for (declared outlet, link tolerance), not the direction the build stored', async () => {
+    // The user declares reach 1 the outlet, against the digitising, and a tight section tolerance.
+    const asked = await fetch(`${server.url}/api/network/rebuild`, {
+      method: 'POST', headers: { 'content-type': 'application/json', ...admin.headers },
+      body: JSON.stringify({ direction: 'outlet', outlets: [1], link: { sectionToleranceM: 30 } }),
+    });
+    expect(asked.status).toBe(200);
+    // One more reach beyond reach 2: with the declared outlet it drains through 2 into 1.
+    const more = { type: 'FeatureCollection', features: [
+      { type: 'Feature', properties: { id: 3, name: '新河段' }, geometry: { type: 'LineString', coordinates: [[0.2, 0], [0.3, 0]] } },
+    ] };
+    const res = await post('river_reach', 'more.geojson', JSON.stringify(more));
+    expect(res.status).toBe(200);
+    const { network } = await res.json();
+    expect(network.build).toMatchObject({ direction: 'outlet', outlets: [1], options: { direction: 'outlet', outlets: [1] } });
+    const { rows } = await db.pool.query(`SELECT id::int, downstream_id::int AS down FROM river_reach ORDER BY id`);
+    expect(rows).toEqual([{ id: 1, down: null }, { id: 2, down: 1 }, { id: 3, down: 2 }]);
+    const report = await (await fetch(`${server.url}/api/network/report`, { headers: admin.headers })).json();
+    expect(report.link.options).toMatchObject({ sectionToleranceM: 30 });
   });
 });

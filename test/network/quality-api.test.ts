@@ -55,6 +55,15 @@ describe('quality API on the hand-built network', () => {
     expect((await get('/network/report')).body.build.outlets).toEqual([1]);
   });
 
+  it('gives a section linked by nearness its reach in the feature detail, as the tiles do (it showed 河段编号 "—")', async () => {
+    const { rows } = await db.pool.query(`SELECT s.reach_id AS stored, n.reach_id AS linked FROM section s JOIN network_section n ON n.section_code = s.code WHERE s.code = 'C'`);
+    expect(rows[0].stored).toBeNull();
+    expect(rows[0].linked).not.toBeNull();
+    const detail = await get('/explore/feature/section/C');
+    expect(detail.status).toBe(200);
+    expect(detail.body.properties.reach_id).toBe(Number(rows[0].linked));
+  });
+
   it('GET /api/sections/{code}/upstream gives both variants with the control unit bounded by the upper section', async () => {
     const whole = await get('/sections/B/upstream');
     const control = await get('/sections/B/upstream?scope=control&k_cod=0');

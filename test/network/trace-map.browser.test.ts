@@ -1,8 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start-server.ts';
+import { ISSUE_COLOURS } from '../../web/src/trace/network-check.ts';
 import { CONTRIBUTOR_COLOUR, TRACE_COLOUR } from '../../web/src/trace/trace-layers.ts';
-import { ARTIFACTS, colourShareOf, HAS_CHROMIUM, openPage, startDemoInBrowser, waitIdle, type DemoInBrowser } from '../web/browser.ts';
+import { testUser } from '../support/auth.ts';
+import { ARTIFACTS, colourShareOf, HAS_CHROMIUM, openPage, signInFromMap, startDemoInBrowser, waitIdle, type DemoInBrowser } from '../web/browser.ts';
 
 /**
  * Issue #15, "trace on the map": from a section, the upstream trace is drawn (deck.gl) on the main
@@ -109,6 +111,40 @@ describe.skipIf(!HAS_CHROMIUM)('an upstream trace drawn on the maps, on the demo
     await page.waitForTimeout(1500);
     await page.screenshot({ path: `${ARTIFACTS}trace-02-battle-map.png` });
     expect(await colourShareOf(page, await mapShot(), TRACE_COLOUR, 30)).toBeGreaterThan(0.001);
+    expect(errors).toEqual([]);
+  }, 240_000);
+
+  // Last: the admin's decision rebuilds the demo's network.
+  it('shows the network check on the main map (outlets and doubts of the last build, as the API lists them), and an admin confirms an outlet there', async () => {
+    const admin = await testUser(demo.db.pool, 'admin', null, '河网管理员');
+    await page.goto(`${server.url}/`);
+    await waitIdle(page);
+    await signInFromMap(page, admin);
+    await waitIdle(page);
+    const listed = await (await fetch(`${server.url}/api/network/issues`, { headers: admin.headers })).json() as { issues: { reach: number; kind: string; how?: string; path: [number, number][] }[] };
+    const outlets = listed.issues.filter((i) => i.kind === 'outlet');
+    expect(outlets.length).toBeGreaterThan(0);
+    await page.click('#tools button[data-action=network-check]');
+    await page.waitForSelector('#network-panel #nc-list li');
+    expect(await page.locator('#network-panel #nc-list li').count()).toBe(Math.min(listed.issues.length, 300));
+    expect(await page.locator('#nc-counts li[data-kind=outlet]').textContent()).toContain(String(outlets.length));
+    // Frame the first outlet and find its colour on the canvas.
+    const first = outlets[0]!;
+    await page.locator(`#nc-list li[data-reach="${first.reach}"] .nc-name`).click();
+    await waitIdle(page);
+    await page.screenshot({ path: `${ARTIFACTS}trace-03-network-check.png` });
+    expect(await colourShareOf(page, await mapShot(), ISSUE_COLOURS.outlet, 30)).toBeGreaterThan(0.0005);
+    // The admin confirms it: the network is rebuilt with it declared, and the list says so.
+    await page.locator(`#nc-list li[data-reach="${first.reach}"] button[data-action=confirm-outlet]`).click();
+    await page.waitForFunction((reach) => {
+      const check = (window as any).__yzt.networkCheckAnswer();
+      return check?.issues.some((i: { reach: number; kind: string; how?: string }) => i.reach === reach && i.kind === 'outlet' && i.how === 'declared');
+    }, first.reach, { timeout: 120_000 });
+    const after = await (await fetch(`${server.url}/api/network/issues`, { headers: admin.headers })).json();
+    expect(after.options).toMatchObject({ direction: 'auto', outlets: [first.reach] });
+    expect(await page.locator(`#nc-list li[data-reach="${first.reach}"] button[data-action=confirm-outlet]`).count()).toBe(0);
+    await page.click('#tools button[data-action=network-check]');
+    expect(await page.locator('#network-panel').isHidden()).toBe(true);
     expect(errors).toEqual([]);
   }, 240_000);
 });

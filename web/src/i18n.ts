@@ -52,7 +52,7 @@ const ZH_OWN = {
   'role.viewer': '浏览', 'role.reviewer': '审核', 'role.admin': '管理',
   'trace.title': '河网追溯', 'trace.upstream': '上游追溯', 'trace.downstream': '下游追溯', 'trace.ranked': '贡献源排名（按衰减后负荷）', 'trace.sectionsReached': '下游断面（由近及远）',
   'trace.summaryUp': '上游 {reaches} 个河段 · {sources} 个污染源', 'trace.summaryDown': '下游 {reaches} 个河段 · 经过 {sections} 个断面', 'trace.complete': '所用河网无疑点（出口已确认，无环路、无未判定分汊）',
-  'trace.loading': '追溯中…',
+  'trace.loading': '追溯中…', networkCheck: '河网校验',
   'png.export': '导出图片', 'png.title': '标题', 'png.width': '宽', 'png.height': '高', 'png.northArrow': '北', 'png.ownData': '底图与数据：本系统数据库',
 } as const;
 
@@ -118,7 +118,7 @@ const EN: Record<MessageKey, string> = {
   'role.viewer': 'Viewer', 'role.reviewer': 'Reviewer', 'role.admin': 'Admin',
   'trace.title': 'River trace', 'trace.upstream': 'Trace upstream', 'trace.downstream': 'Trace downstream', 'trace.ranked': 'Contributors (by decayed load)', 'trace.sectionsReached': 'Sections downstream (nearest first)',
   'trace.summaryUp': '{reaches} reaches upstream · {sources} sources', 'trace.summaryDown': '{reaches} reaches downstream · {sections} sections passed', 'trace.complete': 'No doubt found in the network used (outlet confirmed, no loops, no unresolved forks)',
-  'trace.loading': 'Tracing…',
+  'trace.loading': 'Tracing…', networkCheck: 'Network check',
   'png.export': 'Export PNG', 'png.title': 'Title', 'png.width': 'Width', 'png.height': 'Height', 'png.northArrow': 'N', 'png.ownData': 'base map and data: this system\'s database',
 };
 

@@ -183,6 +183,7 @@ export const BattleView = z.object({
 });
 const Counts = z.record(z.string(), z.number());
 export const LinkReport = z.object({
+  options: z.object({ outfallToleranceM: z.number(), nameToleranceM: z.number(), sectionToleranceM: z.number(), sourceToleranceM: z.number() }).optional(),
   outfalls: Counts,
   sections: Counts,
   sources: Counts,
@@ -197,6 +198,20 @@ export const BuildReport = z.looseObject({
   outlets: z.array(z.number()),
 });
 export const RebuildAnswer = z.object({ build: BuildReport, link: LinkReport.optional() });
+const IssueKind = z.enum(['outlet', 'ambiguous_fork', 'no_outlet', 'cycle', 'off_flow']);
+/** The map's network check: the last build's outlets and doubts, each reach named and drawable. */
+export const NetworkIssuesAnswer = z.object({
+  builtAt: z.string().nullable(),
+  direction: z.string().nullable(),
+  options: z.looseObject({ direction: z.string(), outlets: z.array(z.number()).optional(), notOutlets: z.array(z.number()).optional() }).nullable(),
+  linkOptions: z.record(z.string(), z.number()).nullable(),
+  counts: z.record(IssueKind, z.number()),
+  issues: z.array(z.object({
+    kind: IssueKind, reach: z.number(), name: z.string().nullable(), how: z.string().optional(), note: z.string().optional(),
+    path: z.array(z.tuple([z.number(), z.number()])),
+  })),
+  truncated: z.boolean(),
+});
 export const NetworkReportAnswer = z.object({
   build: z.looseObject({ at: z.string() }).optional(),
   link: LinkReport.extend({ at: z.string() }).optional(),
@@ -207,6 +222,7 @@ const CodeParams = z.object({ code: z.string() });
 export const NETWORK_ROUTES = {
   rebuild: route({ method: 'POST', path: '/api/network/rebuild', body: RebuildBody, response: RebuildAnswer }),
   report: route({ method: 'GET', path: '/api/network/report', response: NetworkReportAnswer }),
+  issues: route({ method: 'GET', path: '/api/network/issues', response: NetworkIssuesAnswer }),
   problems: route({ method: 'GET', path: '/api/sections/problems', query: ProblemQuery, response: ProblemsAnswer }),
   indicator: route({ method: 'GET', path: '/api/sections/response-indicator', query: IndicatorQuery, response: ResponseIndicator }),
   loads: route({ method: 'GET', path: '/api/sections/loads', query: LoadsQuery, response: LoadsAnswer }),

@@ -19,6 +19,8 @@ import { el, StatsPanel } from '../stats-panel.ts';
 import { fetchTrace, traceBounds, type NetworkTraceAnswer, type TraceDirection, type TraceStartKind } from '../trace/trace.ts';
 import { traceLayers } from '../trace/trace-layers.ts';
 import { renderTraceError, renderTracePanel } from '../trace/trace-panel.ts';
+import { networkCheckLayers, rebuildBodyFor, renderNetworkCheck, renderNetworkCheckBusy, type NetworkIssue, type NetworkIssues, type OutletDecision } from '../trace/network-check.ts';
+import { whoAmI } from '../session.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -37,6 +39,7 @@ const TEMPLATE = `
     <aside id="right">
       <section id="detail-panel" hidden></section>
       <section id="trace-panel" data-testid="trace-panel" hidden></section>
+      <section id="network-panel" data-testid="network-panel" hidden></section>
       <section id="area-panel" hidden></section>
       <section id="stats-panel"></section>
     </aside>
@@ -157,6 +160,8 @@ async function mountMap(disposed: () => boolean): Promise<() => void> {
   /** The trace drawn on the map (upstream or downstream of a section, outfall or source). */
   let trace: NetworkTraceAnswer | null = null;
   let traceAbort: AbortController | null = null;
+  /** The network check drawn on the map: the last build's outlets and doubts. */
+  let networkCheck: NetworkIssues | null = null;
   let options: api.FilterOptions | null = null;
   let currentArea: api.Area | null = null;
   let statsPending = 0;
@@ -198,7 +203,7 @@ async function mountMap(disposed: () => boolean): Promise<() => void> {
   let deckLayerCount = 0;
   function setDeckLayers(): void {
     // The trace above the data layers: it is what the user asked to see.
-    const layers = [...buildDataLayers({ state, origin, sections, stations, highlight, sizeScale: sizeScale() }), ...traceLayers(trace)];
+    const layers = [...buildDataLayers({ state, origin, sections, stations, highlight, sizeScale: sizeScale() }), ...networkCheckLayers(networkCheck), ...traceLayers(trace)];
     deckLayerCount = layers.length;
     overlay.setProps({ layers });
   }
@@ -399,6 +404,56 @@ async function mountMap(disposed: () => boolean): Promise<() => void> {
     });
   }
 
+  // ---------- the network check ----------
+
+  /** Draws the last build's outlets and doubts and lists them; admins can confirm or override outlets. */
+  async function openNetworkCheck(): Promise<void> {
+    const panel = $('network-panel');
+    try {
+      const [issues, me] = await Promise.all([http.call(API.network.issues, { cache: 'no-store' }), whoAmI().catch(() => null)]);
+      networkCheck = issues;
+      applyLayers();
+      renderTools();
+      renderNetworkCheck(panel, issues, {
+        onClose: closeNetworkCheck,
+        onPick: (issue: NetworkIssue) => {
+          const box = pathBounds(issue.path);
+          if (box) map.fitBounds(box, { padding: 80, duration: 500, maxZoom: 13 });
+        },
+        ...(me?.role === 'admin' && { onDecide: (decision: OutletDecision) => void decideOutlet(issues, decision) }),
+      });
+    } catch (err) {
+      panel.replaceChildren(el('div', err instanceof ApiError ? err.message : String(err)));
+      panel.hidden = false;
+    }
+  }
+
+  /** Rebuilds the network with the admin's decision about an outlet, then shows the check again. */
+  async function decideOutlet(issues: NetworkIssues, decision: OutletDecision): Promise<void> {
+    renderNetworkCheckBusy($('network-panel'));
+    try {
+      await http.call(API.network.rebuild, { body: rebuildBodyFor(issues, decision) });
+    } catch (err) {
+      $('network-panel').replaceChildren(el('div', err instanceof ApiError ? err.message : String(err)));
+      return;
+    }
+    if (trace) void runTrace(trace.start.kind === 'source' ? trace.start.censusId : trace.start.code, trace.direction, trace.start.kind);
+    await openNetworkCheck();
+  }
+
+  function closeNetworkCheck(): void {
+    networkCheck = null;
+    $('network-panel').hidden = true;
+    applyLayers();
+    renderTools();
+  }
+
+  function pathBounds(path: [number, number][]): [[number, number], [number, number]] | null {
+    if (path.length === 0) return null;
+    const xs = path.map((p) => p[0]), ys = path.map((p) => p[1]);
+    return [[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]];
+  }
+
   function clearTrace(): void {
     traceAbort?.abort();
     trace = null;
@@ -461,6 +516,7 @@ async function mountMap(disposed: () => boolean): Promise<() => void> {
     button('drawCircle', 'draw-circle', () => draw.setMode(mode === 'circle' ? null : 'circle'), mode === 'circle');
     button('measure', 'measure', () => draw.setMode(mode === 'measure' ? null : 'measure'), mode === 'measure');
     button('clear', 'clear-draw', () => { draw.clear(); currentArea = null; $('area-panel').hidden = true; });
+    button('networkCheck', 'network-check', () => (networkCheck ? closeNetworkCheck() : void openNetworkCheck()), !!networkCheck);
     button('exportView', 'export-view', () => { void exportSelection({ kind: 'bbox', bbox: viewBbox() }, EXPORT_CHOICES[0]!); });
     const png = document.createElement('form');
     png.id = 'png';
@@ -674,6 +730,8 @@ async function mountMap(disposed: () => boolean): Promise<() => void> {
       /** Draws a trace as the detail panel's buttons do; resolves once it is drawn (or refused). */
       trace: (from: string, direction: TraceDirection, kind?: TraceStartKind) => runTrace(from, direction, kind),
       traceAnswer: () => trace,
+      networkCheck: () => openNetworkCheck(),
+      networkCheckAnswer: () => networkCheck,
       chart: (id: string) => stats.chart(id),
     },
   });
