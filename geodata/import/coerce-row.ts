@@ -14,6 +14,12 @@ export interface RowPlan {
   readonly layer: LayerSpec;
   readonly defaults: ReadonlyMap<string, Value>;
   readonly rowNumberAs?: { readonly column: string; readonly prefix: string } | undefined;
+  /**
+   * A layer keyed by a number (river reaches) whose file leaves the key empty: the row gets
+   * `after` + its line, `after` being the largest key stored when the import began, so an
+   * assigned id never collides with a stored row (rowNumberAs alone did).
+   */
+  readonly assignIds?: { readonly column: string; readonly after: number } | undefined;
 }
 
 export type RowResult = { readonly row: Row } | { readonly problems: readonly FieldProblem[] };
@@ -23,6 +29,7 @@ export function makeRowPlan(
   layer: LayerSpec,
   defaults: Readonly<Record<string, string | number>> = {},
   rowNumberAs?: { column: string; prefix?: string | undefined },
+  assignIdsAfter?: number,
 ): RowPlan {
   const coerced = new Map<string, Value>();
   for (const [name, input] of Object.entries(defaults)) {
@@ -41,6 +48,7 @@ export function makeRowPlan(
     layer,
     defaults: coerced,
     rowNumberAs: rowNumberAs && { column: rowNumberAs.column, prefix: rowNumberAs.prefix ?? '' },
+    assignIds: assignIdsAfter === undefined || rowNumberAs ? undefined : { column: layer.key, after: assignIdsAfter },
   };
 }
 
@@ -100,6 +108,7 @@ function fallback(plan: RowPlan, column: ColumnSpec, line: number): unknown {
   if (plan.rowNumberAs?.column === column.name) {
     return plan.rowNumberAs.prefix ? `${plan.rowNumberAs.prefix}${line}` : line;
   }
+  if (plan.assignIds?.column === column.name) return plan.assignIds.after + line;
   return undefined;
 }
 

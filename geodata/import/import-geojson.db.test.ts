@@ -135,6 +135,27 @@ describe('GeoJSON import', () => {
     expect(rows).toEqual([{ id: 901, stream_order: null }, { id: 902, stream_order: null }, { id: 903, stream_order: 2 }]);
   });
 
+  it('numbers river reaches the file leaves without an id after the largest stored one, so a second such file cannot collide', async () => {
+    const line = (y: number) => ({ type: 'LineString', coordinates: [[115, y], [115.1, y]] });
+    const noIds = (name: string) => files.file(name, featureCollection([
+      { properties: { NAME: '甲河' }, geometry: line(24) },
+      { properties: { NAME: '乙河' }, geometry: line(24.1) },
+    ]));
+    const before = Number((await db.pool.query(`SELECT coalesce(max(id), 0) AS n FROM river_reach`)).rows[0].n);
+    const first = await importFile(db.pool, { kind: 'river_reach', files: [noIds('a.geojson')], actor: 'test' });
+    expect(first.errors).toEqual([]);
+    expect(first.idsAssigned).toEqual({ column: 'id', count: 2, from: before + 1, to: before + 2 });
+    // The same kind of file again (refused before as "id is required", and numbered 1, 2 again by rowNumberAs).
+    const second = await importFile(db.pool, { kind: 'river_reach', files: [noIds('b.geojson')], actor: 'test' });
+    expect(second.errors).toEqual([]);
+    expect(second.idsAssigned).toEqual({ column: 'id', count: 2, from: before + 3, to: before + 4 });
+    const { rows } = await db.pool.query(`SELECT id::int, import_batch::int AS batch FROM river_reach WHERE id > $1 ORDER BY id`, [before]);
+    expect(rows).toEqual([
+      { id: before + 1, batch: first.batchId }, { id: before + 2, batch: first.batchId },
+      { id: before + 3, batch: second.batchId }, { id: before + 4, batch: second.batchId },
+    ]);
+  });
+
   it('reads a GeoJSON file that starts with a byte-order mark', async () => {
     const path = files.file('bom.geojson', featureCollection([{ properties: { code: 'BOM1', name: '站' }, geometry: point(113, 23) }]), 'utf8-bom');
     const report = await importFile(db.pool, { kind: 'air_station', files: [path], actor: 'test' });

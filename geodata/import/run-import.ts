@@ -70,7 +70,7 @@ export async function runImport(pool: pg.Pool, options: ImportOptions): Promise<
     throw new ImportFileError(`layer ${layer.kind} cannot come from ${format === 'csv' ? 'CSV' : 'an .xlsx table'}: its ${layer.geometry ?? 'geometry'} is a polygon or line; use GeoJSON or a shapefile`);
   }
   checkMapping(layer, options.mapping);
-  const plan = makeRowPlan(layer, options.defaults, options.rowNumberAs);
+  const plan = makeRowPlan(layer, options.defaults, options.rowNumberAs, await assignableAfter(pool, layer, options));
   const counter: ReadCounter = { parsed: 0 };
   const reader = await openReader(format, options, counter);
   try {
@@ -134,6 +134,8 @@ class ImportRun {
   private rowsStored = 0;
   private rowsReplaced = 0;
   private rowsSkipped = 0;
+  /** Keys the import numbered (RowPlan.assignIds): how many, and the lowest and highest. */
+  private assigned = { count: 0, from: Infinity, to: -Infinity };
   private readonly onExisting: OnExisting;
   private readonly keepValid: boolean;
   private toReview = 0;
@@ -202,6 +204,11 @@ class ImportRun {
         this.reject(record.line, result.problems);
         this.settled++;
         continue;
+      }
+      const assign = this.plan.assignIds;
+      if (assign && result.row[assign.column] === assign.after + record.line) {
+        const id = assign.after + record.line;
+        this.assigned = { count: this.assigned.count + 1, from: Math.min(this.assigned.from, id), to: Math.max(this.assigned.to, id) };
       }
       const key = keyOf(this.keys, result.row);
       const earlier = this.keyLines.get(key);
@@ -390,6 +397,9 @@ class ImportRun {
       rowsStored: this.rowsStored,
       rowsReplaced: this.failed ? 0 : this.rowsReplaced,
       rowsSkipped: this.rowsSkipped,
+      ...(this.plan.assignIds && this.assigned.count > 0 && !this.failed && {
+        idsAssigned: { column: this.plan.assignIds.column, count: this.assigned.count, from: this.assigned.from, to: this.assigned.to },
+      }),
       coordinatesToReview: this.failed ? 0 : this.toReview,
       ...(this.credit && { creditCodesToReview: this.credit.summary(this.failed) }),
       rejected: this.rejectedRows,
@@ -544,11 +554,23 @@ export async function openReader(format: ImportFormat, options: ImportOptions, c
   return format === 'csv' ? openCsv(file, options.encoding, counter) : openGeoJson(file, options.encoding, counter);
 }
 
+/**
+ * For a layer keyed by a number (river reaches), the largest key stored now: rows the file
+ * leaves without one are numbered after it (RowPlan.assignIds). Undefined for other layers, or
+ * when the user numbers the rows (rowNumberAs) or gives the key a default.
+ */
+async function assignableAfter(pool: pg.Pool, layer: LayerSpec, options: ImportOptions): Promise<number | undefined> {
+  const key = layer.columns.find((c) => c.name === layer.key);
+  if (key?.type !== 'integer' || options.rowNumberAs || options.defaults?.[layer.key] !== undefined) return undefined;
+  const { rows } = await pool.query<{ n: string | null }>(`SELECT max(${escapeIdentifier(layer.key)}) AS n FROM ${escapeIdentifier(layer.table)}`);
+  return Number(rows[0]?.n ?? 0);
+}
+
 /** A CSV header without a column for a required field fails the file once, not every row. */
 function checkHeaderCovers(layer: LayerSpec, plan: RowPlan, fields: FieldMap, fileName: string): void {
   const missing: string[] = [];
   for (const target of requiredTargets(layer)) {
-    if (fields.byTarget.has(target) || plan.defaults.has(target) || plan.rowNumberAs?.column === target) continue;
+    if (fields.byTarget.has(target) || plan.defaults.has(target) || plan.rowNumberAs?.column === target || plan.assignIds?.column === target) continue;
     missing.push(target);
   }
   if (missing.length > 0) {

@@ -114,6 +114,8 @@ export interface ImportReport {
   readonly rowsReplaced: number;
   /** onExisting 'skip': rows left out because their key was already stored. */
   readonly rowsSkipped: number;
+  /** Rows the file left without a numeric key, numbered after the largest stored one (river reaches). */
+  readonly idsAssigned?: { readonly column: string; readonly count: number; readonly from: number; readonly to: number };
   /**
    * Sources stored with empty, unreadable, zero or out-of-range coordinates (0 for other
    * layers): not refused, since a wrong coordinate is the census's to correct; the review run

@@ -66,6 +66,7 @@ export const ImportReport = z.looseObject({
   rowsStored: z.number(),
   rowsReplaced: z.number(),
   rowsSkipped: z.number(),
+  idsAssigned: z.object({ column: z.string(), count: z.number(), from: z.number(), to: z.number() }).optional(),
   coordinatesToReview: z.number(),
   creditCodesToReview: CreditCodesToReview.optional(),
   rejected: z.number(),
