@@ -324,7 +324,7 @@ describe('property: malformed imports are refused and store nothing', () => {
         at: fc.nat(),
         bad: fc.oneof(
           fc.record({ part: fc.constant('geometry'), value: badGeometry }),
-          fc.record({ part: fc.constant('properties'), value: fc.constantFrom<unknown>(null, {}, [], 'x', 42, { name: 'only a name' }, { census_id: ['S1'], name: { zh: '厂' }, code: [440300] }) }),
+          fc.record({ part: fc.constant('properties'), value: fc.constantFrom<unknown>(null, {}, [], 'x', 42, { name: 'only a name' }, { census_id: ['S1'], name: { zh: '厂' }, code: [440300] }, { id: [7], name: '河' }, { id: 1.5 }) }),
           fc.record({ part: fc.constant('feature'), value: fc.constantFrom<unknown>(null, 1, 'Feature', [], { type: 'feature' }, { properties: {}, geometry: null }) }),
         ),
       }),
@@ -371,7 +371,11 @@ describe('property: malformed imports are refused and store nothing', () => {
               (kind === 'source' && (g?.type === 'MultiPoint' || g === null || (g?.type === 'Point' && numeric((g as { coordinates?: unknown }).coordinates))));
             broken = feature(good.properties, fits ? { type: 'LineString', coordinates: [[113, 22]] } : c.bad.value);
           } else if (c.bad.part === 'properties') {
-            broken = feature(c.bad.value, good.geometry);
+            // A reach needs no property at all: one without an id is numbered after the stored
+            // ones (issue 14), so only an id that is no whole number is wrong for it.
+            const v = c.bad.value as Record<string, unknown> | null;
+            const fits = kind === 'river_reach' && !(v && typeof v === 'object' && 'id' in v);
+            broken = feature(fits ? { id: 'R1', name: '河' } : c.bad.value, good.geometry);
           } else {
             broken = c.bad.value;
           }
