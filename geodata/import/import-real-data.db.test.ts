@@ -1,9 +1,12 @@
-import { existsSync } from 'node:fs';
+import type { FeatureCollection, LineString } from 'geojson';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { ImportFileError, importFile } from './index.ts';
+import { fixtureDir } from './test-support/fixtures.ts';
+import { writeShapefile } from './test-support/write-shapefile.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REAL = process.env.YZT_REAL_GEODATA ?? join(REPO_ROOT, '..', 'shared', 'geodata', 'real');
@@ -101,6 +104,46 @@ describe.skipIf(!existsSync(REAL))('importing the real geodata', () => {
       `SELECT census_id, name, source_type, industry_code, entered_x, entered_y, ST_AsText(geom) AS g FROM source WHERE census_id = 'gppd-gd-1'`,
     );
     expect(rows).toEqual([{ census_id: 'gppd-gd-1', name: 'Banmei', source_type: 'industrial', industry_code: '4411', entered_x: '116.55', entered_y: '23.02', g: 'POINT(116.55 23.02)' }]);
+  });
+
+  // Issue 14: the 1:4M river lines as agencies pass them on — a GBK table with no id column and
+  // no .prj — import without a mapping: ids are numbered after the stored reaches, the
+  // coordinates are read as degrees and the report says it assumed so.
+  it('imports the Pearl River arcs written as a GBK shapefile with no id column and no .prj, without a mapping', async () => {
+    const rivers = JSON.parse(readFileSync(real('pearl-rivers-gd.geojson'), 'utf8')) as FeatureCollection<LineString>;
+    const files = fixtureDir('real-rivers-gbk');
+    try {
+      const written = writeShapefile(files.dir, 'hyd2_4l', {
+        shapeType: 'polyline',
+        encoding: 'gbk',
+        fields: [
+          { name: 'FNODE_', type: 'N', length: 11 },
+          { name: 'TNODE_', type: 'N', length: 11 },
+          { name: 'NAME', type: 'C', length: 40 },
+          { name: 'LEVEL_RIVE', type: 'N', length: 4 },
+        ],
+        records: rivers.features.map((f) => ({
+          geometry: f.geometry,
+          values: { FNODE_: Number(f.properties!.FNODE_), TNODE_: Number(f.properties!.TNODE_), NAME: (f.properties!.NAME as string | null) ?? '', LEVEL_RIVE: Number(f.properties!.LEVEL_RIVE) },
+        })),
+      });
+      const before = Number((await db.pool.query(`SELECT coalesce(max(id), 0) AS n FROM river_reach`)).rows[0].n);
+      const report = await importFile(db.pool, { kind: 'river_reach', files: written.files, actor: 'test' });
+      expect(report.errors).toEqual([]);
+      expect(report).toMatchObject({ format: 'shapefile', encoding: 'gbk', rowsStored: rivers.features.length, crs: { assumed: true, transformed: false } });
+      expect(report.crs!.label).toMatch(/\.prj/);
+      expect(report.idsAssigned).toEqual({ column: 'id', count: rivers.features.length, from: before + 1, to: before + rivers.features.length });
+      const { rows } = await db.pool.query(
+        `SELECT count(*)::int AS n, count(*) FILTER (WHERE name = '浔江')::int AS xunjiang, count(*) FILTER (WHERE from_node = to_node)::int AS loops
+           FROM river_reach WHERE import_batch = $1`,
+        [report.batchId],
+      );
+      const expected = rivers.features.filter((f) => f.properties!.NAME === '浔江').length;
+      expect(rows[0]).toEqual({ n: rivers.features.length, xunjiang: expected, loops: rivers.features.filter((f) => f.properties!.FNODE_ === f.properties!.TNODE_).length });
+      expect(expected).toBeGreaterThan(0);
+    } finally {
+      files.remove();
+    }
   });
 
   it('refuses the townships CSV as divisions: it has no geometry and divisions need one', async () => {
