@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { scopedPool } from '../access/index.ts';
 import { deferIndexes } from '../db/deferred-indexes.ts';
+import { featureDetail } from '../explore/feature-detail.ts';
 import { searchFeatures } from '../explore/search.ts';
+import { LAYERS } from '../model/layers.ts';
+import { RECORD_KINDS } from '../model/vocabulary.ts';
+import { attribute, setLang } from '../../web/src/i18n.ts';
 import { SEEDED_ERROR_KINDS } from './errors.ts';
 import { loadDemo, type DemoLoadResult } from './load-demo.ts';
 
@@ -156,5 +160,23 @@ describe('loading the demo region into PostGIS', () => {
       FROM source s LEFT JOIN outfall o ON o.code = s.outfall_code LEFT JOIN source f ON f.census_id = s.facility_census_id`);
     expect(dangling).toMatchObject({ outfalls: '0', facilities: '0' });
     expect(Number(dangling.linked)).toBeGreaterThan(0);
+  });
+
+  it('gives every attribute the detail panel lists, on every layer, a label in Chinese and in English', async () => {
+    // setLang marks the page's language; here there is no page.
+    (globalThis as { document?: unknown }).document ??= { documentElement: {} };
+    const unlabelled: string[] = [];
+    for (const kind of RECORD_KINDS) {
+      const spec = LAYERS[kind];
+      const key = await one<{ k: string } | undefined>(`SELECT ${spec.key}::text AS k FROM ${spec.table} ORDER BY 1 LIMIT 1`);
+      expect(key, kind).toBeDefined();
+      const detail = await featureDetail(db.pool, kind, key!.k);
+      for (const lang of ['zh', 'en'] as const) {
+        setLang(lang);
+        for (const name of Object.keys(detail!.properties)) if (attribute(name, null).label === name) unlabelled.push(`${kind}.${name} (${lang})`);
+      }
+    }
+    setLang('zh');
+    expect(unlabelled).toEqual([]);
   });
 });

@@ -21,11 +21,12 @@ const COMMON = `ST_X(ST_PointOnSurface(t.geom)) AS lng, ST_Y(ST_PointOnSurface(t
 const PROPS = `to_jsonb(t) - 'geom' - 'import_batch'`;
 
 // One static statement per layer: the layer name picks the statement, it never enters the SQL.
+// name_key is derived from the name for list matching (012_quality_loop.sql), not an attribute.
 const DETAIL_SQL: Record<DetailLayer, string> = {
-  source: `SELECT ${PROPS} - 'entered_x' - 'entered_y' - 'row_version' AS props, ${COMMON},
+  source: `SELECT ${PROPS} - 'entered_x' - 'entered_y' - 'row_version' - 'name_key' AS props, ${COMMON},
              (SELECT name FROM division d WHERE d.code = t.division_code) AS division_name
            FROM source t WHERE t.census_id = $1`,
-  source_id: `SELECT ${PROPS} - 'entered_x' - 'entered_y' - 'row_version' AS props, ${COMMON},
+  source_id: `SELECT ${PROPS} - 'entered_x' - 'entered_y' - 'row_version' - 'name_key' AS props, ${COMMON},
              (SELECT name FROM division d WHERE d.code = t.division_code) AS division_name
            FROM source t WHERE t.id::text = $1`,
   census_zone: `SELECT ${PROPS} AS props, ${COMMON},

@@ -129,7 +129,8 @@ const ATTRS: Record<string, [zh: string, en: string, unit?: string]> = {
   division_code: ['行政区划代码', 'Division code'], division_name: ['行政区划', 'Division'], entered_crs: ['录入坐标系', 'Entered CRS'],
   outfall_code: ['排污口编码', 'Outfall code'], facility_census_id: ['集中式治理设施编号', 'Facility census id'],
   ...Object.fromEntries(POLLUTANT_SPECS.map((p) => [p.code, [p.zh, p.en, 't'] as [string, string, string]])),
-  status: ['状态', 'Status'], updated_at: ['更新时间', 'Updated'], id: ['编号', 'Id'], code: ['代码', 'Code'],
+  status: ['状态', 'Status'], status_reason: ['状态原因', 'Status reason'], output_value: ['工业总产值', 'Output value', '万元'],
+  address: ['详细地址', 'Address'], updated_at: ['更新时间', 'Updated'], id: ['编号', 'Id'], code: ['代码', 'Code'],
   level: ['级别', 'Level'], parent_code: ['上级代码', 'Parent code'], township_code: ['乡镇代码', 'Township code'],
   county_code: ['区县代码', 'County code'], receiving_water: ['受纳水体', 'Receiving water'], reach_id: ['河段编号', 'Reach id'],
   stream_order: ['河流等级', 'Stream order'], downstream_id: ['下游河段', 'Downstream reach'], basin_code: ['流域代码', 'Basin code'],
@@ -142,8 +143,8 @@ const ATTRS: Record<string, [zh: string, en: string, unit?: string]> = {
   latest_o3: ['臭氧', 'O₃', 'μg/m³'], latest_no2: ['二氧化氮', 'NO₂', 'μg/m³'], latest_so2: ['二氧化硫', 'SO₂', 'μg/m³'], latest_aqi: ['AQI', 'AQI'],
 };
 
-const UNIT_EN: Record<string, string> = { t: 't', 'km²': 'km²', km: 'km', 'mg/L': 'mg/L', 'μg/m³': 'μg/m³' };
-const UNIT_ZH: Record<string, string> = { t: '吨', 'km²': '平方公里', km: '公里', 'mg/L': '毫克/升', 'μg/m³': '微克/立方米' };
+const UNIT_EN: Record<string, string> = { '万元': '×10⁴ CNY', t: 't', 'km²': 'km²', km: 'km', 'mg/L': 'mg/L', 'μg/m³': 'μg/m³' };
+const UNIT_ZH: Record<string, string> = { '万元': '万元', t: '吨', 'km²': '平方公里', km: '公里', 'mg/L': '毫克/升', 'μg/m³': '微克/立方米' };
 
 /** Attribute names in the order the panel lists them (unknown names last, as stored). */
 export function attributeOrder(names: string[]): string[] {
