@@ -2,8 +2,8 @@ export { buildRiverNetwork, NetworkBuildError, type BuildOptions, type Direction
 export { refreshNetworkIndex, type IndexReport } from './network-index.ts';
 export { linkNetwork, DEFAULT_LINK_OPTIONS, type LinkOptions, type LinkReport, type UnlinkedItem } from './link-network.ts';
 export {
-  traceUpstream, traceDownstreamFromSource, traceDownstreamFromOutfall, traceDownstreamFromSection, NetworkLookupError, DEFAULT_DECAY_PER_KM, POLLUTANTS,
-  type Contributor, type DownstreamTrace, type Loads, type Pollutant, type TraceScope, type UpstreamOptions, type UpstreamTrace,
+  traceUpstream, traceUpstreamFrom, traceDownstreamFromSource, traceDownstreamFromOutfall, traceDownstreamFromSection, NetworkLookupError, DEFAULT_DECAY_PER_KM, POLLUTANTS,
+  type Contributor, type DownstreamTrace, type Loads, type Pollutant, type TraceScope, type UpstreamFrom, type UpstreamOptions, type UpstreamTrace,
 } from './trace.ts';
 export { allSectionLoads, type SectionLoad } from './section-loads.ts';
 export {

@@ -5,6 +5,16 @@ SELECT s.code, s.name, s.target_class, ns.reach_id, ns.pre, ns.dist_m, nr.last, 
 FROM section s LEFT JOIN network_section ns ON ns.section_code = s.code LEFT JOIN network_reach nr ON nr.reach_id = ns.reach_id
 WHERE s.code = $1;
 
+-- name: trace_upstream_select_outfall
+SELECT o.code, o.name, no.reach_id, no.pre, no.dist_m, nr.last, nr.outlet_id, no.note
+FROM outfall o LEFT JOIN network_outfall no ON no.outfall_code = o.code LEFT JOIN network_reach nr ON nr.reach_id = no.reach_id
+WHERE o.code = $1;
+
+-- name: trace_upstream_select_source
+SELECT s.id, s.census_id, s.name, ns.reach_id, ns.pre, ns.dist_m, nr.last, nr.outlet_id, ns.via, ns.note
+FROM source s LEFT JOIN network_source ns ON ns.source_id = s.id LEFT JOIN network_reach nr ON nr.reach_id = ns.reach_id
+WHERE s.id = $1;
+
 -- name: trace_downstream_from_source_select_source
 SELECT s.id, s.census_id, s.name, ns.reach_id, ns.pre, ns.dist_m, ns.via, ns.counted, ns.note, s.cod, s.nh3n, s.tn, s.tp, s.status
 FROM source s LEFT JOIN network_source ns ON ns.source_id = s.id WHERE s.id = $1;

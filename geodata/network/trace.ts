@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { nameReaches, type NamedReach } from './identifiers.ts';
+import { nameReaches, type NamedReach, type TraceStart } from './identifiers.ts';
 import { downstreamValidity, upstreamValidity, type TraceValidity } from './trace-validity.ts';
 import { decayedLoadSql } from './decay-sql.ts';
 
@@ -7,7 +7,7 @@ import { WATER_POLLUTANTS, type WaterPollutant } from '../model/vocabulary.ts';
 import { loadStatements } from '../db/sql-statements.ts';
 
 // The fixed statements of this file, by name, in trace.sql beside it.
-const FIXED_SQL = loadStatements(new URL('./trace.sql', import.meta.url), ['trace_upstream_select_section', 'trace_downstream_from_source_select_source', 'trace_downstream_from_section_select_section', 'trace_downstream_from_outfall_select_outfall', 'downstream_from_select_network_reach', 'downstream_from_select_network_section']);
+const FIXED_SQL = loadStatements(new URL('./trace.sql', import.meta.url), ['trace_upstream_select_section', 'trace_upstream_select_outfall', 'trace_upstream_select_source', 'trace_downstream_from_source_select_source', 'trace_downstream_from_section_select_section', 'trace_downstream_from_outfall_select_outfall', 'downstream_from_select_network_reach', 'downstream_from_select_network_section']);
 
 /** The pollutants a river carries (a trace's loads): the census's water pollutants. */
 export const POLLUTANTS = WATER_POLLUTANTS;
@@ -54,8 +54,21 @@ export interface Contributor {
   lat: number | null;
 }
 
+/** Where an upstream trace starts: the point on the network above which everything is counted. */
+export interface UpstreamFrom {
+  kind: TraceStart['kind'];
+  /** Section or outfall code, or the source's internal id. */
+  id: string;
+  censusId?: string;
+  name: string | null;
+  reachId: number;
+  distM: number;
+}
+
 export interface UpstreamTrace {
-  section: { code: string; name: string; reachId: number; distM: number; targetClass: number };
+  from: UpstreamFrom;
+  /** The section traced from (section starts only), with its water-quality target. */
+  section?: { code: string; name: string; reachId: number; distM: number; targetClass: number };
   scope: TraceScope;
   decayPerKm: Loads;
   rankBy: Pollutant;
@@ -81,15 +94,44 @@ export class NetworkLookupError extends Error {
 }
 
 /** Sections, reaches, sources and outfalls upstream of one section, with plain and decayed loads. */
-export async function traceUpstream(pool: pg.Pool, sectionCode: string, options: UpstreamOptions = {}): Promise<UpstreamTrace> {
+export function traceUpstream(pool: pg.Pool, sectionCode: string, options: UpstreamOptions = {}): Promise<UpstreamTrace> {
+  return traceUpstreamFrom(pool, { kind: 'section', code: sectionCode }, options);
+}
+
+interface UpstreamPoint { from: UpstreamFrom; section?: UpstreamTrace['section']; pre: number; last: number; outletId: number; excludeSource: number | null }
+
+/**
+ * The point on the network a trace starts from. A source's own point is where its water reaches
+ * the river (through its outfall or its treatment plant); the source itself is not its own contributor.
+ */
+async function upstreamPoint(pool: pg.Pool, start: TraceStart): Promise<UpstreamPoint> {
+  const [statement, key, label] = start.kind === 'section' ? [FIXED_SQL.trace_upstream_select_section, start.code, `section ${start.code}`]
+    : start.kind === 'outfall' ? [FIXED_SQL.trace_upstream_select_outfall, start.code, `outfall ${start.code}`]
+      : [FIXED_SQL.trace_upstream_select_source, start.id, `source ${start.censusId}`];
+  const { rows: [s] } = await pool.query(statement, [key]);
+  if (!s) throw new NetworkLookupError(`no ${label}`);
+  if (s.pre === null) {
+    const why = s.note ?? (start.kind === 'source' && s.via === null ? 'not a water-emitting active source, or the network is not linked yet' : 'network not built yet');
+    throw new NetworkLookupError(`${label} is not on the river network: ${why}`, 'not_linked');
+  }
+  const at = { reachId: Number(s.reach_id), distM: Number(s.dist_m) };
+  const point = { pre: Number(s.pre), last: Number(s.last), outletId: Number(s.outlet_id) };
+  if (start.kind === 'section') {
+    const section = { code: s.code, name: s.name, ...at, targetClass: s.target_class };
+    return { from: { kind: 'section', id: s.code, name: s.name, ...at }, section, ...point, excludeSource: null };
+  }
+  if (start.kind === 'outfall') return { from: { kind: 'outfall', id: s.code, name: s.name, ...at }, ...point, excludeSource: null };
+  return { from: { kind: 'source', id: String(s.id), censusId: s.census_id, name: s.name, ...at }, ...point, excludeSource: Number(s.id) };
+}
+
+/** The same upstream of any start: a section, an outfall (what the river carries where it discharges) or a source. */
+export async function traceUpstreamFrom(pool: pg.Pool, start: TraceStart, options: UpstreamOptions = {}): Promise<UpstreamTrace> {
   const scope = options.scope ?? 'whole';
   const k = { ...DEFAULT_DECAY_PER_KM, ...options.decayPerKm };
   const rankBy = options.rankBy ?? 'cod';
   const limit = options.limit ?? 50;
-  const { rows: [s] } = await pool.query(
-    FIXED_SQL.trace_upstream_select_section, [sectionCode]);
-  if (!s) throw new NetworkLookupError(`no section ${sectionCode}`);
-  if (s.pre === null) throw new NetworkLookupError(`section ${sectionCode} is not on the river network: ${s.note ?? 'network not built yet'}`, 'not_linked');
+  const p = await upstreamPoint(pool, start);
+  const s = { pre: p.pre, last: p.last, dist_m: p.from.distM, code: p.section?.code ?? '' };
   const base = [s.pre, s.last, s.dist_m, s.code, scope];
   const { rows: blockers } = await pool.query(`${BLOCKERS} SELECT code FROM blockers ORDER BY code`, base);
   const { rows: reachRows } = await pool.query(`${BLOCKERS}
@@ -105,7 +147,7 @@ export async function traceUpstream(pool: pg.Pool, sectionCode: string, options:
       SELECT up.source_id, up.census_id, up.name AS source_name, up.source_type, up.via, up.outfall_code, up.river_m, up.lon, up.lat,
              ${POLLUTANTS.map((p) => `up.${p} AS s_${p}, up.d_${p} AS sd_${p}`).join(', ')}
         FROM up WHERE up.counted ORDER BY up.d_${rankBy} DESC NULLS LAST, up.source_id LIMIT $10) top ON true`,
-  [...base, ...kParams, limit]);
+  [...base, ...kParams, limit, p.excludeSource]);
   const t = srcRows[0];
   const totals = {
     plain: loadsOf(t, ''), decayed: loadsOf(t, 'd_'), sources: t.n as number, viaFacility: t.facility as number,
@@ -124,19 +166,20 @@ export async function traceUpstream(pool: pg.Pool, sectionCode: string, options:
       FROM up JOIN outfall o ON o.code = up.outfall_code
      WHERE up.counted
      GROUP BY up.outfall_code, o.name, o.geom
-     ORDER BY d_${rankBy} DESC, up.outfall_code LIMIT $10`, [...base, ...kParams, limit]);
+     ORDER BY d_${rankBy} DESC, up.outfall_code LIMIT $10`, [...base, ...kParams, limit, p.excludeSource]);
   const outfalls: Contributor[] = outRows.map((r) => {
     const decayed = loadsOf(r, 'd_');
     return { id: r.outfall_code, name: r.name, kind: 'outfall', riverM: r.river_m, plain: loadsOf(r, ''), decayed, share: share(decayed[rankBy]), sources: r.n, lon: r.lon, lat: r.lat };
   });
   return {
-    section: { code: s.code, name: s.name, reachId: Number(s.reach_id), distM: s.dist_m, targetClass: s.target_class },
+    from: p.from,
+    ...(p.section && { section: p.section }),
     scope, decayPerKm: k, rankBy,
     reaches: reachRows.map((r) => Number(r.reach_id)),
     reachDetails: await nameReaches(pool, reachRows.map((r) => Number(r.reach_id))),
     upstreamSections: blockers.map((b) => b.code),
     totals, sources, outfalls,
-    validity: await upstreamValidity(pool, Number(s.outlet_id), s.pre, s.last),
+    validity: await upstreamValidity(pool, p.outletId, s.pre, s.last),
   };
 }
 
@@ -209,13 +252,14 @@ const BLOCKERS = `WITH blockers AS (
     FROM network_section t JOIN network_reach tr ON tr.reach_id = t.reach_id
    WHERE $5::text = 'control' AND t.section_code <> $4::text AND t.pre BETWEEN $1::int AND $2::int AND t.dist_m > $3::float8)`;
 
-/** Sources upstream of the section point ($6..$9: decay per km for cod, nh3n, tn, tp). */
+/** Sources upstream of the start point ($6..$9: decay per km for cod, nh3n, tn, tp; $11 a source left out: the start itself). */
 const UPSTREAM_SOURCES = `
   SELECT ns.source_id, src.census_id, src.name, src.source_type, ns.via, ns.outfall_code, ns.counted, ns.dist_m - $3::float8 AS river_m,
          ST_X(src.geom) AS lon, ST_Y(src.geom) AS lat,
          ${POLLUTANTS.map((p, i) => `coalesce(src.${p}, 0) AS ${p}, ${decayedLoadSql(`coalesce(src.${p}, 0)`, `$${6 + i}::float8`, 'ns.dist_m - $3::float8')} AS d_${p}`).join(', ')}
     FROM network_source ns JOIN source src ON src.id = ns.source_id
    WHERE ns.pre BETWEEN $1::int AND $2::int AND ns.dist_m >= $3::float8
+     AND ns.source_id IS DISTINCT FROM $11::bigint
      AND NOT EXISTS (SELECT 1 FROM blockers b WHERE ns.pre BETWEEN b.pre AND b.last AND ns.dist_m >= b.dist_m)`;
 
 export function loadsOf(row: Record<string, unknown>, prefix: string): Loads {

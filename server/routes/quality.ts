@@ -3,7 +3,7 @@ import { z } from 'zod';
 import {
   airContributors, allSectionLoads, battleBasins, battleView, buildRiverNetwork, linkNetwork, networkIssues, networkReport,
   problemList, reachPaths, resolveSource, resolveTraceStart, responseIndicator, sectionResponse, traceDownstreamFromOutfall,
-  traceDownstreamFromSection, traceDownstreamFromSource, traceUpstream, type Loads, type NetworkTraceAnswer,
+  traceDownstreamFromSection, traceDownstreamFromSource, traceUpstream, traceUpstreamFrom, type Loads, type NetworkTraceAnswer,
 } from '../../geodata/network/index.ts';
 import { API } from '../../geodata/model/api/index.ts';
 import {
@@ -91,8 +91,7 @@ export function qualityRouter(ctx: AppContext): Router {
     const answer: NetworkTraceAnswer = await (async () => {
       const start = await resolveTraceStart(pool, q.from, q.kind);
       if (q.direction === 'upstream') {
-        if (start.kind !== 'section') throw new HttpError(400, `an upstream trace starts from a section; ${q.from} is a ${start.kind}`);
-        return { direction: 'upstream' as const, start, trace: await traceUpstream(pool, start.code, { scope: q.scope, rankBy: q.rank, limit: q.limit, decayPerKm: decay(q) }) };
+        return { direction: 'upstream' as const, start, trace: await traceUpstreamFrom(pool, start, { scope: q.scope, rankBy: q.rank, limit: q.limit, decayPerKm: decay(q) }) };
       }
       const trace = start.kind === 'section' ? await traceDownstreamFromSection(pool, start.code, decay(q))
         : start.kind === 'outfall' ? await traceDownstreamFromOutfall(pool, start.code, decay(q))

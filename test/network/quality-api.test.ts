@@ -112,7 +112,20 @@ describe('quality API on the hand-built network', () => {
     expect(fromSource.body.start).toMatchObject({ kind: 'source', censusId: 'S1' });
     const fromSection = await get('/network/trace?from=A&direction=downstream');
     expect(fromSection.body.trace.sections.map((x: { code: string }) => x.code)).toEqual(['B']);
-    expect((await get('/network/trace?from=S1&direction=upstream')).status).toBe(400);
+    // Upstream from a source: what the river brings to where its water enters, without itself.
+    const aboveS3 = await get('/network/trace?from=S3&direction=upstream');
+    expect(aboveS3.status).toBe(200);
+    expect(aboveS3.body.trace.from).toMatchObject({ kind: 'source', censusId: 'S3', name: '源S3' });
+    expect(aboveS3.body.trace.section).toBeUndefined();
+    expect(aboveS3.body.trace.sources.map((c: { censusId: string }) => c.censusId).sort()).toEqual(['S1', 'S2', 'S4', 'S9']);
+    // Upstream from an outfall: its own sources and what comes down the tributary above it.
+    const aboveO1 = await get('/network/trace?from=O1&direction=upstream');
+    expect(aboveO1.body.trace.from).toMatchObject({ kind: 'outfall', id: 'O1', name: '一号口' });
+    expect(aboveO1.body.trace.sources.map((c: { censusId: string }) => c.censusId).sort()).toEqual(['S2', 'S9']);
+    // S8 lies far from any river: the answer says so instead of an empty trace.
+    const far = await get('/network/trace?from=S8&direction=upstream');
+    expect(far.status).toBe(409);
+    expect(far.body.error).toMatch(/source S8 is not on the river network: no reach within 5000 m/);
     expect((await get('/network/trace?from=NOPE')).status).toBe(404);
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildRiverNetwork, DEFAULT_DECAY_PER_KM, linkNetwork, POLLUTANTS, traceDownstreamFromOutfall, traceDownstreamFromSource, traceUpstream,
+  buildRiverNetwork, DEFAULT_DECAY_PER_KM, linkNetwork, POLLUTANTS, traceDownstreamFromOutfall, traceDownstreamFromSource, traceUpstream, traceUpstreamFrom,
   type Loads, type LinkReport, type UpstreamTrace,
 } from '../../geodata/network/index.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
@@ -107,6 +107,34 @@ describe('tracing and loads on a hand-built network', () => {
     // With fast decay the near sources win: S3 (7.8 km) and P (11.1 km) lead.
     expect(trace.sources.slice(0, 2).map((s) => census.get(s.id))).toEqual(['S3', 'P']);
     expect(trace.sources.reduce((s, c) => s + c.share, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('traces upstream of an outfall: its own source where it discharges and the tributary above it', async () => {
+    const trace = await traceUpstreamFrom(db.pool, { kind: 'outfall', code: 'O1' });
+    expect(trace.from).toMatchObject({ kind: 'outfall', id: 'O1', name: '一号口', reachId: 4 });
+    expect(trace.section).toBeUndefined();
+    expect(trace.reaches).toEqual([4]);
+    // O1 sits halfway down the tributary, O3 (with S9) a tenth of it higher up.
+    expectLoads(trace, { S2: 0, S9: 0.1 * L4 });
+    expect(trace.outfalls.map((o) => o.id)).toEqual(['O1', 'O3']);
+  });
+
+  it('traces upstream of a source: everything draining to its point, without the source itself', async () => {
+    const trace = await traceUpstreamFrom(db.pool, { kind: 'source', id: Number(ids.get('S3')), censusId: 'S3' });
+    expect(trace.from).toMatchObject({ kind: 'source', id: ids.get('S3'), censusId: 'S3', reachId: 2 });
+    expect(trace.reaches.sort()).toEqual([2, 3, 4]);
+    // S3 sits at 0.18°E on reach 2: 0.3 L beyond section A, so A's contributors 0.3 L further away.
+    const a = distancesToA();
+    expectLoads(trace, { S1: a.S1 + 0.3 * L, S2: a.S2 + 0.3 * L, S4: a.S4 + 0.3 * L, S9: a.S9 + 0.3 * L });
+    // In 'control' scope the section A above it bounds the unit, and nothing drains in between.
+    const control = await traceUpstreamFrom(db.pool, { kind: 'source', id: Number(ids.get('S3')), censusId: 'S3' }, { scope: 'control' });
+    expect(control.upstreamSections).toEqual(['A']);
+    expect(control.reaches).toEqual([2]);
+    expectLoads(control, {});
+  });
+
+  it('refuses an upstream trace from a source off the network, naming why', async () => {
+    await expect(traceUpstreamFrom(db.pool, { kind: 'source', id: Number(ids.get('S8')), censusId: 'S8' })).rejects.toThrow(/source S8 is not on the river network: no reach within 5000 m/);
   });
 
   it('traces a source downstream to both sections in series, with the decay remaining at each', async () => {

@@ -83,6 +83,37 @@ describe.skipIf(!HAS_CHROMIUM)('an upstream trace drawn on the maps, on the demo
     expect(errors).toEqual([]);
   }, 240_000);
 
+  it('draws the upstream trace of a source from its detail panel: what drains to where its water enters, without itself', async () => {
+    // Of the section's ranked sources, the one with the most sources above it.
+    let best: { censusId: string; answer: any } | null = null;
+    for (const c of answer.trace.sources as { censusId: string }[]) {
+      const res = await fetch(`${server.url}/api/network/trace?from=${encodeURIComponent(c.censusId)}&direction=upstream&kind=source&paths=true&limit=20`);
+      expect(res.status).toBe(200);
+      const up = await res.json();
+      if (!best || up.trace.totals.sources > best.answer.trace.totals.sources) best = { censusId: c.censusId, answer: up };
+    }
+    expect(best!.answer.trace.totals.sources).toBeGreaterThan(0);
+    const { censusId, answer: up } = best!;
+    expect(up.trace.sources.map((c: { censusId: string }) => c.censusId)).not.toContain(censusId);
+    await page.goto(`${server.url}/`);
+    await waitIdle(page);
+    await page.locator('#search-input').fill(censusId);
+    await page.locator(`#search-results li[data-layer=source][data-id="${censusId}"]`).click();
+    await page.locator('#detail-panel button[data-action=trace-upstream]').click();
+    await page.waitForFunction(() => document.querySelectorAll('#trace-panel ol[data-table=trace-ranked] li').length > 0);
+    await waitIdle(page);
+    await page.screenshot({ path: `${ARTIFACTS}trace-02-source-upstream.png` });
+    expect(await page.locator('#trace-panel').getAttribute('data-start')).toBe(censusId);
+    expect(await page.locator('#trace-panel').getAttribute('data-direction')).toBe('upstream');
+    const drawn = await page.evaluate(() => (window as any).__yzt.traceAnswer());
+    expect(drawn.trace.reaches).toEqual(up.trace.reaches);
+    const listed = await page.locator('#trace-panel ol[data-table=trace-ranked] li').evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.id));
+    expect(listed).toEqual(up.trace.sources.map((c: { censusId: string }) => c.censusId));
+    expect(await colourShareOf(page, await mapShot(), TRACE_COLOUR, 30)).toBeGreaterThan(0);
+    await page.locator('#trace-panel button[data-action=clear-trace]').click();
+    expect(errors).toEqual([]);
+  }, 240_000);
+
   it('a section that is not on the river network gets the reason, not an empty drawing', async () => {
     const res = await fetch(`${server.url}/api/network/trace?from=NO-SUCH-SECTION&direction=upstream`);
     expect(res.status).toBe(404);

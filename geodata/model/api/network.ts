@@ -94,7 +94,12 @@ export const Contributor = z.object({
   lat: z.number().nullable(),
 });
 export const UpstreamTrace = z.object({
-  section: z.object({ code: z.string(), name: z.string(), reachId: z.number(), distM: z.number(), targetClass: z.number() }),
+  /** Where the trace starts: a section, an outfall or a source, at its point on the network. */
+  from: z.object({
+    kind: z.enum(TRACE_START_KINDS), id: z.string(), censusId: z.string().optional(), name: z.string().nullable(), reachId: z.number(), distM: z.number(),
+  }),
+  /** The section traced from, with its target class (section starts only). */
+  section: z.object({ code: z.string(), name: z.string(), reachId: z.number(), distM: z.number(), targetClass: z.number() }).optional(),
   scope: z.enum(TRACE_SCOPES),
   decayPerKm: Loads,
   rankBy: z.enum(WATER_POLLUTANTS),

@@ -340,7 +340,7 @@ async function mountMap(disposed: () => boolean): Promise<() => void> {
       if (start) {
         const buttons = el('div');
         buttons.className = 'buttons';
-        for (const direction of start.kind === 'section' ? ['upstream', 'downstream'] as const : ['downstream'] as const) {
+        for (const direction of ['upstream', 'downstream'] as const) {
           const b = el('button', t(direction === 'upstream' ? 'trace.upstream' : 'trace.downstream'));
           b.type = 'button';
           b.dataset.action = `trace-${direction}`;

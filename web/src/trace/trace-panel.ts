@@ -15,7 +15,7 @@ export interface TracePanelHandlers {
 export function renderTracePanel(panel: HTMLElement, answer: NetworkTraceAnswer, handlers: TracePanelHandlers): void {
   panel.replaceChildren();
   const start = answer.start.kind === 'source' ? answer.start.censusId : answer.start.code;
-  const name = answer.direction === 'upstream' ? answer.trace.section.name : answer.trace.from.name ?? null;
+  const name = answer.trace.from.name ?? null;
   const h = el('h2', `${t(answer.direction === 'upstream' ? 'trace.upstream' : 'trace.downstream')} · ${name ? `${name}（${start}）` : start}`);
   const close = el('button', '×');
   close.className = 'close';

@@ -8,7 +8,7 @@ const upstream = {
   direction: 'upstream',
   start: { kind: 'section', code: 'A' },
   trace: {
-    section: { code: 'A', name: '甲', reachId: 1, distM: 0, targetClass: 3 }, scope: 'whole', decayPerKm: loads, rankBy: 'cod',
+    from: { kind: 'section', id: 'A', name: '甲', reachId: 1, distM: 0 }, section: { code: 'A', name: '甲', reachId: 1, distM: 0, targetClass: 3 }, scope: 'whole', decayPerKm: loads, rankBy: 'cod',
     reaches: [1, 2], reachDetails: [], upstreamSections: [], totals: { plain: loads, decayed: loads, sources: 2, viaFacility: 0 },
     sources: [
       { id: '7', censusId: 'S7', name: '大厂', kind: 'source', riverM: 1200, plain: loads, decayed: loads, share: 0.7, lon: 113.1, lat: 23.1 },
