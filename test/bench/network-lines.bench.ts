@@ -58,8 +58,13 @@ export async function benchLines(url: string, file: string): Promise<void> {
   await pool.query(`
     INSERT INTO section (code, name, level, target_class, geom) VALUES
       ('ZQ', '肇庆', 'national', 2, ST_SetSRID(ST_Point(112.47, 23.05), 4326)),
-      ('QY', '清远', 'national', 2, ST_SetSRID(ST_Point(113.17, 23.73), 4326)),
-      ('HZ', '惠州', 'national', 2, ST_SetSRID(ST_Point(114.30, 23.09), 4326))`);
+      ('QY', '清远', 'national', 2, ST_SetSRID(ST_Point(113.17, 23.73), 4326))`);
+  // 惠州 between the two 东江 banks (arcs 2092 and 2089 of the 1:4M lines), as test/network/real-rivers.test.ts
+  // places it: a fixed point beyond the link tolerance left it unlinked in the first run.
+  await pool.query(`
+    INSERT INTO section (code, name, level, target_class, geom)
+    SELECT 'HZ', '惠州', 'national', 2, ST_LineInterpolatePoint(ST_MakeLine(p, ST_ClosestPoint(o.geom, p)), 0.5)
+      FROM (SELECT ST_LineInterpolatePoint(geom, 0.4) AS p FROM river_reach WHERE id = 2092) a, river_reach o WHERE o.id = 2089`);
   let t = performance.now();
   const link = await linkNetwork(pool, { sectionToleranceM: 3000 });
   log(`link ${count} sources and 3 sections: ${((performance.now() - t) / 1000).toFixed(2)} s; sections ${JSON.stringify(link.sections)}`);
