@@ -53,6 +53,20 @@ SELECT 'unit', u.list_id || ':' || u.line, left(u.division_code, 6), u.assignee,
        CASE WHEN u.decision IS NOT NULL OR (u.outcome = 'matched' AND u.decided_by IS NOT NULL) THEN coalesce(u.decided_at, u.created_at) END
 FROM ext_list_unit u WHERE u.outcome <> 'matched' OR u.decided_by IS NOT NULL
 
+-- name: unplaced
+-- Items no district holds (a unit without point, address or match, uploaded by a national
+-- user): the summary leaves them out, so it says how many there are.
+WITH item AS (/*ITEMS*/)
+SELECT count(*) FILTER (WHERE kind = 'finding' AND closed_at IS NULL)::int AS findings,
+       count(*) FILTER (WHERE kind = 'unit' AND closed_at IS NULL)::int AS units
+FROM item WHERE county IS NULL;
+
+-- name: district_open_items
+-- $1 a district (6 digits). The open findings and units to verify it holds, as the summary
+-- counts them: what "assign the district" hands over.
+WITH item AS (/*ITEMS*/)
+SELECT kind, key FROM item WHERE county = $1::text AND closed_at IS NULL ORDER BY kind, key;
+
 -- name: assign_findings
 -- $1 ids, $2 assignee (NULL keeps it), $3 deadline (NULL keeps it). Answers each row's values
 -- before and after, for its edit-log entry.

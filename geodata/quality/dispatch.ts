@@ -4,12 +4,14 @@ import { AssignBody } from '../model/api/census-quality.ts';
 import { loadStatements } from '../db/sql-statements.ts';
 import { inTransaction } from '../db/transaction.ts';
 
-const RAW = loadStatements(new URL('./dispatch.sql', import.meta.url), ['summary', 'weeks', 'items_fragment', 'assign_findings', 'assign_units', 'log']);
+const RAW = loadStatements(new URL('./dispatch.sql', import.meta.url), ['summary', 'weeks', 'items_fragment', 'unplaced', 'district_open_items', 'assign_findings', 'assign_units', 'log']);
 // Both views read one definition of what an item is (items_fragment).
 const SQL = {
   ...RAW,
   summary: RAW.summary.replace('/*ITEMS*/', RAW.items_fragment),
   weeks: RAW.weeks.replace('/*ITEMS*/', RAW.items_fragment),
+  unplaced: RAW.unplaced.replace('/*ITEMS*/', RAW.items_fragment),
+  district_open_items: RAW.district_open_items.replace('/*ITEMS*/', RAW.items_fragment),
 };
 
 /** Days a finding or a unit to verify has, unless a deadline was set. */
@@ -43,6 +45,12 @@ export async function dispatchSummary(pool: pg.Pool, today: string): Promise<Dis
   return rows;
 }
 
+/** Open findings and units that no district holds, in the caller's scope (left out of the summary). */
+export async function dispatchUnplaced(pool: pg.Pool): Promise<{ findings: number; units: number }> {
+  const { rows } = await pool.query<{ findings: number; units: number }>(SQL.unplaced);
+  return rows[0]!;
+}
+
 /** The last `weeks` ISO weeks (the current one last) for the caller's scope or one city. */
 export async function dispatchWeeks(pool: pg.Pool, today: string, weeks: number, city: string | null): Promise<DispatchWeek[]> {
   const { rows } = await pool.query<{ week: Date | string; opened: number; closed: number; open_at_end: number; overdue_at_end: number }>(
@@ -70,9 +78,19 @@ interface Assigned {
  */
 export async function assignItems(pool: pg.Pool, actor: string, input: AssignInput): Promise<{ findings: number; units: number }> {
   return inTransaction(pool, async (client) => {
-    const f = input.findings.length === 0 ? [] :
-      (await client.query<Assigned>(SQL.assign_findings, [input.findings, input.assignee ?? null, input.deadline ?? null])).rows;
-    const keys = input.units.map((u) => u.split(':').map(Number) as [number, number]);
+    const findings = [...input.findings];
+    const units = [...input.units];
+    // A district: every open item it holds, read in the same transaction as the assignment.
+    if (input.division !== undefined) {
+      const { rows } = await client.query<{ kind: 'finding' | 'unit'; key: string }>(SQL.district_open_items, [input.division]);
+      for (const r of rows) {
+        if (r.kind === 'finding') findings.push(Number(r.key));
+        else units.push(r.key);
+      }
+    }
+    const f = findings.length === 0 ? [] :
+      (await client.query<Assigned>(SQL.assign_findings, [[...new Set(findings)], input.assignee ?? null, input.deadline ?? null])).rows;
+    const keys = [...new Set(units)].map((u) => u.split(':').map(Number) as [number, number]);
     const u = keys.length === 0 ? [] :
       (await client.query<Assigned>(SQL.assign_units, [keys.map((k) => k[0]), keys.map((k) => k[1]), input.assignee ?? null, input.deadline ?? null])).rows;
     // Each entry keeps what the assignment replaced: a later "who moved this deadline" reads it.

@@ -7,6 +7,6 @@ export {
   DEFAULT_QUOTA, drawSample, drawStrata, getPlan, KEY_INDICATORS, listPlans, OmissionBody, recordCheck, recordOmission, SampleCheckBody,
   SampleItemNotFoundError, SamplePlanBody, sampleItems, sampleRates, type KeyIndicator,
 } from './sampling.ts';
-export { AssignBody, assignItems, DEFAULT_DEADLINE_DAYS, dispatchSummary, dispatchWeeks } from './dispatch.ts';
+export { AssignBody, assignItems, DEFAULT_DEADLINE_DAYS, dispatchSummary, dispatchUnplaced, dispatchWeeks } from './dispatch.ts';
 export { wilsonInterval } from './wilson.ts';
 export { workbookTables, type SheetSpec } from './workbook.ts';

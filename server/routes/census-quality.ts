@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import { basename } from 'node:path';
 import type pg from 'pg';
 import {
-  AssignBody, assignItems, decideUnit, dispatchSummary, dispatchWeeks, drawSample, getPlan, importList, KEY_INDICATORS,
+  AssignBody, assignItems, decideUnit, dispatchSummary, dispatchUnplaced, dispatchWeeks, drawSample, getPlan, importList, KEY_INDICATORS,
   listLists, listPlans, listUnits, OmissionBody, recordCheck, recordOmission, SampleCheckBody,
   SamplePlanBody, sampleItems, sampleRates, UnitDecisionBody, workbookTables, type SheetSpec,
 } from '../../geodata/quality/index.ts';
@@ -176,7 +176,7 @@ export function censusQualityRouter(ctx: AppContext): Router {
       ]);
       return;
     }
-    sendJson(res, API.quality.dispatch, { today, rows, weeks });
+    sendJson(res, API.quality.dispatch, { today, rows, weeks, unplaced: await dispatchUnplaced(db) });
   });
 
   router.post('/dispatch/assign', requireRole('reviewer'), async (req, res) => {

@@ -208,4 +208,36 @@ describe('census quality loop over HTTP: list comparison, sampling checks, dispa
     const districtView = await (await api(`/dispatch?today=${today}`, {}, district)).json();
     expect(districtView.rows.every((r: { code: string }) => r.code.startsWith('4403'))).toBe(true);
   });
+
+  it('hands a whole district to one person: every open finding and unit it holds, each with its edit-log entry; counts what no district holds', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const deadline = new Date(Date.now() + 21 * 86400_000).toISOString().slice(0, 10);
+    const row = async (user: TestUser = reviewer) => (await (await api(`/dispatch?today=${today}`, {}, user)).json()).rows
+      .find((r: { level: string; code: string }) => r.level === 'county' && r.code === '440305');
+    const before = await row();
+    expect(before.open).toBeGreaterThan(0);
+    const logged = async () => (await db.pool.query(`SELECT count(*)::int AS n FROM edit_log WHERE action = 'assign'`)).rows[0].n as number;
+    const logBefore = await logged();
+    // A district user may not hand over another district's work: nothing there is visible to it.
+    const other = await api('/dispatch/assign', json({ division: '440106', assignee: '越权' }), district);
+    expect(await other.json()).toEqual({ findings: 0, units: 0 });
+    const res = await api('/dispatch/assign', json({ division: '440305', assignee: '王五', deadline, reason: '南山区整改' }));
+    const answer = await res.json();
+    expect(answer.findings + answer.units).toBe(before.open);
+    expect(answer.units).toBeGreaterThan(0);
+    expect(await row()).toMatchObject({ unassigned: 0, open: before.open, overdue: 0 });
+    expect(await logged()).toBe(logBefore + before.open);
+    const { rows: [stored] } = await db.pool.query(
+      `SELECT count(*) FILTER (WHERE f.assignee = '王五' AND f.deadline = $1::date)::int AS n FROM review_finding f JOIN source s ON s.id = f.source_id
+        WHERE left(s.division_code, 6) = '440305' AND f.status NOT IN ('accepted', 'fixed')`, [deadline]);
+    expect(stored.n).toBe(answer.findings);
+    // Units no district holds are counted beside the rows, not lost: one with neither point,
+    // address nor match, as a national uploader's list can have.
+    await db.pool.query(`INSERT INTO ext_list_unit (list_id, line, name, division_code) VALUES ($1, 99999, '无址单位', NULL)`, [listId]);
+    const { rows: [none] } = await db.pool.query(
+      `SELECT count(*)::int AS n FROM ext_list_unit WHERE division_code IS NULL AND outcome <> 'matched' AND decision IS NULL`);
+    expect(none.n).toBeGreaterThan(0);
+    expect((await (await api(`/dispatch?today=${today}`)).json()).unplaced).toEqual({ findings: 0, units: none.n });
+    expect((await api('/dispatch/assign', json({ division: '4403', assignee: '王五' }))).status).toBe(400);
+  });
 });

@@ -254,6 +254,21 @@ describe.skipIf(!HAS_CHROMIUM)('the census quality loop in a browser', () => {
     const href = (await page.locator('#dp-xlsx').getAttribute('href'))!;
     const xlsx = await page.evaluate(async (h) => { const r = await fetch(h); return [r.status, r.headers.get('content-type')]; }, href);
     expect(xlsx).toEqual([200, expect.stringContaining('spreadsheetml')]);
+    // The whole district to one person: every open item of 南山, each with its edit-log entry.
+    const open = Number(await county.locator('td').nth(5).textContent());
+    expect(open).toBeGreaterThan(0);
+    const logged = async () => (await db.pool.query(`SELECT count(*)::int AS n FROM edit_log WHERE action = 'assign'`)).rows[0].n as number;
+    const logBefore = await logged();
+    await county.locator('button[data-action=assign-district]').click();
+    await page.fill('#dp-assign[data-code="440305"] #dp-assignee', '南山整改组');
+    await page.fill('#dp-assign #dp-deadline', '2027-01-15');
+    await page.click('#dp-assign button[type=submit]');
+    await expect.poll(() => page.locator('#dp-message').textContent()).toMatch(/^440305：已分派疑似问题 \d+ 条、待核实单位 \d+ 个$/);
+    await page.locator('#dp-rows tbody tr[data-level=county][data-code="440305"]').waitFor();
+    expect(await page.locator('#dp-rows tbody tr[data-level=county][data-code="440305"] td').nth(7).textContent()).toBe('0');
+    expect(await logged()).toBe(logBefore + open);
+    expect((await db.pool.query(`SELECT count(*)::int AS n FROM review_finding f JOIN source s ON s.id = f.source_id
+      WHERE left(s.division_code, 6) = '440305' AND f.status NOT IN ('accepted', 'fixed') AND (f.assignee IS DISTINCT FROM '南山整改组' OR f.deadline <> '2027-01-15')`)).rows[0].n).toBe(0);
     await shot('03-dispatch-zh');
   });
 

@@ -101,6 +101,8 @@ export const AssignBody = z.object({
   findings: z.array(z.number().int().positive()).max(10_000).default([]),
   /** Units as "listId:line". */
   units: z.array(z.string().regex(/^[0-9]{1,18}:[0-9]{1,9}$/, 'a unit is "listId:line"')).max(10_000).default([]),
+  /** A district (6 digits): every open finding and unit to verify it holds, besides the ones listed. */
+  division: z.string().regex(/^[0-9]{6}$/, 'division is a 6-digit district code').optional(),
   assignee: z.string().trim().min(1).max(64).optional(),
   deadline: z.string().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, 'a date YYYY-MM-DD').optional(),
   reason: z.string().trim().max(2000).optional(),
@@ -198,7 +200,11 @@ export const DispatchRow = z.object({
   overdue: z.number(), unassigned: z.number(), findings: z.number(), units: z.number(),
 });
 export const DispatchWeek = z.object({ week: z.string(), opened: z.number(), closed: z.number(), openAtEnd: z.number(), overdueAtEnd: z.number() });
-export const DispatchAnswer = z.object({ today: z.string(), rows: z.array(DispatchRow), weeks: z.array(DispatchWeek) });
+export const DispatchAnswer = z.object({
+  today: z.string(), rows: z.array(DispatchRow), weeks: z.array(DispatchWeek),
+  /** Open items no district holds: not in the rows, so counted here. */
+  unplaced: z.object({ findings: z.number(), units: z.number() }),
+});
 export const AssignAnswer = z.object({ findings: z.number(), units: z.number() });
 
 export const CENSUS_QUALITY_ROUTES = {
