@@ -19,44 +19,67 @@ em AS (
                              ('so2', b.so2), ('nox', b.nox), ('pm', b.pm), ('vocs', b.vocs)) AS p(code, v)
   WHERE b.source_type = 'industrial' AND b.industry_code IS NOT NULL AND b.division_code IS NOT NULL AND p.v > 0
 ),
--- Each row in its 4-digit and its 2-digit peer group.
-lvl AS (
-  SELECT em.*, 4 AS digits, i4 AS grp FROM em
+-- Peer statistics from counts per bin of the logs (1/500 of a log unit, so a median or a MAD
+-- is off by at most 0.1 % of the value), not from sorting every row: one GROUP BY over the
+-- rows gives the 4-digit groups' bins, the 2-digit groups' bins are sums of those, and the
+-- medians and MADs come from running counts over the bins. Sorting every row per group twice
+-- (percentile_cont for the median, then for the deviations) took 67 times a plain GROUP BY
+-- at 600k sources. 'v' bins the emission, 'i' the intensity (emission per output value).
+b4 AS (
+  SELECT province, i4, code, 'v' AS what, round(lv * 500)::bigint AS bin, count(*) AS c FROM em GROUP BY province, i4, code, bin
   UNION ALL
-  SELECT em.*, 2, i2 FROM em
+  SELECT province, i4, code, 'i', round(li * 500)::bigint AS bin, count(*) FROM em WHERE li IS NOT NULL GROUP BY province, i4, code, bin
 ),
+bins AS (
+  SELECT province, 4 AS digits, i4 AS grp, code, what, bin, c FROM b4
+  UNION ALL
+  SELECT province, 2, left(i4, 2), code, what, bin, sum(c)::bigint FROM b4 GROUP BY province, left(i4, 2), code, what, bin
+),
+run AS (
+  SELECT bins.*, sum(c) OVER (PARTITION BY province, digits, grp, code, what ORDER BY bin) AS upto,
+         (sum(c) OVER (PARTITION BY province, digits, grp, code, what))::bigint AS n
+  FROM bins
+),
+-- The middle value's bin (odd n), or the two middle values' bins (even n), as percentile_cont
+-- (n is a whole number, so (n + 1) / 2 and n / 2 + 1 are the middle ranks).
 med AS (
-  SELECT province, digits, grp, code, count(*) AS n, count(li) AS ni,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY lv) AS m,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY li) AS mi
-  FROM lvl GROUP BY province, digits, grp, code
+  SELECT province, digits, grp, code, what, n,
+         min(bin) FILTER (WHERE upto >= (n + 1) / 2) AS lo, min(bin) FILTER (WHERE upto >= n / 2 + 1) AS hi
+  FROM run GROUP BY province, digits, grp, code, what, n
 ),
-mad AS (
-  SELECT l.province, l.digits, l.grp, l.code, md.n, md.ni, md.m, md.mi,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(l.lv - md.m)) AS d,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(l.li - md.mi)) AS di
-  FROM lvl l JOIN med md USING (province, digits, grp, code)
-  GROUP BY l.province, l.digits, l.grp, l.code, md.n, md.ni, md.m, md.mi
+-- Deviations from the median in half bins (the median may lie between two bins), counted up
+-- from the nearest.
+devrun AS (
+  SELECT b.province, b.digits, b.grp, b.code, b.what, m.n, m.lo, m.hi, abs(2 * b.bin - m.lo - m.hi) AS d2,
+         sum(b.c) OVER (PARTITION BY b.province, b.digits, b.grp, b.code, b.what ORDER BY abs(2 * b.bin - m.lo - m.hi)) AS upto
+  FROM bins b JOIN med m USING (province, digits, grp, code, what)
 ),
--- The 4-digit group when it has enough peers, else the 2-digit one. Modified z-score
--- (Iglewicz and Hoaglin): 0.6745 (x - median) / MAD.
+stat AS (
+  SELECT province, digits, grp, code, what, n, (lo + hi) / 1000.0 AS m,
+         (min(d2) FILTER (WHERE upto >= (n + 1) / 2) + min(d2) FILTER (WHERE upto >= n / 2 + 1)) / 2000.0 AS d
+  FROM devrun GROUP BY province, digits, grp, code, what, n, lo, hi
+),
+-- Plain equi-joins on the group keys: hash joins. (A LATERAL pick of the group was planned as a
+-- nested loop over the statistics, 1.5 million times.)
 peer AS (
-  SELECT DISTINCT ON (e.id, e.code) e.id, e.code, e.v, m.digits, m.grp, m.n,
-         exp(m.m) AS peer_median, 0.6745 * (e.lv - m.m) / nullif(m.d, 0) AS z
+  SELECT e.id, e.code, e.v, CASE WHEN s4.n >= $3::int THEN 4 ELSE 2 END AS digits, CASE WHEN s4.n >= $3::int THEN e.i4 ELSE e.i2 END AS grp,
+         CASE WHEN s4.n >= $3::int THEN s4.n ELSE s2.n END AS n,
+         exp(CASE WHEN s4.n >= $3::int THEN s4.m ELSE s2.m END) AS peer_median,
+         0.6745 * (e.lv - CASE WHEN s4.n >= $3::int THEN s4.m ELSE s2.m END) / nullif(CASE WHEN s4.n >= $3::int THEN s4.d ELSE s2.d END, 0) AS z
   FROM em e
-  JOIN mad m ON m.province = e.province AND m.code = e.code
-            AND ((m.digits = 4 AND m.grp = e.i4) OR (m.digits = 2 AND m.grp = e.i2))
-  WHERE m.n >= $3::int
-  ORDER BY e.id, e.code, m.digits DESC
+  LEFT JOIN stat s4 ON s4.what = 'v' AND s4.digits = 4 AND s4.province = e.province AND s4.grp = e.i4 AND s4.code = e.code
+  LEFT JOIN stat s2 ON s2.what = 'v' AND s2.digits = 2 AND s2.province = e.province AND s2.grp = e.i2 AND s2.code = e.code
+  WHERE s4.n >= $3::int OR s2.n >= $3::int
 ),
 intensity AS (
-  SELECT DISTINCT ON (e.id, e.code) e.id, e.code, e.v, m.digits, m.grp, m.ni AS n,
-         exp(m.mi) AS peer_median, exp(e.li) AS value, 0.6745 * (e.li - m.mi) / nullif(m.di, 0) AS z
+  SELECT e.id, e.code, e.v, CASE WHEN s4.n >= $3::int THEN 4 ELSE 2 END AS digits, CASE WHEN s4.n >= $3::int THEN e.i4 ELSE e.i2 END AS grp,
+         CASE WHEN s4.n >= $3::int THEN s4.n ELSE s2.n END AS n,
+         exp(CASE WHEN s4.n >= $3::int THEN s4.m ELSE s2.m END) AS peer_median, exp(e.li) AS value,
+         0.6745 * (e.li - CASE WHEN s4.n >= $3::int THEN s4.m ELSE s2.m END) / nullif(CASE WHEN s4.n >= $3::int THEN s4.d ELSE s2.d END, 0) AS z
   FROM em e
-  JOIN mad m ON m.province = e.province AND m.code = e.code
-            AND ((m.digits = 4 AND m.grp = e.i4) OR (m.digits = 2 AND m.grp = e.i2))
-  WHERE e.li IS NOT NULL AND m.ni >= $3::int
-  ORDER BY e.id, e.code, m.digits DESC
+  LEFT JOIN stat s4 ON s4.what = 'i' AND s4.digits = 4 AND s4.province = e.province AND s4.grp = e.i4 AND s4.code = e.code
+  LEFT JOIN stat s2 ON s2.what = 'i' AND s2.digits = 2 AND s2.province = e.province AND s2.grp = e.i2 AND s2.code = e.code
+  WHERE e.li IS NOT NULL AND (s4.n >= $3::int OR s2.n >= $3::int)
 ),
 -- Units whose key is shared by several census ids.
 credit_groups AS (
@@ -74,27 +97,36 @@ named AS (
   WHERE name_key IS NOT NULL AND geom IS NOT NULL AND ST_X(geom) BETWEEN -180 AND 180 AND ST_Y(geom) BETWEEN -90 AND 90
     AND name_key IN (SELECT name_key FROM base WHERE name_key IS NOT NULL GROUP BY name_key HAVING count(*) > 1)
 ),
-near_pairs AS (
-  SELECT a.id, b.census_id AS other, ST_Distance(a.geom::geography, b.geom::geography) AS dist
+-- Each pair once: the partner in the same cell with a larger id, or in one of the four cells
+-- of the half neighbourhood (5 probes instead of 9, one distance per pair); both ends get it.
+half_pairs AS (
+  SELECT a.id AS a_id, a.census_id AS a_census, b.id AS b_id, b.census_id AS b_census, ST_Distance(a.geom::geography, b.geom::geography) AS dist
   FROM named a
-  CROSS JOIN (VALUES (-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 0), (0, 1), (1, -1), (1, 0), (1, 1)) AS n(dx, dy)
-  JOIN named b ON b.name_key = a.name_key AND b.gx = a.gx + n.dx AND b.gy = a.gy + n.dy AND b.id <> a.id
+  CROSS JOIN (VALUES (0, 0), (1, -1), (1, 0), (1, 1), (0, 1)) AS n(dx, dy)
+  JOIN named b ON b.name_key = a.name_key AND b.gx = a.gx + n.dx AND b.gy = a.gy + n.dy AND (n.dx <> 0 OR n.dy <> 0 OR b.id > a.id)
   WHERE ST_DWithin(a.geom::geography, b.geom::geography, $4::float8)
+),
+near_pairs AS (
+  SELECT a_id AS id, b_census AS other, dist FROM half_pairs
+  UNION ALL
+  SELECT b_id, a_census, dist FROM half_pairs
 ),
 org_groups AS (
   SELECT substr(credit_code, 9, 9) AS org, array_agg(DISTINCT name ORDER BY name) AS names
   FROM base WHERE credit_code IS NOT NULL AND name_key IS NOT NULL
   GROUP BY 1 HAVING count(DISTINCT name_key) > 1
 ),
+-- Peer medians keep six significant digits and ratios four (a median of 0.00012 t rounded
+-- to four decimals was shown as 0.0001, a ratio of 0.004 as 0).
 findings AS (
   SELECT id, 'emission_peer_outlier' AS code, jsonb_build_object('pollutants', jsonb_agg(jsonb_build_object(
-      'pollutant', code, 'value', v, 'peerMedian', round(peer_median::numeric, 4), 'ratio', round((v / peer_median)::numeric, 2),
+      'pollutant', code, 'value', v, 'peerMedian', round(peer_median::numeric, greatest(4, 5 - floor(log(peer_median))::int)), 'ratio', round((v / peer_median)::numeric, greatest(2, 3 - floor(log(v / peer_median))::int)),
       'z', round(z::numeric, 2), 'peers', n, 'peerIndustry', grp) ORDER BY code)) AS det
   FROM peer WHERE abs(z) > $2::float8 GROUP BY id
   UNION ALL
   SELECT id, 'intensity_peer_outlier', jsonb_build_object('pollutants', jsonb_agg(jsonb_build_object(
-      'pollutant', code, 'intensity', round(value::numeric, 6), 'peerMedian', round(peer_median::numeric, 6),
-      'ratio', round((value / peer_median)::numeric, 2), 'z', round(z::numeric, 2), 'peers', n, 'peerIndustry', grp) ORDER BY code))
+      'pollutant', code, 'intensity', round(value::numeric, 6), 'peerMedian', round(peer_median::numeric, greatest(6, 5 - floor(log(peer_median))::int)),
+      'ratio', round((value / peer_median)::numeric, greatest(2, 3 - floor(log(value / peer_median))::int)), 'z', round(z::numeric, 2), 'peers', n, 'peerIndustry', grp) ORDER BY code))
   FROM intensity WHERE abs(z) > $2::float8 GROUP BY id
   UNION ALL
   SELECT b.id, 'missing_pollutant', jsonb_build_object('pollutants', jsonb_agg(DISTINCT r.pollutant), 'industry', b.industry_code)

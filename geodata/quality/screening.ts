@@ -28,6 +28,9 @@ const CODES = SCREENING_CHECKS.map((c) => c.code);
  * Returns the findings it raised.
  */
 export async function runScreening(client: pg.ClientBase, runId: number, options: ScreeningOptions = {}): Promise<number> {
+  // The statement's bins, windows and hash joins fit in memory at this size (at the default
+  // 4 MB they spilled to disk); LOCAL: the setting ends with the caller's transaction.
+  await client.query(`SET LOCAL work_mem = '128MB'`);
   const raised = await client.query(SCREENING_SQL, [runId, options.peerZ ?? 3.5, options.minPeers ?? 8, options.duplicateDistanceM ?? 200]);
   await client.query(STALE_SQL, [runId, CODES]);
   return raised.rowCount ?? 0;
