@@ -23,9 +23,6 @@ export const DEFAULT_DECAY_PER_KM: Loads = { cod: 0.005, nh3n: 0.007, tn: 0.0023
 
 export type TraceScope = 'whole' | 'control';
 
-/** Why a source that has no network link has none (its link row says nothing). */
-const SOURCE_OFF_NETWORK = 'not a water-emitting active source, or the network is not linked yet';
-
 export interface UpstreamOptions {
   /** 'whole': everything upstream; 'control': up to the next sections upstream. */
   scope?: TraceScope;
@@ -114,7 +111,7 @@ async function upstreamPoint(pool: pg.Pool, start: TraceStart): Promise<Upstream
   const { rows: [s] } = await pool.query(statement, [key]);
   if (!s) throw new NetworkLookupError(`no ${label}`);
   if (s.pre === null) {
-    const why = s.note ?? (start.kind === 'source' && s.via === null ? SOURCE_OFF_NETWORK : 'network not built yet');
+    const why = s.note ?? (start.kind === 'source' && s.via === null ? 'not a water-emitting active source, or the network is not linked yet' : 'network not built yet');
     throw new NetworkLookupError(`${label} is not on the river network: ${why}`, 'not_linked');
   }
   const at = { reachId: Number(s.reach_id), distM: Number(s.dist_m) };
@@ -134,7 +131,8 @@ export async function traceUpstreamFrom(pool: pg.Pool, start: TraceStart, option
   const rankBy = options.rankBy ?? 'cod';
   const limit = options.limit ?? 50;
   const p = await upstreamPoint(pool, start);
-  const base = [p.pre, p.last, p.from.distM, p.section?.code ?? '', scope];
+  const s = { pre: p.pre, last: p.last, dist_m: p.from.distM, code: p.section?.code ?? '' };
+  const base = [s.pre, s.last, s.dist_m, s.code, scope];
   const { rows: blockers } = await pool.query(`${BLOCKERS} SELECT code FROM blockers ORDER BY code`, base);
   const { rows: reachRows } = await pool.query(`${BLOCKERS}
     SELECT nr.reach_id FROM network_reach nr
@@ -181,7 +179,7 @@ export async function traceUpstreamFrom(pool: pg.Pool, start: TraceStart, option
     reachDetails: await nameReaches(pool, reachRows.map((r) => Number(r.reach_id))),
     upstreamSections: blockers.map((b) => b.code),
     totals, sources, outfalls,
-    validity: await upstreamValidity(pool, p.outletId, p.pre, p.last),
+    validity: await upstreamValidity(pool, p.outletId, s.pre, s.last),
   };
 }
 
@@ -200,7 +198,7 @@ export async function traceDownstreamFromSource(pool: pg.Pool, sourceId: number,
   const { rows: [p] } = await pool.query(
     FIXED_SQL.trace_downstream_from_source_select_source, [sourceId]);
   if (!p) throw new NetworkLookupError(`no source ${sourceId}`);
-  const note = p.via === undefined || p.via === null ? SOURCE_OFF_NETWORK : p.note;
+  const note = p.via === undefined || p.via === null ? 'not a water-emitting active source, or the network is not linked yet' : p.note;
   const from = { kind: 'source' as const, id: String(p.id), censusId: p.census_id as string, name: p.name as string, reachId: p.reach_id === null ? null : Number(p.reach_id), distM: p.dist_m, via: p.via ?? undefined, counted: p.counted ?? undefined, note };
   return downstreamFrom(pool, from, p.pre, p.counted ? loadsOf(p, '') : null, decayPerKm);
 }

@@ -6,13 +6,12 @@ import { inTransaction } from '../db/transaction.ts';
 
 const RAW = loadStatements(new URL('./dispatch.sql', import.meta.url), ['summary', 'weeks', 'items_fragment', 'unplaced', 'district_open_items', 'assign_findings', 'assign_units', 'log']);
 // Both views read one definition of what an item is (items_fragment).
-const withItems = (sql: string) => sql.replace('/*ITEMS*/', RAW.items_fragment);
 const SQL = {
   ...RAW,
-  summary: withItems(RAW.summary),
-  weeks: withItems(RAW.weeks),
-  unplaced: withItems(RAW.unplaced),
-  district_open_items: withItems(RAW.district_open_items),
+  summary: RAW.summary.replace('/*ITEMS*/', RAW.items_fragment),
+  weeks: RAW.weeks.replace('/*ITEMS*/', RAW.items_fragment),
+  unplaced: RAW.unplaced.replace('/*ITEMS*/', RAW.items_fragment),
+  district_open_items: RAW.district_open_items.replace('/*ITEMS*/', RAW.items_fragment),
 };
 
 /** Days a finding or a unit to verify has, unless a deadline was set. */

@@ -24,11 +24,6 @@ export class ApiError extends Error {
   }
 }
 
-/** What to show a user for a failed call: the server's own words, else the error as text. */
-export function errorMessage(err: unknown): string {
-  return err instanceof ApiError ? err.message : String(err);
-}
-
 export type Query = Record<string, string | number | boolean | readonly string[] | null | undefined>;
 
 export interface RequestOptions {

@@ -8,7 +8,7 @@ import { baseStyle, LABEL_FONT } from '../basemap-style.ts';
 import { API } from '../../../geodata/model/api/index.ts';
 import { exportCredit, loadBasemap, mapCredit, tiandituOf } from '../basemap-tianditu.ts';
 import { askedSize, exportMapPng, legendFromPanel, saveBlob } from '../map-export.ts';
-import { errorMessage, http } from '../http.ts';
+import { ApiError, http } from '../http.ts';
 import { onLangChange, t } from '../i18n.ts';
 import type { Screen } from '../shell/screen.ts';
 import { fetchTrace, type NetworkTraceAnswer } from '../trace/trace.ts';
@@ -262,7 +262,7 @@ function mountBattle(basemap: BasemapAnswer): () => void {
     } catch (err) {
       if ((err as Error).name === 'AbortError') return;
       state.trace = null;
-      renderTraceError(panel, errorMessage(err), clearTrace);
+      renderTraceError(panel, err instanceof ApiError ? err.message : String(err), clearTrace);
     }
     drawLayers();
   }

@@ -12,7 +12,7 @@ import { areaSquareMetres, DrawTools } from '../draw-tools.ts';
 import { attribute, attributeOrder, fmt, fmtTonnes, lang, onLangChange, setLang, t, type MessageKey } from '../i18n.ts';
 import { renderFilterPanel, renderLayerPanel, renderLegend } from '../panels.ts';
 import { API } from '../../../geodata/model/api/index.ts';
-import { errorMessage, http } from '../http.ts';
+import { ApiError, http } from '../http.ts';
 import type { Screen } from '../shell/screen.ts';
 import { decodeState, encodeState, LAYER_IDS, setFilter, type AppState, type LayerId } from '../state.ts';
 import { el, StatsPanel } from '../stats-panel.ts';
@@ -388,7 +388,7 @@ async function mountMap(disposed: () => boolean): Promise<() => void> {
       if ((err as Error).name === 'AbortError') return;
       trace = null;
       applyLayers();
-      renderTraceError(panel, errorMessage(err), clearTrace);
+      renderTraceError(panel, err instanceof ApiError ? err.message : String(err), clearTrace);
     }
   }
 
@@ -423,7 +423,7 @@ async function mountMap(disposed: () => boolean): Promise<() => void> {
         ...(me?.role === 'admin' && { onDecide: (decision: OutletDecision) => void decideOutlet(issues, decision) }),
       });
     } catch (err) {
-      panel.replaceChildren(el('div', errorMessage(err)));
+      panel.replaceChildren(el('div', err instanceof ApiError ? err.message : String(err)));
       panel.hidden = false;
     }
   }
@@ -434,7 +434,7 @@ async function mountMap(disposed: () => boolean): Promise<() => void> {
     try {
       await http.call(API.network.rebuild, { body: rebuildBodyFor(issues, decision) });
     } catch (err) {
-      $('network-panel').replaceChildren(el('div', errorMessage(err)));
+      $('network-panel').replaceChildren(el('div', err instanceof ApiError ? err.message : String(err)));
       return;
     }
     if (trace) void runTrace(trace.start.kind === 'source' ? trace.start.censusId : trace.start.code, trace.direction, trace.start.kind);

@@ -4,7 +4,7 @@
  * sent every Monday, with its XLSX.
  */
 import { API, type Answer } from '../../../geodata/model/api/index.ts';
-import { errorMessage, http } from '../http.ts';
+import { ApiError, http } from '../http.ts';
 import { fmt, onLangChange } from '../i18n.ts';
 import type { Screen } from '../shell/screen.ts';
 import { el, row } from '../dom.ts';
@@ -35,7 +35,7 @@ export default function createDispatchPanel(): Screen {
           await load();
           window.dispatchEvent(new Event('yzt:quality-changed'));
         } catch (e) {
-          const text = errorMessage(e);
+          const text = e instanceof ApiError ? e.message : String(e);
           message = () => text;
           draw();
         }

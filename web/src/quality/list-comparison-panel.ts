@@ -7,7 +7,7 @@
  * dispatch view can follow it to its decision.
  */
 import { API, type Answer, type BodyInput } from '../../../geodata/model/api/index.ts';
-import { errorMessage, http } from '../http.ts';
+import { ApiError, http } from '../http.ts';
 import { fmt, locale, onLangChange } from '../i18n.ts';
 import type { Screen } from '../shell/screen.ts';
 import { el, row } from '../dom.ts';
@@ -134,8 +134,8 @@ export default function createListComparisonPanel(): Screen {
         return box;
       };
 
-      // A refusal is shown as the server words it (errorMessage), as in the sampling panel.
-      const fail = (e: unknown) => { const text = errorMessage(e); message = () => text; draw(); };
+      // A refusal is shown as the server words it (ApiError), as in the sampling panel.
+      const fail = (e: unknown) => { const text = e instanceof ApiError ? e.message : String(e); message = () => text; draw(); };
       const decide = async (body: UnitDecision) => {
         if (!unit || !listId) return;
         try {

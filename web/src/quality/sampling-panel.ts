@@ -5,7 +5,7 @@
  * omission rates per city with their 95 % Wilson interval against the 2 % target.
  */
 import { API, type Answer, type BodyInput } from '../../../geodata/model/api/index.ts';
-import { errorMessage, http } from '../http.ts';
+import { ApiError, http } from '../http.ts';
 import { fmt, lang, locale, onLangChange, t, type MessageKey } from '../i18n.ts';
 import type { Screen } from '../shell/screen.ts';
 import { el, row } from '../dom.ts';
@@ -114,7 +114,7 @@ export default function createSamplingPanel(): Screen {
           await loadPlan();
         } catch (e) { fail(e); }
       };
-      const fail = (e: unknown) => { const text = errorMessage(e); message = () => text; draw(); };
+      const fail = (e: unknown) => { const text = e instanceof ApiError ? e.message : String(e); message = () => text; draw(); };
       const drawSample = async (body: BodyInput<typeof API.quality.drawSample>) => {
         try {
           const plan = await http.call(API.quality.drawSample, { body });

@@ -11,7 +11,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { FeatureCollection } from 'geojson';
 import { API } from '../../../geodata/model/api/index.ts';
 import { exportCredit, loadBasemap } from '../basemap-tianditu.ts';
-import { errorMessage, http } from '../http.ts';
+import { ApiError, http } from '../http.ts';
 import { REVIEW_STATUSES } from '../../../geodata/model/vocabulary.ts';
 import { fmt, lang, locale, onLangChange, t, type MessageKey } from '../i18n.ts';
 import { whoAmI, type Me } from '../session.ts';
@@ -537,7 +537,7 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
       await loadList();
       window.dispatchEvent(new CustomEvent('yzt:review-run-done'));
     } catch (err) {
-      text.textContent = errorMessage(err);
+      text.textContent = err instanceof ApiError ? err.message : String(err);
     }
   }
 
