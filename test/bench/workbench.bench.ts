@@ -71,6 +71,27 @@ const session = await createSession(pool, user.id, 1);
 const browser = await launchBrowser();
 try {
   const { page, errors, close } = await openPage(browser);
+  const seen: { kind: string; start: number; end?: number; renderMs?: number }[] = [];
+  const pending = new Map<object, (typeof seen)[number]>();
+  page.on('request', (r) => {
+    const u = r.url();
+    const e = { kind: u.includes('/tiles/') ? 'tiles' : u.includes('/api/') ? 'api' : 'other', start: performance.now() };
+    pending.set(r, e);
+    seen.push(e);
+  });
+  const ended = (r: import('playwright-core').Request) => {
+    const e = pending.get(r);
+    pending.delete(r);
+    if (!e) return;
+    e.end = performance.now();
+    // The server's own time for a tile (database and encoding), from its Server-Timing header.
+    void r.response().then((res) => {
+      const render = /render;dur=([\d.]+)/.exec(res?.headers()['server-timing'] ?? '');
+      if (render) e.renderMs = Number(render[1]);
+    }).catch(() => undefined);
+  };
+  page.on('requestfinished', ended);
+  page.on('requestfailed', ended);
   await page.context().addCookies([{ name: SESSION_COOKIE, value: session.token, url: server.url }]);
   await page.goto(`${server.url}/review`);
   await page.waitForSelector('#screen[data-screen=review][data-ready=true]', { timeout: 180_000 });
@@ -78,6 +99,7 @@ try {
   // (a) and (b): the first ITEMS rows of the list, each selected by a click on its row.
   const drawn: number[] = [];
   const wire: number[] = [];
+  const requests: Record<string, { n: number[]; end: number[]; render: number[] }> = {};
   for (let i = 0; i < ITEMS; i++) {
     const id = await page.evaluate(async (i) => {
       const w = window as any;
@@ -88,6 +110,8 @@ try {
     if (id === undefined) break;
     const row = page.locator(`.rv-row[data-id="${id}"]`);
     await row.waitFor();
+    seen.length = 0;
+    const clicked = performance.now();
     // Timed inside the page: from the click to the item shown and the map idle.
     const ms = await page.evaluate(async (id) => {
       const w = window as any;
@@ -96,9 +120,28 @@ try {
       (document.querySelector(`.rv-row[data-id="${id}"]`) as HTMLElement).click();
       while (screen.dataset.shown !== String(id)) await new Promise((r) => setTimeout(r, 5));
       await w.__review.whenIdle();
-      return performance.now() - t0;
+      const ms = performance.now() - t0;
+      return { ms };
     }, id);
-    drawn.push(ms);
+    drawn.push(ms.ms);
+    // What the wait was made of: the requests made between the click and the map idle (the
+    // browser's own, MapLibre's tile fetches from its workers included), by kind, and when the
+    // last of each kind ended after the click.
+    await new Promise((r) => setTimeout(r, 20));
+    const kinds: Record<string, { n: number; end: number; render: number }> = {};
+    for (const r of seen.splice(0)) {
+      if (r.start < clicked || r.start > clicked + ms.ms + 50) continue;
+      const k = (kinds[r.kind] ??= { n: 0, end: 0, render: 0 });
+      k.n++;
+      k.end = Math.max(k.end, (r.end ?? Infinity) - clicked);
+      k.render += r.renderMs ?? 0;
+    }
+    for (const [kind, k] of Object.entries(kinds)) {
+      const into = (requests[kind] ??= { n: [], end: [], render: [] });
+      into.n.push(k.n);
+      into.end.push(k.end);
+      into.render.push(k.render);
+    }
     wire.push(await page.evaluate(async (id) => {
       const t0 = performance.now();
       await Promise.all([fetch(`/api/review/items/${id}`).then((r) => r.json()), fetch(`/api/review/items/${id}/outlines`).then((r) => r.arrayBuffer())]);
@@ -133,6 +176,9 @@ try {
   console.log(`\nitem selected → map drawn, ${drawn.length} items:  p50 ${f(q(drawn, 0.5))}  p95 ${f(q(drawn, 0.95))}  max ${f(Math.max(...drawn))}  (target p95 ≤ 300 ms)`);
   console.log(`its two API reads alone:             p50 ${f(q(wire, 0.5))}  p95 ${f(q(wire, 0.95))}`);
   console.log(`ratio drawn / API reads (p95):       ${(q(drawn, 0.95) / q(wire, 0.95)).toFixed(2)}`);
+  for (const [kind, r] of Object.entries(requests)) {
+    console.log(`  ${kind.padEnd(6)} requests per item: median ${q(r.n, 0.5)}, max ${Math.max(...r.n)}; the last one ended after p50 ${f(q(r.end, 0.5))}, p95 ${f(q(r.end, 0.95))}${kind === 'tiles' ? `; the server drew them in p50 ${f(q(r.render, 0.5))}, p95 ${f(q(r.render, 0.95))} in all` : ''}`);
+  }
   console.log(`\nlist scrolled to its end: ${scroll.length.toLocaleString()} findings in ${scroll.screenfuls.toLocaleString()} screenfuls; read ${scroll.pages} pages of 100 (${(scroll.pages * 100).toLocaleString()} rows, ${((scroll.pages * 100) / scroll.length * 100).toFixed(2)} % of the list), at most ${scroll.maxRows} rows in the DOM; last row drawn: ${scroll.lastDrawn ? 'yes' : 'NO'}`);
   if (errors.length) console.log(`browser errors: ${errors.slice(0, 5).join('; ')}`);
   if (scroll.length !== total) console.log(`the list holds ${scroll.length} rows, the table ${total} findings (the list's default filter)`);

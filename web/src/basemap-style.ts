@@ -47,6 +47,16 @@ export const COLORS = {
   outfall: '#b5541c',
 };
 
+/** The base map's tile sources, by their names in the style. */
+export type BaseSource = 'provinces' | 'cities' | 'counties' | 'townships' | 'zones' | 'basins' | 'river_reaches' | 'outfalls' | 'sections' | 'stations';
+
+/**
+ * The highest zoom whose tiles a source asks for; beyond it MapLibre draws the last level's tiles
+ * larger (overzoom). A map that jumps from place to place (the review map) asks for a few coarse
+ * tiles instead of many fine ones, and neighbouring places share them.
+ */
+export type TileZoomCap = Readonly<Partial<Record<BaseSource, number>>>;
+
 /** /tiles/catalog.json as the API contract has it (geodata/model/api/standards.ts). */
 export type TileCatalog = Answer<typeof API.tiles.catalog>;
 
@@ -56,24 +66,29 @@ export type TileCatalog = Answer<typeof API.tiles.catalog>;
  * before the map could ask for its first tile, and without bounds it asks for empty tiles
  * beyond the data. Without the catalog (not signed in yet) sources point at their TileJSON.
  */
-export function baseStyle(origin: string, onlineBasemapUrl: string | null, catalog?: TileCatalog | null, tianditu?: TiandituSetting | null): StyleSpecification {
+export function baseStyle(
+  origin: string, onlineBasemapUrl: string | null, catalog?: TileCatalog | null, tianditu?: TiandituSetting | null,
+  tileZoomCap?: TileZoomCap,
+): StyleSpecification {
   const listed = new Map((catalog?.layers ?? []).map((l) => [l.id, l]));
-  const vector = (id: string): SourceSpecification => {
+  const vector = (name: BaseSource, id: string): SourceSpecification => {
     const l = listed.get(id);
     if (!l) return { type: 'vector', url: `${origin}/tiles/${id}.json` };
-    return { type: 'vector', tiles: [`${origin}/tiles/${id}/{z}/{x}/{y}.mvt`], minzoom: l.minzoom, maxzoom: l.maxzoom, ...(l.bounds ? { bounds: l.bounds } : {}) };
+    const cap = tileZoomCap?.[name];
+    const maxzoom = cap === undefined ? l.maxzoom : Math.max(l.minzoom, Math.min(l.maxzoom, cap));
+    return { type: 'vector', tiles: [`${origin}/tiles/${id}/{z}/{x}/{y}.mvt`], minzoom: l.minzoom, maxzoom, ...(l.bounds ? { bounds: l.bounds } : {}) };
   };
   const sources: Record<string, SourceSpecification> = {
-    provinces: vector('divisions_province'),
-    cities: vector('divisions_city'),
-    counties: vector('divisions_county'),
-    townships: vector('divisions_township'),
-    zones: vector('census_zones'),
-    basins: vector('basins'),
-    river_reaches: vector('river_reaches'),
-    outfalls: vector('outfalls'),
-    sections: vector('sections'),
-    stations: vector('air_stations'),
+    provinces: vector('provinces', 'divisions_province'),
+    cities: vector('cities', 'divisions_city'),
+    counties: vector('counties', 'divisions_county'),
+    townships: vector('townships', 'divisions_township'),
+    zones: vector('zones', 'census_zones'),
+    basins: vector('basins', 'basins'),
+    river_reaches: vector('river_reaches', 'river_reaches'),
+    outfalls: vector('outfalls', 'outfalls'),
+    sections: vector('sections', 'sections'),
+    stations: vector('stations', 'air_stations'),
   };
   const layers: LayerSpecification[] = [
     { id: 'background', type: 'background', paint: { 'background-color': COLORS.sea } },

@@ -1,7 +1,7 @@
 import * as maplibregl from 'maplibre-gl';
 import type { FeatureCollection, Feature, Point, Position } from 'geojson';
 import type { BasemapAnswer } from '../../../geodata/model/basemap.ts';
-import { baseStyle, LABEL_FONT, type TileCatalog } from '../basemap-style.ts';
+import { baseStyle, LABEL_FONT, type TileCatalog, type TileZoomCap } from '../basemap-style.ts';
 import { mapCredit, tiandituOf } from '../basemap-tianditu.ts';
 import { fmt, t } from '../i18n.ts';
 import { formatLonLat } from './coordinates.ts';
@@ -26,6 +26,15 @@ export const REVIEW_COLORS = {
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 
 /**
+ * The review map jumps from finding to finding, and every jump asked the server for about 40
+ * new tiles (10 sources × 4), which the embedded engine draws one after another. Points are not
+ * simplified, so the point layers' z12 tiles overzoomed show them exactly where z14+ tiles
+ * would, and findings near one another share them.
+ * Division, zone and river lines keep their full zoom: a reviewer judges a point against them.
+ */
+const REVIEW_TILE_ZOOM_CAP: TileZoomCap = { outfalls: 12, sections: 12, stations: 12 };
+
+/**
  * The review screen's MapLibre map: the product's own base map, the declared zone and division
  * outlined, the entered point (a draggable marker for "move"), every candidate correction with
  * its distance, and the sources around it coloured by whether checks fired on them. True
@@ -43,7 +52,7 @@ export class ReviewMap {
   }) {
     this.map = new maplibregl.Map({
       container,
-      style: baseStyle(window.location.origin, null, catalog, tiandituOf(basemap)),
+      style: baseStyle(window.location.origin, null, catalog, tiandituOf(basemap), REVIEW_TILE_ZOOM_CAP),
       center: [113.4, 22.65],
       zoom: 9,
       localIdeographFontFamily: `"${LABEL_FONT}", "Noto Sans SC", "Microsoft YaHei", sans-serif`,
@@ -134,14 +143,23 @@ export class ReviewMap {
     this.map.flyTo({ center: [lon, lat], zoom: Math.max(this.map.getZoom(), 15), duration: 300 });
   }
 
-  /** Resolves once nothing moves and every tile and source is drawn. */
+  /**
+   * Resolves once nothing moves and every tile and source is drawn: checked at once and after
+   * each frame MapLibre renders (polling every 50 ms added up to 50 ms to every item opened; the
+   * `idle` event waits for the labels' fade-in as well, 300 ms more).
+   */
   idle(): Promise<void> {
+    const settled = () => !this.map.isMoving() && this.map.loaded() && this.map.areTilesLoaded();
     return new Promise((resolve) => {
+      if (settled()) return resolve();
       const check = () => {
-        if (!this.map.isMoving() && this.map.loaded() && this.map.areTilesLoaded()) resolve();
-        else setTimeout(check, 50);
+        if (!settled()) return;
+        this.map.off('render', check);
+        this.map.off('data', check);
+        resolve();
       };
-      check();
+      this.map.on('render', check);
+      this.map.on('data', check);
     });
   }
 

@@ -18,7 +18,7 @@ import { whoAmI, type Me } from '../session.ts';
 import type { Screen } from '../shell/screen.ts';
 import { createStore, type Store } from '../shell/store.ts';
 import { parseCoordinatePair } from './coordinates.ts';
-import { reviewApi, type ActionBody, type Candidate, type Check, type Detail, type HistoryEntry, type Item, type Page } from './review-api.ts';
+import { reviewApi, type ActionBody, type Candidate, type Check, type Comment, type Detail, type HistoryEntry, type Item, type Page } from './review-api.ts';
 import { exportMapPng, saveBlob } from '../map-export.ts';
 import { REVIEW_COLORS, ReviewMap } from './review-map.ts';
 import { VirtualList } from './virtual-list.ts';
@@ -32,6 +32,17 @@ maplibregl.setWorkerUrl(workerUrl);
 
 const ROW = 30;
 const PAGE = 100;
+/** How long the next item's prefetched reads stay good to show. */
+const PREFETCH_MS = 30_000;
+
+/** One item's reads, in flight or done. */
+interface ItemReads {
+  readonly at: number;
+  readonly item: Promise<Detail>;
+  readonly outlines: Promise<FeatureCollection>;
+  readonly comments: Promise<Comment[]>;
+  readonly history: Promise<HistoryEntry[]>;
+}
 const STATUSES = REVIEW_STATUSES;
 const SEVERITIES = ['error', 'warning', 'info'] as const;
 
@@ -128,6 +139,8 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
   const canReview = (m: Me | null) => m?.role === 'reviewer' || m?.role === 'admin';
 
   let detail: Detail | null = null;
+  /** The next item's reads (prefetchNext). */
+  const prefetched = new Map<number, ItemReads>();
   let outlines: FeatureCollection = { type: 'FeatureCollection', features: [] };
   let dragged: [number, number] | null = null;
   let picked: string | null = null;
@@ -306,11 +319,11 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
     q('#d-position').textContent = at ? `${t('review.position', { at: `${at[0]!.toFixed(6)}, ${at[1]!.toFixed(6)}` })}${dragged ? t('review.dragged') : ''}` : t('review.noPosition');
   }
 
-  async function renderHistory(): Promise<void> {
+  async function renderHistory(read?: Promise<HistoryEntry[]>): Promise<void> {
     const ol = q('#history');
     const of = detail;
     if (!of?.sourceId) { ol.replaceChildren(); return; }
-    const history: HistoryEntry[] = await reviewApi.history(of.sourceId);
+    const history: HistoryEntry[] = await (read ?? reviewApi.history(of.sourceId));
     // Another item was opened while this history was on its way: it is not this one's to show.
     if (detail !== of || disposed()) return;
     ol.replaceChildren(...history.map((h) => {
@@ -326,10 +339,10 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
     }));
   }
 
-  async function renderComments(): Promise<void> {
+  async function renderComments(read?: Promise<Comment[]>): Promise<void> {
     const of = detail;
     if (!of) return;
-    const comments = await reviewApi.comments(of.id);
+    const comments = await (read ?? reviewApi.comments(of.id));
     if (detail !== of || disposed()) return;
     q('#comments').replaceChildren(...comments.map((c) => {
       const li = document.createElement('li');
@@ -384,6 +397,7 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
   // ---------- loading ----------
 
   async function loadList(keepScroll = false): Promise<void> {
+    prefetched.clear();
     listAbort?.abort();
     listAbort = new AbortController();
     const total = await list.reset(keepScroll);
@@ -399,6 +413,39 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
   };
   const settled = async (): Promise<void> => { while (working.size) await Promise.allSettled([...working]); };
 
+  /**
+   * An item's four reads, started together (the history as soon as the item names its source):
+   * after the first, each waited behind the map's tiles on the embedded engine's one session.
+   */
+  const readsOf = (id: number): ItemReads => {
+    const item = reviewApi.item(id);
+    return {
+      at: Date.now(), item, outlines: reviewApi.outlines(id), comments: reviewApi.comments(id),
+      history: item.then((d) => (d.sourceId ? reviewApi.history(d.sourceId) : [])),
+    };
+  };
+  /**
+   * The next item's reads, started once an item is shown: a reviewer stepping through the list
+   * finds them done. Dropped when the list is read again (after any save: they may predate it)
+   * and when older than PREFETCH_MS.
+   */
+  const takeReads = (id: number): ItemReads => {
+    const r = prefetched.get(id);
+    prefetched.delete(id);
+    return r && Date.now() - r.at < PREFETCH_MS ? r : readsOf(id);
+  };
+  async function prefetchNext(): Promise<void> {
+    const index = stepIndex(store.get(), 1);
+    if (index === null || index === store.get().index) return;
+    const next = await list.at(index);
+    if (!next || prefetched.has(next.id) || next.id === store.get().item) return;
+    const r = readsOf(next.id);
+    // Nobody may ever take these: a failure shows when the item is opened, not as an unhandled rejection.
+    for (const p of [r.item, r.outlines, r.comments, r.history]) p.catch(() => undefined);
+    prefetched.clear();
+    prefetched.set(next.id, r);
+  }
+
   let opening = 0;
   /**
    * Shows a finding. Only the latest call may draw: one that a newer open overtook stops at its
@@ -407,7 +454,8 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
   async function open(id: number): Promise<void> {
     const ticket = ++opening;
     const current = () => ticket === opening && !disposed();
-    const [d, o] = await Promise.all([reviewApi.item(id), reviewApi.outlines(id)]);
+    const reads = takeReads(id);
+    const [d, o] = await Promise.all([reads.item, reads.outlines]);
     if (!current()) return;
     detail = d;
     outlines = o;
@@ -418,9 +466,10 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
     list.redraw();
     // The map, the edit history and the comments side by side: each checks on its own that the
     // item is still the open one before it draws (bench:workbench times this path).
-    await Promise.all([drawMap(), renderHistory(), renderComments()]);
+    await Promise.all([drawMap(), renderHistory(reads.history), renderComments(reads.comments)]);
     if (!current()) return;
     container.dataset.shown = String(id);
+    void prefetchNext().catch(() => undefined);
   }
 
   /** The open finding on the map, its labels in the current language. */
