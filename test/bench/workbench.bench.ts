@@ -120,17 +120,16 @@ try {
       (document.querySelector(`.rv-row[data-id="${id}"]`) as HTMLElement).click();
       while (screen.dataset.shown !== String(id)) await new Promise((r) => setTimeout(r, 5));
       await w.__review.whenIdle();
-      const ms = performance.now() - t0;
-      return { ms };
+      return performance.now() - t0;
     }, id);
-    drawn.push(ms.ms);
+    drawn.push(ms);
     // What the wait was made of: the requests made between the click and the map idle (the
     // browser's own, MapLibre's tile fetches from its workers included), by kind, and when the
     // last of each kind ended after the click.
     await new Promise((r) => setTimeout(r, 20));
     const kinds: Record<string, { n: number; end: number; render: number }> = {};
     for (const r of seen.splice(0)) {
-      if (r.start < clicked || r.start > clicked + ms.ms + 50) continue;
+      if (r.start < clicked || r.start > clicked + ms + 50) continue;
       const k = (kinds[r.kind] ??= { n: 0, end: 0, render: 0 });
       k.n++;
       k.end = Math.max(k.end, (r.end ?? Infinity) - clicked);

@@ -32,19 +32,21 @@ maplibregl.setWorkerUrl(workerUrl);
 
 const ROW = 30;
 const PAGE = 100;
+const STATUSES = REVIEW_STATUSES;
+const SEVERITIES = ['error', 'warning', 'info'] as const;
 /** How long the next item's prefetched reads stay good to show. */
 const PREFETCH_MS = 30_000;
 
 /** One item's reads, in flight or done. */
 interface ItemReads {
   readonly at: number;
+  /** The list reading (listReads) they were started under: a later one follows a change. */
+  readonly list: number;
   readonly item: Promise<Detail>;
   readonly outlines: Promise<FeatureCollection>;
   readonly comments: Promise<Comment[]>;
   readonly history: Promise<HistoryEntry[]>;
 }
-const STATUSES = REVIEW_STATUSES;
-const SEVERITIES = ['error', 'warning', 'info'] as const;
 
 const TEMPLATE = `
   <form class="rv-filters" id="filters">
@@ -141,6 +143,8 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
   let detail: Detail | null = null;
   /** The next item's reads (prefetchNext). */
   const prefetched = new Map<number, ItemReads>();
+  /** Counts the list's readings: every save, batch, assignment and check run reads it again. */
+  let listReads = 0;
   let outlines: FeatureCollection = { type: 'FeatureCollection', features: [] };
   let dragged: [number, number] | null = null;
   let picked: string | null = null;
@@ -397,7 +401,7 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
   // ---------- loading ----------
 
   async function loadList(keepScroll = false): Promise<void> {
-    prefetched.clear();
+    listReads++;
     listAbort?.abort();
     listAbort = new AbortController();
     const total = await list.reset(keepScroll);
@@ -420,19 +424,19 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
   const readsOf = (id: number): ItemReads => {
     const item = reviewApi.item(id);
     return {
-      at: Date.now(), item, outlines: reviewApi.outlines(id), comments: reviewApi.comments(id),
+      at: Date.now(), list: listReads, item, outlines: reviewApi.outlines(id), comments: reviewApi.comments(id),
       history: item.then((d) => (d.sourceId ? reviewApi.history(d.sourceId) : [])),
     };
   };
   /**
    * The next item's reads, started once an item is shown: a reviewer stepping through the list
-   * finds them done. Dropped when the list is read again (after any save: they may predate it)
-   * and when older than PREFETCH_MS.
+   * finds them done. Not taken once the list has been read again since they started (a save,
+   * even one still on its way when they started, may postdate them) or when older than PREFETCH_MS.
    */
   const takeReads = (id: number): ItemReads => {
     const r = prefetched.get(id);
     prefetched.delete(id);
-    return r && Date.now() - r.at < PREFETCH_MS ? r : readsOf(id);
+    return r && r.list === listReads && Date.now() - r.at < PREFETCH_MS ? r : readsOf(id);
   };
   async function prefetchNext(): Promise<void> {
     const index = stepIndex(store.get(), 1);
