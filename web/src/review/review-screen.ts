@@ -20,7 +20,7 @@ import { createStore, type Store } from '../shell/store.ts';
 import { parseCoordinatePair } from './coordinates.ts';
 import { reviewApi, type ActionBody, type Candidate, type Check, type Comment, type Detail, type HistoryEntry, type Item, type Page } from './review-api.ts';
 import { exportMapPng, saveBlob } from '../map-export.ts';
-import { REVIEW_COLORS, ReviewMap } from './review-map.ts';
+import { REVIEW_COLORS, ReviewMap, type FindingOnMap } from './review-map.ts';
 import { VirtualList } from './virtual-list.ts';
 import {
   clearSelection, decodeReview, encodeReview, listChanged, listLoaded, listQuery, openItem, setFilter, setSort, SORTS, stepIndex, toggleSelected,
@@ -145,6 +145,8 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
   const prefetched = new Map<number, ItemReads>();
   /** Counts the list's readings: every save, batch, assignment and check run reads it again. */
   let listReads = 0;
+  /** Stops the tiles prefetchNext is asking for. */
+  let tileAbort: AbortController | null = null;
   let outlines: FeatureCollection = { type: 'FeatureCollection', features: [] };
   let dragged: [number, number] | null = null;
   let picked: string | null = null;
@@ -448,6 +450,11 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
     for (const p of [r.item, r.outlines, r.comments, r.history]) p.catch(() => undefined);
     prefetched.clear();
     prefetched.set(next.id, r);
+    // And the tiles its map will ask for, once its reads say where it lies; the next open stops them.
+    tileAbort?.abort();
+    const abort = (tileAbort = new AbortController());
+    const [d, o] = await Promise.all([r.item, r.outlines]);
+    if (!abort.signal.aborted && !disposed()) await reviewMap.prefetch(onMap(d), o, abort.signal);
   }
 
   let opening = 0;
@@ -457,6 +464,7 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
    */
   async function open(id: number): Promise<void> {
     const ticket = ++opening;
+    tileAbort?.abort();
     const current = () => ticket === opening && !disposed();
     const reads = takeReads(id);
     const [d, o] = await Promise.all([reads.item, reads.outlines]);
@@ -479,11 +487,16 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
   /** The open finding on the map, its labels in the current language. */
   async function drawMap(): Promise<void> {
     if (!detail) return;
-    const cands = candidatesOf(detail);
-    await reviewMap.show({
-      lon: detail.lon, lat: detail.lat, nearby: detail.nearby,
+    await reviewMap.show(onMap(detail), outlines);
+  }
+
+  /** What the map shows of a finding. */
+  function onMap(d: Detail): FindingOnMap {
+    const cands = candidatesOf(d);
+    return {
+      lon: d.lon, lat: d.lat, nearby: d.nearby,
       candidates: cands.map((c) => ({ code: c.code, label: c.label, lon: c.lon, lat: c.lat, distanceM: c.shift_m ?? null, chosen: cands.length === 1 })),
-    }, outlines);
+    };
   }
 
   async function step(dir: 1 | -1): Promise<void> {
@@ -671,6 +684,7 @@ async function mountReview(container: HTMLElement, disposed: () => boolean): Pro
     offLang();
     document.removeEventListener('keydown', onKey);
     listAbort?.abort();
+    tileAbort?.abort();
     reviewMap.remove();
     delete (window as { __review?: unknown }).__review;
   };
