@@ -2,7 +2,7 @@ import type { TileCatalogDocument, TileJsonDocument } from '../geodata/model/api
 import pg from 'pg';
 import { startChangeFeed, type ChangeFeed, type ChangeFeedStats } from './change-feed.ts';
 import { encodeRows } from './node-encoder.ts';
-import { parseTileAddress, tileLonLatBox, TILE_BUFFER, TILE_EXTENT, type TileAddress } from './tile-address.ts';
+import { parseTileAddress, TileAddressError, tileLonLatBox, TILE_BUFFER, TILE_EXTENT, type TileAddress } from './tile-address.ts';
 import { etagMatches, strongEtag, TileCache, type CachedTile, type DataChange } from './tile-cache.ts';
 import { filterKey, NO_FILTERS, parseTileFilters, type TileFilters } from './tile-filters.ts';
 import { SOURCE_CELLS_LAYER, TILE_LAYERS, tablesRead, type Aggregation, type TileLayer } from './tile-layers.ts';
@@ -119,6 +119,14 @@ export interface TileService {
   readonly cache: TileCache;
   /** Validates and answers one tile request (errors: TileNotFoundError, TileAddressError, TileFilterError). */
   tile(request: TileRequest): Promise<TileResponse>;
+  /**
+   * Several layers' tiles at one address as one tile (`/tiles/a,b,c/{z}/{x}/{y}.mvt`, as Martin
+   * serves composite sources): each layer's tile drawn and cached as its own request would be,
+   * their bytes concatenated (a vector tile is a list of layers, so the result is one valid tile).
+   * A map whose base layers all come from one source asks for one tile per address instead of
+   * one per layer. A layer whose zoom range leaves out z adds nothing.
+   */
+  composite(request: Omit<TileRequest, 'layer'> & { readonly layers: readonly string[] }): Promise<TileResponse>;
   /**
    * The SQL a tile request runs (for the benchmark's raw-SQL timing): for a sources detail
    * tile first the budget count (`probe`, run here to choose), then the tile statement.
@@ -290,7 +298,7 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
     for (const z of zooms) await draw(layer, { z, x: 0, y: 0 }, NO_FILTERS, pool).catch(() => {});
   }
 
-  return {
+  const service: TileService = {
     encoder: hasMvt ? 'st_asmvt' : 'node',
     options,
     cache,
@@ -343,6 +351,35 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
         renderMs,
       };
     },
+    async composite(request) {
+      const { layers, ...address } = request;
+      if (layers.length < 2 || new Set(layers).size !== layers.length) {
+        throw new TileNotFoundError(`a composite tile names two or more different layers separated by commas, got "${layers.join(',')}"`);
+      }
+      const z = Number(address.z);
+      const parts: TileResponse[] = [];
+      for (const id of layers) {
+        const layer = TILE_LAYERS.get(id);
+        if (!layer) throw new TileNotFoundError(`no tile layer "${id}" in the composite "${layers.join(',')}" (layers: ${[...TILE_LAYERS.keys()].join(', ')})`);
+        if (Number.isInteger(z) && (z < layer.minzoom || z > layer.maxzoom)) continue;
+        // One after another: on the embedded engine they would queue on its one session anyway.
+        parts.push(await service.tile({ ...address, layer: id, ifNoneMatch: undefined }));
+      }
+      if (!parts.length) throw new TileAddressError(`z=${z} is outside the zoom range of every layer of the composite "${layers.join(',')}"`);
+      const bytes = Buffer.concat(parts.map((p) => p.bytes));
+      const etag = strongEtag(bytes);
+      const notModified = etagMatches(request.ifNoneMatch, etag);
+      // Kept by a browser only as long as every part may be.
+      const controls = new Set(parts.map((p) => p.cacheControl));
+      return {
+        status: notModified ? 304 : 200,
+        bytes: notModified ? Buffer.alloc(0) : bytes,
+        etag,
+        cacheControl: controls.size === 1 ? [...controls][0]! : 'public, no-cache',
+        cache: parts.every((p) => p.cache === 'hit') ? 'hit' : 'miss',
+        renderMs: parts.reduce((sum, p) => sum + p.renderMs, 0),
+      };
+    },
     async statementFor(layerId, tile, query) {
       const { layer, filters } = resolve(layerId, String(tile.z), String(tile.x), String(tile.y), query);
       return { ...(await plan(layer, tile, filters, pool)), encoding };
@@ -364,6 +401,7 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
       await ownPool?.end();
     },
   };
+  return service;
 }
 
 export { SOURCE_CELLS_LAYER };

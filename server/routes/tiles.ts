@@ -9,7 +9,7 @@ import { minLsnOf } from '../read-routing.ts';
 import { API } from '../../geodata/model/api/index.ts';
 import { sendJson } from '../send-json.ts';
 
-/** /tiles/catalog.json, /tiles/{layer}.json and /tiles/{layer}/{z}/{x}/{y}.mvt; the work is in tiles/. */
+/** /tiles/catalog.json, /tiles/{layer}.json, /tiles/{layer}/{z}/{x}/{y}.mvt and /tiles/{a,b,…}/{z}/{x}/{y}.mvt (composite); the work is in tiles/. */
 export function tilesRouter(tiles: TileService): Router {
   const router = Router();
   router.get('/catalog.json', async (req, res) => {
@@ -21,11 +21,13 @@ export function tilesRouter(tiles: TileService): Router {
   });
   router.get('/:layer/:z/:x/:y.mvt', async (req, res) => {
     const p = req.params;
-    const tile = await tiles.tile({
+    const request = {
       // A compressed answer carries the weak form of the tile's ETag; both revalidate the same bytes.
-      layer: p.layer, z: p.z, x: p.x, y: p.y, query: req.query as Record<string, unknown>, ifNoneMatch: req.get('if-none-match')?.replace(/^W\//, ''),
+      z: p.z, x: p.x, y: p.y, query: req.query as Record<string, unknown>, ifNoneMatch: req.get('if-none-match')?.replace(/^W\//, ''),
       scope: principal(req).scope, minLsn: minLsnOf(req),
-    });
+    };
+    // `a,b,c`: those layers' tiles as one (a map's base layers in one request per address).
+    const tile = p.layer.includes(',') ? await tiles.composite({ ...request, layers: p.layer.split(',') }) : await tiles.tile({ ...request, layer: p.layer });
     // A signed-in user's tiles are cut to their region: no shared cache may hand them on.
     const cacheControl = principal(req).user ? tile.cacheControl.replace(/\bpublic\b/, 'private') : tile.cacheControl;
     const encoding = tileEncoding((...e) => req.acceptsEncodings(...e), tile.bytes.length);

@@ -224,6 +224,45 @@ describe('tile endpoints', () => {
     expect(basins.headers.get('cache-control')).toMatch(/max-age=60/);
   });
 
+  it('serves several layers at one address as one composite tile, each layer as its own tile has it', async () => {
+    const at = tileAt(114.0, 22.65, 11);
+    const names = ['divisions_county', 'census_zones', 'divisions_township', 'outfalls', 'air_stations'];
+    const path = url(`/tiles/${names.join(',')}/${at.z}/${at.x}/${at.y}.mvt`);
+    const composite = await fetchTile(path);
+    expect(composite.status).toBe(200);
+    const nonEmpty: string[] = [];
+    for (const name of names) {
+      const single = await fetchTile(url(`/tiles/${name}/${at.z}/${at.x}/${at.y}.mvt`));
+      if (single.layers[name]) nonEmpty.push(name);
+      expect(features(composite.layers[name]), name).toEqual(features(single.layers[name]));
+    }
+    // In the order asked for; a layer with nothing here adds nothing (as its own tile is empty).
+    expect(Object.keys(composite.layers)).toEqual(nonEmpty);
+    expect(nonEmpty.length).toBeGreaterThanOrEqual(3);
+    // Revalidated as one tile; kept by browsers only as long as its most short-lived part
+    // (outfalls and air stations revalidate every time).
+    expect(composite.headers.get('cache-control')).toBe('public, no-cache');
+    expect((await fetchTile(path, { 'If-None-Match': composite.headers.get('etag')! })).status).toBe(304);
+    const reference = await fetchTile(url(`/tiles/divisions_county,census_zones/${at.z}/${at.x}/${at.y}.mvt`));
+    expect(reference.headers.get('cache-control')).toMatch(/max-age=60/);
+    // Below census zones' minzoom (8) the composite holds the other layers only.
+    const low = tileAt(113.95, 22.56, 6);
+    const early = await fetchTile(url(`/tiles/divisions_county,census_zones/${low.z}/${low.x}/${low.y}.mvt`));
+    expect(early.status).toBe(200);
+    expect(Object.keys(early.layers)).toEqual(['divisions_county']);
+  });
+
+  it.each([
+    ['/tiles/divisions_county,nosuch/12/0/0.mvt', 404, /no tile layer "nosuch" in the composite/],
+    ['/tiles/outfalls,outfalls/12/0/0.mvt', 404, /two or more different layers/],
+    ['/tiles/outfalls,basins/12/4096/0.mvt', 400, /x=4096 is out of range/],
+    ['/tiles/outfalls,basins/12/0/0.mvt?type=industrial', 400, /unknown filter "type"/],
+  ])('rejects the composite %s with %i', async (path, status, message) => {
+    const res = await fetchTile(url(path));
+    expect(res.status).toBe(status);
+    expect(res.json?.error).toMatch(message);
+  });
+
   it('says in Server-Timing how long the tile took to draw and the request took in the server', async () => {
     const timing = (h: Headers) => Object.fromEntries([...String(h.get('server-timing')).matchAll(/(\w+);dur=([\d.]+)/g)].map((m) => [m[1], Number(m[2])]));
     // A filter value of its own keeps this tile out of what other tests cached.

@@ -29,4 +29,21 @@ describe('base style sources', () => {
       expect(TILE_LAYERS.has(id!)).toBe(true);
     }
   });
+
+  it('put every base layer on one composite source when asked, the same layers drawing the same source layers', () => {
+    const single = baseStyle('http://127.0.0.1:1', null, catalog);
+    const style = baseStyle('http://127.0.0.1:1', null, catalog, null, { composite: true });
+    const vectors = Object.entries(style.sources).filter(([, s]) => s.type === 'vector');
+    expect(vectors.map(([k]) => k)).toEqual(['base']);
+    const base = vectors[0]![1] as { tiles: string[]; minzoom: number; maxzoom: number; bounds?: number[] };
+    const ids = /\/tiles\/([a-z_,]+)\/\{z\}\/\{x\}\/\{y\}\.mvt$/.exec(base.tiles[0]!)![1]!.split(',');
+    // Every layer the single-source style reads, and only those (sources, drawn by deck.gl, are not in it).
+    const read = new Set(single.layers.flatMap((l) => ('source-layer' in l && l['source-layer'] ? [l['source-layer']] : [])));
+    expect(new Set(ids)).toEqual(read);
+    expect(base.minzoom).toBe(Math.min(...ids.map((id) => TILE_LAYERS.get(id)!.minzoom)));
+    expect(base.maxzoom).toBe(Math.max(...ids.map((id) => TILE_LAYERS.get(id)!.maxzoom)));
+    expect(base.bounds).toEqual([112.9, 22.2, 113.9, 23.1]);
+    expect(style.layers.map((l) => l.id)).toEqual(single.layers.map((l) => l.id));
+    for (const l of style.layers) if ('source-layer' in l) expect(l.source, l.id).toBe('base');
+  });
 });

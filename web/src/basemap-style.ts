@@ -47,16 +47,6 @@ export const COLORS = {
   outfall: '#b5541c',
 };
 
-/** The base map's tile sources, by their names in the style. */
-export type BaseSource = 'provinces' | 'cities' | 'counties' | 'townships' | 'zones' | 'basins' | 'river_reaches' | 'outfalls' | 'sections' | 'stations';
-
-/**
- * The highest zoom whose tiles a source asks for; beyond it MapLibre draws the last level's tiles
- * larger (overzoom). A map that jumps from place to place (the review map) asks for a few coarse
- * tiles instead of many fine ones, and neighbouring places share them.
- */
-export type TileZoomCap = Readonly<Partial<Record<BaseSource, number>>>;
-
 /** /tiles/catalog.json as the API contract has it (geodata/model/api/standards.ts). */
 export type TileCatalog = Answer<typeof API.tiles.catalog>;
 
@@ -68,27 +58,26 @@ export type TileCatalog = Answer<typeof API.tiles.catalog>;
  */
 export function baseStyle(
   origin: string, onlineBasemapUrl: string | null, catalog?: TileCatalog | null, tianditu?: TiandituSetting | null,
-  tileZoomCap?: TileZoomCap,
+  options: { readonly composite?: boolean } = {},
 ): StyleSpecification {
   const listed = new Map((catalog?.layers ?? []).map((l) => [l.id, l]));
-  const vector = (name: BaseSource, id: string): SourceSpecification => {
+  const vector = (id: string): SourceSpecification => {
     const l = listed.get(id);
     if (!l) return { type: 'vector', url: `${origin}/tiles/${id}.json` };
-    const cap = tileZoomCap?.[name];
-    const maxzoom = cap === undefined ? l.maxzoom : Math.max(l.minzoom, Math.min(l.maxzoom, cap));
-    return { type: 'vector', tiles: [`${origin}/tiles/${id}/{z}/{x}/{y}.mvt`], minzoom: l.minzoom, maxzoom, ...(l.bounds ? { bounds: l.bounds } : {}) };
+    return { type: 'vector', tiles: [`${origin}/tiles/${id}/{z}/{x}/{y}.mvt`], minzoom: l.minzoom, maxzoom: l.maxzoom, ...(l.bounds ? { bounds: l.bounds } : {}) };
   };
+  // The base map's tile sources, by their names in the style.
   const sources: Record<string, SourceSpecification> = {
-    provinces: vector('provinces', 'divisions_province'),
-    cities: vector('cities', 'divisions_city'),
-    counties: vector('counties', 'divisions_county'),
-    townships: vector('townships', 'divisions_township'),
-    zones: vector('zones', 'census_zones'),
-    basins: vector('basins', 'basins'),
-    river_reaches: vector('river_reaches', 'river_reaches'),
-    outfalls: vector('outfalls', 'outfalls'),
-    sections: vector('sections', 'sections'),
-    stations: vector('stations', 'air_stations'),
+    provinces: vector('divisions_province'),
+    cities: vector('divisions_city'),
+    counties: vector('divisions_county'),
+    townships: vector('divisions_township'),
+    zones: vector('census_zones'),
+    basins: vector('basins'),
+    river_reaches: vector('river_reaches'),
+    outfalls: vector('outfalls'),
+    sections: vector('sections'),
+    stations: vector('air_stations'),
   };
   const layers: LayerSpecification[] = [
     { id: 'background', type: 'background', paint: { 'background-color': COLORS.sea } },
@@ -141,9 +130,34 @@ export function baseStyle(
       layout: { ...stationLabel.layoutBase, 'text-offset': [0, 1.2], 'text-anchor': 'top' }, paint: stationLabel.paint },
     // The shared label helper widens the literal types, so the list is checked as a whole here.
   ] as unknown as LayerSpecification[]));
-  if (!tianditu) return { version: 8, sources, layers };
+  const style = options.composite && catalog ? compositeStyle(origin, catalog, sources, layers) : { sources, layers };
+  if (!tianditu) return { version: 8, ...style };
   // With an admin's Tianditu key its tiles lie under the product's own lines and labels, in
   // place of the plain land fill (which would hide them).
   const t = tiandituSources(tianditu);
-  return { version: 8, sources: { ...sources, ...t.sources }, layers: [layers[0]!, ...t.layers, ...layers.slice(1).filter((l) => l.id !== 'land')] };
+  return { version: 8, sources: { ...style.sources, ...t.sources }, layers: [style.layers[0]!, ...t.layers, ...style.layers.slice(1).filter((l) => l.id !== 'land')] };
+}
+
+/**
+ * The same layers over one source: the catalog's base layers as one composite tile per address
+ * (`/tiles/a,b,…/{z}/{x}/{y}.mvt`). A map that jumps from place to place (the review map) then
+ * asks for 4 tiles a view instead of 40, and MapLibre parses 4 instead of 40 (in software WebGL
+ * each tile's parse, layout and upload cost more than its few features: bench:workbench).
+ */
+function compositeStyle(origin: string, catalog: TileCatalog, sources: Record<string, SourceSpecification>, layers: LayerSpecification[]) {
+  const ids = [...new Set(layers.flatMap((l) => ('source-layer' in l && l['source-layer'] ? [l['source-layer']] : [])))];
+  const parts = catalog.layers.filter((l) => ids.includes(l.id));
+  const boxes = parts.flatMap((l) => (l.bounds ? [l.bounds] : []));
+  const base: SourceSpecification = {
+    type: 'vector',
+    tiles: [`${origin}/tiles/${parts.map((l) => l.id).join(',')}/{z}/{x}/{y}.mvt`],
+    minzoom: Math.min(...parts.map((l) => l.minzoom)),
+    maxzoom: Math.max(...parts.map((l) => l.maxzoom)),
+    ...(boxes.length ? { bounds: [Math.min(...boxes.map((b) => b[0]!)), Math.min(...boxes.map((b) => b[1]!)), Math.max(...boxes.map((b) => b[2]!)), Math.max(...boxes.map((b) => b[3]!))] as [number, number, number, number] } : {}),
+  };
+  const own = new Set(Object.keys(sources).filter((k) => sources[k]!.type === 'vector'));
+  return {
+    sources: { ...Object.fromEntries(Object.entries(sources).filter(([k]) => !own.has(k))), base },
+    layers: layers.map((l) => ('source' in l && own.has(l.source) ? ({ ...l, source: 'base' } as LayerSpecification) : l)),
+  };
 }

@@ -1,7 +1,7 @@
 import * as maplibregl from 'maplibre-gl';
 import type { FeatureCollection, Feature, Point, Position } from 'geojson';
 import type { BasemapAnswer } from '../../../geodata/model/basemap.ts';
-import { baseStyle, LABEL_FONT, type TileCatalog, type TileZoomCap } from '../basemap-style.ts';
+import { baseStyle, LABEL_FONT, type TileCatalog } from '../basemap-style.ts';
 import { mapCredit, tiandituOf } from '../basemap-tianditu.ts';
 import { coveringTileUrls } from '../covering-tiles.ts';
 import { fmt, t } from '../i18n.ts';
@@ -27,15 +27,6 @@ export const REVIEW_COLORS = {
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 
 /**
- * The review map jumps from finding to finding, and every jump asked the server for about 40
- * new tiles (10 sources × 4), which the embedded engine draws one after another. Points are not
- * simplified, so the point layers' z12 tiles overzoomed show them exactly where z14+ tiles
- * would, and findings near one another share them.
- * Division, zone and river lines keep their full zoom: a reviewer judges a point against them.
- */
-const REVIEW_TILE_ZOOM_CAP: TileZoomCap = { outfalls: 12, sections: 12, stations: 12 };
-
-/**
  * The review screen's MapLibre map: the product's own base map, the declared zone and division
  * outlined, the entered point (a draggable marker for "move"), every candidate correction with
  * its distance, and the sources around it coloured by whether checks fired on them. True
@@ -51,9 +42,11 @@ export class ReviewMap {
     onDrag(lonLat: [number, number]): void;
     onPointer(lonLat: [number, number] | null): void;
   }) {
+    // The base layers as one composite source: the map jumps from finding to finding, and every
+    // jump asked for about 40 new tiles (10 sources × 4), each parsed and uploaded on its own.
     this.map = new maplibregl.Map({
       container,
-      style: baseStyle(window.location.origin, null, catalog, tiandituOf(basemap), REVIEW_TILE_ZOOM_CAP),
+      style: baseStyle(window.location.origin, null, catalog, tiandituOf(basemap), { composite: true }),
       center: [113.4, 22.65],
       zoom: 9,
       localIdeographFontFamily: `"${LABEL_FONT}", "Noto Sans SC", "Microsoft YaHei", sans-serif`,
