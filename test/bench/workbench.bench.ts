@@ -190,6 +190,7 @@ try {
   const f = (ms: number) => `${ms.toFixed(0)} ms`;
   const report = (title: string, r: Series) => {
     console.log(`\n${title}, ${r.drawn.length} items: item selected → map drawn  p50 ${f(q(r.drawn, 0.5))}  p95 ${f(q(r.drawn, 0.95))}  max ${f(Math.max(...r.drawn))}  (target p95 ≤ 300 ms)`);
+    console.log(`  the five slowest: ${[...r.drawn].sort((a, b) => b - a).slice(0, 5).map(f).join(', ')} (items ${[...r.drawn.keys()].sort((a, b) => r.drawn[b]! - r.drawn[a]!).slice(0, 5).join(', ')} of the series)`);
     console.log(`  its two API reads alone:  p50 ${f(q(r.wire, 0.5))}  p95 ${f(q(r.wire, 0.95))}; ratio drawn / API reads (p95) ${(q(r.drawn, 0.95) / q(r.wire, 0.95)).toFixed(2)}`);
     for (const [kind, k] of Object.entries(r.requests)) {
       console.log(`  ${kind.padEnd(6)} requests per item: median ${q(k.n, 0.5)}, max ${Math.max(...k.n)}; the last one ended after p50 ${f(q(k.end, 0.5))}, p95 ${f(q(k.end, 0.95))}${kind === 'tiles' ? `; the server drew them in p50 ${f(q(k.render, 0.5))}, p95 ${f(q(k.render, 0.95))} in all` : ''}`);

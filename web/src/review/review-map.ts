@@ -74,16 +74,19 @@ export class ReviewMap {
 
   private addLayers(): void {
     const m = this.map;
-    for (const id of ['rv-outlines', 'rv-points', 'rv-nearby']) m.addSource(id, { type: 'geojson', data: EMPTY });
-    m.addLayer({ id: 'rv-zone-fill', type: 'fill', source: 'rv-outlines', filter: ['==', ['get', 'role'], 'zone'], paint: { 'fill-color': REVIEW_COLORS.zone, 'fill-opacity': 0.08 } });
-    m.addLayer({ id: 'rv-division-line', type: 'line', source: 'rv-outlines', filter: ['==', ['get', 'role'], 'division'], paint: { 'line-color': REVIEW_COLORS.division, 'line-width': 2.5, 'line-dasharray': [3, 2] } });
-    m.addLayer({ id: 'rv-zone-line', type: 'line', source: 'rv-outlines', filter: ['==', ['get', 'role'], 'zone'], paint: { 'line-color': REVIEW_COLORS.zone, 'line-width': 3 } });
-    m.addLayer({ id: 'rv-nearby', type: 'circle', source: 'rv-nearby', paint: {
+    // One GeoJSON source for the outlines, the points and the nearby sources (told apart by
+    // `role` and `kind`): each source's setData is a worker job and a tile per view of its own,
+    // and on the review map they are redrawn together for every item.
+    m.addSource('rv', { type: 'geojson', data: EMPTY });
+    m.addLayer({ id: 'rv-zone-fill', type: 'fill', source: 'rv', filter: ['==', ['get', 'role'], 'zone'], paint: { 'fill-color': REVIEW_COLORS.zone, 'fill-opacity': 0.08 } });
+    m.addLayer({ id: 'rv-division-line', type: 'line', source: 'rv', filter: ['==', ['get', 'role'], 'division'], paint: { 'line-color': REVIEW_COLORS.division, 'line-width': 2.5, 'line-dasharray': [3, 2] } });
+    m.addLayer({ id: 'rv-zone-line', type: 'line', source: 'rv', filter: ['==', ['get', 'role'], 'zone'], paint: { 'line-color': REVIEW_COLORS.zone, 'line-width': 3 } });
+    m.addLayer({ id: 'rv-nearby', type: 'circle', source: 'rv', filter: ['==', ['get', 'kind'], 'nearby'], paint: {
       'circle-radius': 4, 'circle-color': ['case', ['get', 'flagged'], REVIEW_COLORS.nearbyFlagged, REVIEW_COLORS.nearby], 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } });
-    m.addLayer({ id: 'rv-shift', type: 'line', source: 'rv-points', filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': '#555', 'line-width': 1.5, 'line-dasharray': [2, 2] } });
-    m.addLayer({ id: 'rv-candidates', type: 'circle', source: 'rv-points', filter: ['==', ['get', 'kind'], 'candidate'], paint: {
+    m.addLayer({ id: 'rv-shift', type: 'line', source: 'rv', filter: ['==', ['get', 'kind'], 'shift'], paint: { 'line-color': '#555', 'line-width': 1.5, 'line-dasharray': [2, 2] } });
+    m.addLayer({ id: 'rv-candidates', type: 'circle', source: 'rv', filter: ['==', ['get', 'kind'], 'candidate'], paint: {
       'circle-radius': ['case', ['get', 'chosen'], 9, 7], 'circle-color': REVIEW_COLORS.candidate, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } });
-    m.addLayer({ id: 'rv-entered', type: 'circle', source: 'rv-points', filter: ['==', ['get', 'kind'], 'entered'], paint: {
+    m.addLayer({ id: 'rv-entered', type: 'circle', source: 'rv', filter: ['==', ['get', 'kind'], 'entered'], paint: {
       'circle-radius': 8, 'circle-color': REVIEW_COLORS.entered, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } });
   }
 
@@ -97,12 +100,8 @@ export class ReviewMap {
       points.push(point([c.lon, c.lat], { kind: 'candidate', code: c.code, chosen: c.chosen }));
       if (here) points.push({ type: 'Feature', properties: { kind: 'shift' }, geometry: { type: 'LineString', coordinates: [here, [c.lon, c.lat]] } });
     }
-    (this.map.getSource('rv-outlines') as maplibregl.GeoJSONSource).setData(outlines);
-    (this.map.getSource('rv-points') as maplibregl.GeoJSONSource).setData({ type: 'FeatureCollection', features: points });
-    (this.map.getSource('rv-nearby') as maplibregl.GeoJSONSource).setData({
-      type: 'FeatureCollection',
-      features: f.nearby.map((n) => point([n.lon, n.lat], { id: n.id, name: n.name, flagged: n.checks.length > 0 })),
-    });
+    const nearby = f.nearby.map((n) => point([n.lon, n.lat], { kind: 'nearby', id: n.id, name: n.name, flagged: n.checks.length > 0 }));
+    (this.map.getSource('rv') as maplibregl.GeoJSONSource).setData({ type: 'FeatureCollection', features: [...outlines.features, ...nearby, ...points] });
     for (const l of this.labels) l.remove();
     this.labels = f.candidates.map((c) => {
       const label = document.createElement('div');
