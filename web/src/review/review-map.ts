@@ -4,6 +4,7 @@ import type { BasemapAnswer } from '../../../geodata/model/basemap.ts';
 import { baseStyle, LABEL_FONT, type TileCatalog } from '../basemap-style.ts';
 import { mapCredit, tiandituOf } from '../basemap-tianditu.ts';
 import { coveringTileUrls } from '../covering-tiles.ts';
+import { http } from '../http.ts';
 import { fmt, t } from '../i18n.ts';
 import { formatLonLat } from './coordinates.ts';
 
@@ -136,7 +137,9 @@ export class ReviewMap {
     const { clientWidth: width, clientHeight: height } = this.map.getContainer();
     for (const url of coveringTileUrls(this.map.getStyle().sources, maplibregl.LngLat.convert(camera.center), camera.zoom, width, height)) {
       if (signal.aborted) return;
-      await fetch(url, { credentials: 'same-origin', signal }).then((r) => r.arrayBuffer()).catch(() => undefined);
+      // The same URL MapLibre will ask for (its cache key), through the app's one HTTP client.
+      const u = new URL(url);
+      await http.bytes(`${u.pathname}${u.search}`, { signal }).catch(() => undefined);
     }
   }
 
