@@ -5,7 +5,7 @@ import { boxesIntersect, type LonLatBox } from './tile-address.ts';
 /** One encoded tile, with what is needed to answer and to invalidate it. */
 export interface CachedTile {
   readonly bytes: Buffer;
-  /** Strong ETag (quoted), a hash of the bytes. */
+  /** Strong ETag (quoted), a hash of the bytes (a composite's: of its parts' ETags, which name theirs). */
   readonly etag: string;
   /** The area whose data the tile shows (tile plus buffer), in degrees. */
   readonly box: LonLatBox;

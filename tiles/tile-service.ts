@@ -366,8 +366,18 @@ export async function createTileService(init: TileServiceInit): Promise<TileServ
         parts.push(await service.tile({ ...address, layer: id, ifNoneMatch: undefined }));
       }
       if (!parts.length) throw new TileAddressError(`z=${z} is outside the zoom range of every layer of the composite "${layers.join(',')}"`);
-      const bytes = Buffer.concat(parts.map((p) => p.bytes));
-      const etag = strongEtag(bytes);
+      // Named by its parts' ETags (which name their bytes), the composite is assembled once per
+      // content and kept in the same byte-bounded cache: the same Buffer on every hit, so it is
+      // also compressed once (tile-compression.ts keys on it). A changed part names a new one;
+      // the old ages out (nothing to invalidate: no box, no tables).
+      const etag = strongEtag(Buffer.from(parts.map((p) => p.etag).join(',')));
+      const key = `composite|${etag}`;
+      let assembled = cache.get(key);
+      if (!assembled) {
+        assembled = { bytes: Buffer.concat(parts.map((p) => p.bytes)), etag, box: [0, 0, 0, 0], tables: [] };
+        cache.set(key, assembled, cache.generation);
+      }
+      const bytes = assembled.bytes;
       const notModified = etagMatches(request.ifNoneMatch, etag);
       // Kept by a browser only as long as every part may be.
       const controls = new Set(parts.map((p) => p.cacheControl));

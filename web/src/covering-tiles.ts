@@ -1,11 +1,7 @@
-import type { LngLat, StyleSpecification } from 'maplibre-gl';
+import { MercatorCoordinate, type LngLat, type StyleSpecification } from 'maplibre-gl';
 
-/** Web Mercator x and y of a longitude and latitude, each in [0, 1) across the world. */
-const mercX = (lon: number) => (lon + 180) / 360;
-const mercY = (lat: number) => {
-  const r = (lat * Math.PI) / 180;
-  return (1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2;
-};
+/** Web Mercator x and y of a longitude and latitude, each in [0, 1) across the world (MapLibre's own). */
+const merc = (lng: number, lat: number) => MercatorCoordinate.fromLngLat({ lng, lat });
 
 /**
  * The tile URLs a map of `width` × `height` CSS pixels centred on `center` at `zoom` asks its
@@ -23,14 +19,16 @@ export function coveringTileUrls(sources: StyleSpecification['sources'], center:
     const n = 2 ** z;
     // One tile's width in CSS pixels at this zoom.
     const tilePx = 512 * 2 ** (zoom - z);
-    const cx = mercX(center.lng) * n;
-    const cy = mercY(center.lat) * n;
+    const c = merc(center.lng, center.lat);
     const [west, south, east, north] = source.bounds ?? [-180, -85.051129, 180, 85.051129];
+    // The data bounds' north-west and south-east corners.
+    const nw = merc(west, north);
+    const se = merc(east, south);
     const clamp = (v: number) => Math.max(0, Math.min(n - 1, v));
-    const x0 = clamp(Math.max(Math.floor(cx - width / 2 / tilePx), Math.floor(mercX(west) * n)));
-    const x1 = clamp(Math.min(Math.floor(cx + width / 2 / tilePx), Math.floor(mercX(east) * n)));
-    const y0 = clamp(Math.max(Math.floor(cy - height / 2 / tilePx), Math.floor(mercY(north) * n)));
-    const y1 = clamp(Math.min(Math.floor(cy + height / 2 / tilePx), Math.floor(mercY(south) * n)));
+    const x0 = clamp(Math.max(Math.floor(c.x * n - width / 2 / tilePx), Math.floor(nw.x * n)));
+    const x1 = clamp(Math.min(Math.floor(c.x * n + width / 2 / tilePx), Math.floor(se.x * n)));
+    const y0 = clamp(Math.max(Math.floor(c.y * n - height / 2 / tilePx), Math.floor(nw.y * n)));
+    const y1 = clamp(Math.min(Math.floor(c.y * n + height / 2 / tilePx), Math.floor(se.y * n)));
     for (let x = x0; x <= x1; x++) {
       for (let y = y0; y <= y1; y++) urls.push(source.tiles[0]!.replace('{z}', String(z)).replace('{x}', String(x)).replace('{y}', String(y)));
     }
